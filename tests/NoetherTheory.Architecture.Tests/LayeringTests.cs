@@ -1,0 +1,48 @@
+using System.Reflection;
+
+namespace NoetherTheory.Architecture.Tests;
+
+/// <summary>The dependency rules of house-style §3.2, checked on the compiled assemblies.</summary>
+[TestFixture]
+public sealed class LayeringTests
+{
+    // What each assembly may reference among ours and among third-party packages (BCL always allowed).
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        ["NoetherTheory.Symbolic"] = [],
+        ["NoetherTheory.Mechanics"] = ["NoetherTheory.Symbolic", "YamlDotNet"],
+        ["NoetherTheory.Numerics"] = ["MathNet.Numerics"],
+        ["NoetherTheory.Simulation"] = ["NoetherTheory.Mechanics", "NoetherTheory.Numerics", "NoetherTheory.Symbolic", "MathNet.Numerics"],
+        ["NoetherTheory.Torch"] = ["TorchSharp"],
+        ["NoetherTheory.Reporting"] = ["OxyPlot", "OxyPlot.SkiaSharp", "SkiaSharp"],
+    };
+
+    private static IEnumerable<string> Projects => Allowed.Keys;
+
+    [TestCaseSource(nameof(Projects))]
+    public void References_FollowLayeringRules(string assemblyName)
+    {
+        var assembly = Assembly.Load(assemblyName);
+        var offending = assembly.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(n => !IsFramework(n) && !Allowed[assemblyName].Contains(n))
+            .ToList();
+        Assert.That(offending, Is.Empty, $"{assemblyName} references assemblies its layer may not use");
+    }
+
+    [TestCaseSource(nameof(Projects))]
+    public void PublicTypes_HaveNoPublicStaticMutableState(string assemblyName)
+    {
+        var assembly = Assembly.Load(assemblyName);
+        var mutable = assembly.GetExportedTypes()
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(f => !f.IsInitOnly && !f.IsLiteral)
+            .Select(f => $"{f.DeclaringType!.FullName}.{f.Name}")
+            .ToList();
+        Assert.That(mutable, Is.Empty, "public static fields must be readonly or const");
+    }
+
+    private static bool IsFramework(string name) =>
+        name is "netstandard" or "mscorlib" || name.StartsWith("System", StringComparison.Ordinal)
+        || name.StartsWith("Microsoft.", StringComparison.Ordinal);
+}
