@@ -13,7 +13,7 @@ public sealed class LayeringTests
         ["NoetherTheory.Mechanics"] = ["NoetherTheory.Symbolic", "YamlDotNet"],
         ["NoetherTheory.Numerics"] = ["MathNet.Numerics"],
         ["NoetherTheory.Simulation"] = ["NoetherTheory.Mechanics", "NoetherTheory.Numerics", "NoetherTheory.Symbolic", "MathNet.Numerics"],
-        ["NoetherTheory.Torch"] = ["TorchSharp"],
+        ["NoetherTheory.Torch"] = ["NoetherTheory.Symbolic", "TorchSharp", "YamlDotNet", "SkiaSharp"],
         ["NoetherTheory.Reporting"] = ["OxyPlot", "OxyPlot.SkiaSharp", "SkiaSharp"],
     };
 

@@ -1,0 +1,14 @@
+namespace NoetherTheory.Cli;
+
+/// <summary>The CLI's exit codes (a stable contract, see the README).</summary>
+public static class ExitCodes
+{
+    /// <summary>Everything ran and every check passed.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Everything ran but a check failed (an identity not verified, a law outside its tolerance).</summary>
+    public const int CheckFailed = 1;
+
+    /// <summary>Bad input: a parse error, an unknown id, a missing file; the message on stderr says what and where.</summary>
+    public const int BadInput = 2;
+}

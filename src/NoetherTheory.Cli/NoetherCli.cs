@@ -1,0 +1,47 @@
+using System.CommandLine;
+using NoetherTheory.Cli.Commands;
+
+namespace NoetherTheory.Cli;
+
+/// <summary>Builds the <c>noether</c> command tree and runs it in-process (tests call <see cref="Run"/> directly).</summary>
+public static class NoetherCli
+{
+    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code (see <see cref="ExitCodes"/>).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var context = new CliContext(stdout, stderr);
+        var root = BuildRoot(context);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                stderr.WriteLine($"noether: {error.Message}");
+            stderr.WriteLine("Run 'noether --help' (or 'noether <command> --help') for usage.");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"noether: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (NoetherTheory.Symbolic.NoetherTheoryException e)
+        {
+            stderr.WriteLine($"noether: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    private static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand(
+            "NoetherTheory: derive, verify and measure the learning dynamics of symmetric losses " +
+            "(Noether's Learning Dynamics, Neural Mechanics).");
+        foreach (var command in CommandCatalog.All(context))
+            root.Add(command);
+        return root;
+    }
+}
