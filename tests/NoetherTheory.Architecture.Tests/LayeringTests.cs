@@ -14,7 +14,7 @@ public sealed class LayeringTests
         ["NoetherTheory.Numerics"] = ["MathNet.Numerics"],
         ["NoetherTheory.Simulation"] = ["NoetherTheory.Mechanics", "NoetherTheory.Numerics", "NoetherTheory.Symbolic", "MathNet.Numerics"],
         ["NoetherTheory.Torch"] = ["NoetherTheory.Symbolic", "TorchSharp", "YamlDotNet", "SkiaSharp"],
-        ["NoetherTheory.Reporting"] = ["OxyPlot", "OxyPlot.SkiaSharp", "SkiaSharp"],
+        ["NoetherTheory.Reporting"] = ["OxyPlot", "OxyPlot.SkiaSharp", "SkiaSharp", "SkiaSharp.HarfBuzz", "HarfBuzzSharp"],
     };
 
     private static IEnumerable<string> Projects => Allowed.Keys;
