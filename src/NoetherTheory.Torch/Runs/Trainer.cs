@@ -1,0 +1,394 @@
+using System.Diagnostics;
+using System.Globalization;
+using NoetherTheory.Torch.Data;
+using NoetherTheory.Torch.Measurement;
+using NoetherTheory.Torch.Models;
+using NoetherTheory.Torch.Optimization;
+using NoetherTheory.Torch.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NoetherTheory.Torch.Runs;
+
+/// <summary>
+/// Trains VGG11-BN with <see cref="HeavyBall"/> according to a <see cref="TrainingConfig"/>, measuring every BN-preceded
+/// conv filter, writing a crash-safe run folder and checkpoints from which a run resumes exactly.
+/// </summary>
+/// <remarks>
+/// <para>Step n: assemble and augment batch n on the device, forward, backward; at a logged step pack the loss/accuracy
+/// accumulators and (at measured steps) <see cref="FilterMeasurement"/> into one tensor and copy it to the host once;
+/// then the optimizer step with η = schedule(n), then (constrained mode) rescale each BN-preceded conv filter to its
+/// initial norm (theory/05-learning-dynamics.md#eq-5-6). Measurements are of q_n, g_n, v_n before update n.</para>
+/// <para>Run folder: config.yaml (resolved config), metrics.csv (step, epoch, lr, train loss/accuracy, translation sums),
+/// layers.csv and filters.csv (per-layer sums and per-filter values), checkpoints/step-N.ckpt, result.yaml. CSV rows are
+/// flushed at every logged step; on resume rows after the checkpoint are dropped before appending, so the files end up
+/// identical to those of an uninterrupted run.</para>
+/// <para>All randomness after initialisation (data order, crops, flips, dropout) comes from one generator on the
+/// training device that is saved in checkpoints; initialisation uses torch's global generator seeded with the config
+/// seed. On the CPU a resumed run is bitwise identical to an uninterrupted one.</para>
+/// </remarks>
+public static class Trainer
+{
+    private const string MetricsHeader = "step,epoch,lr,train_loss,train_accuracy,translation_w2,translation_g2,bias_sum,bias_grad_sum";
+    private const string LayersHeader = "step,layer,filters,w2,g2,v2,wg,wv";
+    private const string FiltersHeader = "step,layer,filter,w2,g2,v2,wg,wv";
+
+    /// <summary>Runs (or resumes) a training run.</summary>
+    /// <exception cref="TrainingConfigException">The config is invalid, or the run folder holds another run.</exception>
+    /// <exception cref="TorchUnavailableException">libtorch is missing, or the device is unavailable.</exception>
+    /// <exception cref="DatasetUnavailableException">The data set is missing.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled (a checkpoint is written first unless
+    /// <see cref="TrainingRunOptions.CheckpointOnCancel"/> is false).</exception>
+    public static TrainingResult Run(TrainingConfig config, TrainingRunOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        try { config.Validate(); }
+        catch (ArgumentException e) { throw new TrainingConfigException($"invalid training config '{config.Name}': {e.Message}", e); }
+        var wall = Stopwatch.StartNew();
+        TorchRuntime.Require();
+        var device = TorchRuntime.ResolveDevice(options.Device);
+
+        string dir = Path.GetFullPath(options.OutDir);
+        string checkpoints = Path.Combine(dir, "checkpoints");
+        string configPath = Path.Combine(dir, "config.yaml");
+        string yaml = config.ToYaml();
+        PrepareFolder(dir, checkpoints, configPath, yaml, options.Resume);
+
+        using var data = LoadData(config.Dataset);
+        using var train = data.Train.To(device);
+        using var test = data.Test.To(device);
+        long batchesPerEpoch = train.Count / config.BatchSize;
+        if (batchesPerEpoch < 1)
+            throw new TrainingConfigException(string.Create(CultureInfo.InvariantCulture,
+                $"{configPath}: batch_size {config.BatchSize} exceeds the {train.Count} training images of {train.Name}."));
+
+        torch.manual_seed(config.Seed);
+        using var model = new Vgg11Bn(config.Model with { InputChannels = train.Channels, InputSize = train.Size, Classes = train.Classes });
+        model.to(device);
+        using var generator = new Generator(unchecked((ulong)config.Seed * 0x9E3779B97F4A7C15UL + 1), device);
+        model.UseGenerator(generator);
+        using var optimizer = new HeavyBall(model.parameters(), config.Optimizer);
+        var measurement = new FilterMeasurement(model, optimizer);
+        var state = new RunState(device, model, config);
+
+        long? resumedFrom = null;
+        if (options.Resume && NewestCheckpoint(checkpoints) is { } ckpt)
+        {
+            state.Restore(ckpt, model, optimizer, generator);
+            resumedFrom = state.Step;
+        }
+        using var metrics = new CsvLog(Path.Combine(dir, "metrics.csv"), MetricsHeader, state.Step);
+        using var layers = new CsvLog(Path.Combine(dir, "layers.csv"), LayersHeader, state.Step);
+        using var filters = new CsvLog(Path.Combine(dir, "filters.csv"), FiltersHeader, state.Step);
+
+        double lastLoss = double.NaN, lastAccuracy = double.NaN;
+        var sinceLog = Stopwatch.StartNew();
+        long stepsAtLastLog = state.Step;
+        try
+        {
+            while (state.Step < config.Steps)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                long n = state.Step;
+                using (var scope = NewDisposeScope())
+                {
+                    if (state.Permutation is null)
+                    {
+                        state.Permutation = randperm(train.Count, generator: generator, device: device).DetachFromDisposeScope();
+                        state.EpochPosition = 0;
+                    }
+                    var idx = state.Permutation.narrow(0, state.EpochPosition * config.BatchSize, config.BatchSize);
+                    var x = BatchPipeline.Assemble(train, idx, config.Augmentation, generator);
+                    var y = train.Labels.index_select(0, idx);
+                    model.train();
+                    var logits = model.call(x);
+                    var loss = nn.functional.cross_entropy(logits, y);
+                    optimizer.ZeroGrad();
+                    loss.backward();
+                    using (no_grad())
+                    {
+                        state.LossSum.add_(loss.detach().to(ScalarType.Float64));
+                        state.CorrectSum.add_(logits.argmax(1).eq(y).sum().to(ScalarType.Float64));
+                    }
+                    state.StepsSinceLog++;
+
+                    bool last = n == config.Steps - 1;
+                    if (n % config.LogEvery == 0 || last)
+                    {
+                        bool measure = n % config.MeasureEvery == 0 || last;
+                        var packed = measure ? cat([stack([state.LossSum, state.CorrectSum]), measurement.Pack()], 0)
+                                             : stack([state.LossSum, state.CorrectSum]);
+                        double[] host = packed.cpu().data<double>().ToArray();        // the one host transfer of this step
+                        lastLoss = host[0] / state.StepsSinceLog;
+                        lastAccuracy = host[1] / (state.StepsSinceLog * (double)config.BatchSize);
+                        double lr = config.Schedule.At(n);
+                        var m = measure ? measurement.Unpack(n, host, 2) : null;
+                        WriteRows(metrics, layers, filters, n, state.Epoch, lr, lastLoss, lastAccuracy, m);
+                        double seconds = Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9);
+                        double imagesPerSecond = (n + 1 - stepsAtLastLog) * (double)config.BatchSize / seconds;
+                        var eta = TimeSpan.FromSeconds((config.Steps - n - 1) * config.BatchSize / Math.Max(imagesPerSecond, 1e-9));
+                        progress?.Report(new TrainingProgress(n + 1, config.Steps, state.Epoch, lr, lastLoss, lastAccuracy, imagesPerSecond, eta));
+                        sinceLog.Restart();
+                        stepsAtLastLog = n + 1;
+                        state.LossSum.zero_();
+                        state.CorrectSum.zero_();
+                        state.StepsSinceLog = 0;
+                    }
+
+                    optimizer.Step(config.Schedule.At(n));
+                    if (config.ConstrainFilterNorms) state.ConstrainFilters(model);
+                }
+                state.Step++;
+                if (++state.EpochPosition == batchesPerEpoch)
+                {
+                    state.Permutation?.Dispose();
+                    state.Permutation = null;
+                    state.Epoch++;
+                }
+                if (config.CheckpointEvery > 0 && state.Step % config.CheckpointEvery == 0 && state.Step < config.Steps)
+                    state.Save(checkpoints, model, optimizer, generator, config.KeepCheckpoints);
+            }
+        }
+        catch (OperationCanceledException) when (options.CheckpointOnCancel)
+        {
+            state.Save(checkpoints, model, optimizer, generator, config.KeepCheckpoints);
+            throw;
+        }
+
+        state.Save(checkpoints, model, optimizer, generator, config.KeepCheckpoints);
+        var (testLoss, testAccuracy) = Evaluate(model, test, config.EvalBatchSize);
+        var result = new TrainingResult(dir, state.Step, resumedFrom, lastLoss, lastAccuracy, testLoss, testAccuracy,
+            device.ToString(), wall.Elapsed);
+        WriteResult(Path.Combine(dir, "result.yaml"), result);
+        state.Dispose();
+        return result;
+    }
+
+    /// <summary>Loads the data set a config names, on the CPU.</summary>
+    /// <exception cref="DatasetUnavailableException">The data set is missing.</exception>
+    public static DatasetPair LoadData(DatasetConfig dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return dataset.Kind switch
+        {
+            DatasetKind.Synthetic => SyntheticImages.Create(dataset.Synthetic ?? new SyntheticImageOptions()),
+            DatasetKind.FashionMnist => FashionMnist.Load(dataset.Path ?? FashionMnist.DefaultDirectory),
+            DatasetKind.TinyImageNet => TinyImageNet.Load(dataset.Path!, dataset.CacheDirectory ?? Path.Combine(dataset.Path!, ".cache")),
+            _ => throw new ArgumentOutOfRangeException(nameof(dataset), dataset.Kind, "Unknown data set kind."),
+        };
+    }
+
+    /// <summary>Mean loss and accuracy of <paramref name="model"/> on <paramref name="data"/> in evaluation mode.</summary>
+    public static (double Loss, double Accuracy) Evaluate(Vgg11Bn model, ImageDataset data, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.eval();
+        var device = data.Images.device;
+        var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
+        var correct = zeros(1, dtype: ScalarType.Float64, device: device);
+        for (long start = 0; start < data.Count; start += batchSize)
+        {
+            long b = Math.Min(batchSize, data.Count - start);
+            using var inner = NewDisposeScope();
+            var idx = arange(start, start + b, dtype: ScalarType.Int64, device: device);
+            var logits = model.call(BatchPipeline.Assemble(data, idx, null, null));
+            var y = data.Labels.index_select(0, idx);
+            lossSum.add_(nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).to(ScalarType.Float64));
+            correct.add_(logits.argmax(1).eq(y).sum().to(ScalarType.Float64));
+        }
+        double[] host = cat([lossSum, correct]).cpu().data<double>().ToArray();
+        model.train();
+        return (host[0] / data.Count, host[1] / data.Count);
+    }
+
+    private static void PrepareFolder(string dir, string checkpoints, string configPath, string yaml, bool resume)
+    {
+        Directory.CreateDirectory(dir);
+        if (resume)
+        {
+            if (File.Exists(configPath) && File.ReadAllText(configPath) != yaml)
+                throw new TrainingConfigException(
+                    $"{configPath}: the run folder holds a different config; resume with the same config, or start a new run in another folder.");
+        }
+        else if (Directory.Exists(checkpoints) || File.Exists(Path.Combine(dir, "metrics.csv")))
+        {
+            throw new TrainingConfigException(
+                $"{dir} already holds a run: resume it (--resume / TrainingRunOptions.Resume) or choose another output folder.");
+        }
+        Directory.CreateDirectory(checkpoints);
+        File.WriteAllText(configPath, yaml);
+    }
+
+    private static string? NewestCheckpoint(string checkpoints) =>
+        Directory.Exists(checkpoints)
+            ? Directory.EnumerateFiles(checkpoints, "step-*.ckpt").OrderByDescending(f => f, StringComparer.Ordinal).FirstOrDefault()
+            : null;
+
+    private static void WriteRows(CsvLog metrics, CsvLog layers, CsvLog filters, long step, long epoch, double lr, double loss,
+        double accuracy, StepMeasurement? m)
+    {
+        static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        string s = step.ToString(CultureInfo.InvariantCulture);
+        string translation = m is null ? ",,,"
+            : $"{R(m.Translation.WeightSumNormSq)},{R(m.Translation.GradSumNormSq)},{R(m.Translation.BiasSum)},{R(m.Translation.BiasGradSum)}";
+        metrics.Write($"{s},{epoch.ToString(CultureInfo.InvariantCulture)},{R(lr)},{R(loss)},{R(accuracy)},{translation}");
+        if (m is not null)
+        {
+            foreach (var layer in m.Layers)
+            {
+                layers.Write($"{s},{layer.Name},{layer.Filters.Count.ToString(CultureInfo.InvariantCulture)},{R(layer.WeightNormSq)},{R(layer.GradNormSq)},{R(layer.VelocityNormSq)},{R(layer.WeightDotGrad)},{R(layer.WeightDotVelocity)}");
+                var f = layer.Filters;
+                for (int i = 0; i < f.Count; i++)
+                    filters.Write($"{s},{layer.Name},{i.ToString(CultureInfo.InvariantCulture)},{R(f.WeightNormSq[i])},{R(f.GradNormSq[i])},{R(f.VelocityNormSq[i])},{R(f.WeightDotGrad[i])},{R(f.WeightDotVelocity[i])}");
+            }
+        }
+        metrics.Flush();
+        layers.Flush();
+        filters.Flush();
+    }
+
+    private static void WriteResult(string path, TrainingResult r)
+    {
+        static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        File.WriteAllText(path,
+            $"steps: {r.Steps.ToString(CultureInfo.InvariantCulture)}\n" +
+            $"resumed_from_step: {(r.ResumedFromStep is { } s ? s.ToString(CultureInfo.InvariantCulture) : "null")}\n" +
+            $"train_loss: {R(r.TrainLoss)}\ntrain_accuracy: {R(r.TrainAccuracy)}\n" +
+            $"test_loss: {R(r.TestLoss)}\ntest_accuracy: {R(r.TestAccuracy)}\ndevice: '{r.Device}'\n");
+    }
+
+    // Mutable training state that checkpoints save and restore.
+    private sealed class RunState : IDisposable
+    {
+        private readonly Tensor[] _initialNorms;
+
+        public RunState(Device device, Vgg11Bn model, TrainingConfig config)
+        {
+            LossSum = zeros(1, dtype: ScalarType.Float64, device: device).squeeze().DetachFromDisposeScope();
+            CorrectSum = zeros(1, dtype: ScalarType.Float64, device: device).squeeze().DetachFromDisposeScope();
+            using var noGrad = no_grad();
+            _initialNorms = config.ConstrainFilterNorms
+                ? model.ConvLayers.Select(l => l.Conv.weight!.flatten(1).norm(1, false, 2).DetachFromDisposeScope()).ToArray()
+                : [];
+        }
+
+        public long Step { get; set; }
+        public long Epoch { get; set; }
+        public long EpochPosition { get; set; }
+        public long StepsSinceLog { get; set; }
+        public Tensor? Permutation { get; set; }
+        public Tensor LossSum { get; }
+        public Tensor CorrectSum { get; }
+
+        // q ← q·|q(0)|/|q| per filter, after every step.
+        public void ConstrainFilters(Vgg11Bn model)
+        {
+            using var noGrad = no_grad();
+            for (int i = 0; i < _initialNorms.Length; i++)
+            {
+                var w = model.ConvLayers[i].Conv.weight!;
+                var norm = w.flatten(1).norm(1, false, 2);
+                w.mul_((_initialNorms[i] / norm).view(-1, 1, 1, 1));
+            }
+        }
+
+        public void Save(string directory, Vgg11Bn model, HeavyBall optimizer, Generator generator, int keep)
+        {
+            var counters = new Dictionary<string, long>
+            {
+                ["step"] = Step, ["epoch"] = Epoch, ["epoch_position"] = EpochPosition, ["steps_since_log"] = StepsSinceLog,
+            };
+            var tensors = new List<(string, Tensor?)>();
+            foreach (var (name, t) in model.state_dict()) tensors.Add(("model." + name, t));
+            for (int i = 0; i < optimizer.Parameters.Count; i++) tensors.Add(("velocity." + i.ToString(CultureInfo.InvariantCulture), optimizer.Velocity(i)));
+            for (int i = 0; i < _initialNorms.Length; i++) tensors.Add(("initial_norm." + i.ToString(CultureInfo.InvariantCulture), _initialNorms[i]));
+            using var genState = generator.get_state();
+            tensors.Add(("generator", genState));
+            tensors.Add(("permutation", Permutation));
+            tensors.Add(("loss_sum", LossSum));
+            tensors.Add(("correct_sum", CorrectSum));
+            string file = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"step-{Step:D9}.ckpt"));
+            Checkpoint.Save(file, counters, tensors);
+            foreach (string old in Directory.EnumerateFiles(directory, "step-*.ckpt").OrderByDescending(f => f, StringComparer.Ordinal).Skip(keep))
+                File.Delete(old);
+        }
+
+        public void Restore(string file, Vgg11Bn model, HeavyBall optimizer, Generator generator)
+        {
+            Dictionary<string, long> counters;
+            Dictionary<string, Tensor?> tensors;
+            try { (counters, tensors) = Checkpoint.Load(file); }
+            catch (InvalidDataException e)
+            {
+                throw new TrainingConfigException($"{file}: cannot resume: {e.Message} Delete the file to resume from an older checkpoint.", e);
+            }
+            Tensor Need(string name) => tensors.TryGetValue(name, out var t) && t is not null ? t
+                : throw new TrainingConfigException($"{file}: checkpoint lacks '{name}' (written by a different model or config).");
+            using (no_grad())
+            {
+                foreach (var (name, t) in model.state_dict())
+                {
+                    var saved = Need("model." + name);
+                    if (!saved.shape.SequenceEqual(t.shape))
+                        throw new TrainingConfigException($"{file}: '{name}' has shape [{string.Join(",", saved.shape)}], the model [{string.Join(",", t.shape)}].");
+                    t.copy_(saved);
+                }
+                optimizer.LoadVelocity(Enumerable.Range(0, optimizer.Parameters.Count)
+                    .Select(i => tensors.GetValueOrDefault("velocity." + i.ToString(CultureInfo.InvariantCulture))).ToList());
+                for (int i = 0; i < _initialNorms.Length; i++) _initialNorms[i].copy_(Need("initial_norm." + i.ToString(CultureInfo.InvariantCulture)));
+                LossSum.copy_(Need("loss_sum"));
+                CorrectSum.copy_(Need("correct_sum"));
+            }
+            generator.set_state(Need("generator"));
+            Permutation?.Dispose();
+            Permutation = tensors.GetValueOrDefault("permutation")?.to(LossSum.device).DetachFromDisposeScope();
+            Step = counters["step"];
+            Epoch = counters["epoch"];
+            EpochPosition = counters["epoch_position"];
+            StepsSinceLog = counters["steps_since_log"];
+            foreach (var t in tensors.Values) t?.Dispose();
+        }
+
+        public void Dispose()
+        {
+            Permutation?.Dispose();
+            LossSum.Dispose();
+            CorrectSum.Dispose();
+            foreach (var t in _initialNorms) t.Dispose();
+        }
+    }
+
+    // An append-only CSV file; on resume rows with step ≥ the checkpoint step are removed first.
+    private sealed class CsvLog : IDisposable
+    {
+        private readonly StreamWriter _writer;
+
+        public CsvLog(string path, string header, long keepBelowStep)
+        {
+            if (File.Exists(path) && keepBelowStep > 0)
+            {
+                var kept = File.ReadLines(path).Where((line, i) => i == 0 || (line.Length > 0 &&
+                    long.Parse(line.AsSpan(0, line.IndexOf(',', StringComparison.Ordinal)), NumberStyles.Integer, CultureInfo.InvariantCulture) < keepBelowStep)).ToList();
+                File.WriteAllLines(path + ".tmp", kept);
+                File.Move(path + ".tmp", path, overwrite: true);
+                _writer = new StreamWriter(path, append: true) { NewLine = "\n" };
+            }
+            else
+            {
+                _writer = new StreamWriter(path, append: false) { NewLine = "\n" };
+                _writer.WriteLine(header);
+            }
+        }
+
+        public void Write(string line) => _writer.WriteLine(line);
+
+        public void Flush() => _writer.Flush();
+
+        public void Dispose() => _writer.Dispose();
+    }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+using NoetherTheory.Torch.Data;
+using NoetherTheory.Torch.Models;
+using NoetherTheory.Torch.Optimization;
+
+namespace NoetherTheory.Torch.Runs;
+
+/// <summary>Which data set a run trains on.</summary>
+public enum DatasetKind
+{
+    /// <summary><see cref="SyntheticImages"/> (tests, smoke runs).</summary>
+    Synthetic,
+
+    /// <summary><see cref="FashionMnist"/> (1×28×28, 10 classes).</summary>
+    FashionMnist,
+
+    /// <summary><see cref="TinyImageNet"/> (3×64×64, 200 classes).</summary>
+    TinyImageNet,
+}
+
+/// <summary>The data of a run.</summary>
+/// <param name="Kind">Which data set.</param>
+/// <param name="Path">Its folder (default: Debian's Fashion-MNIST folder; required for Tiny ImageNet).</param>
+/// <param name="CacheDirectory">Where decoded Tiny ImageNet is cached (default: &lt;path&gt;/.cache).</param>
+/// <param name="Synthetic">Options of the synthetic set.</param>
+public sealed record DatasetConfig(DatasetKind Kind = DatasetKind.FashionMnist, string? Path = null, string? CacheDirectory = null,
+    SyntheticImageOptions? Synthetic = null);
+
+/// <summary>
+/// Everything that defines a training run. Load from YAML with <see cref="TrainingConfigLoader"/>; the run folder keeps the
+/// resolved config (<see cref="ToYaml"/>) so that a run can be reproduced and resumed.
+/// </summary>
+/// <param name="Name">Run name.</param>
+/// <param name="Seed">Seeds model initialisation, data order, augmentation and dropout.</param>
+/// <param name="Dataset">Data.</param>
+/// <param name="Augmentation">Training-batch augmentation.</param>
+/// <param name="Model">Network options; input channels, size and classes are taken from the data set.</param>
+/// <param name="Optimizer">Heavy-ball hyper-parameters.</param>
+/// <param name="Schedule">Learning-rate schedule.</param>
+/// <param name="ConstrainFilterNorms">Rescale every BN-preceded conv filter to its initial norm after each step
+/// (theory/05-learning-dynamics.md#eq-5-6).</param>
+/// <param name="BatchSize">Images per step (an epoch drops its last incomplete batch).</param>
+/// <param name="Steps">Number of optimizer steps.</param>
+/// <param name="LogEvery">Metrics are logged at steps n with n mod LogEvery = 0 and at the last step.</param>
+/// <param name="MeasureEvery">Per-filter measurements at steps n with n mod MeasureEvery = 0 (a multiple of LogEvery) and at the last step.</param>
+/// <param name="CheckpointEvery">Checkpoint after every CheckpointEvery steps (0: only at the end).</param>
+/// <param name="KeepCheckpoints">How many periodic checkpoints to keep (older ones are deleted).</param>
+/// <param name="EvalBatchSize">Batch size of the final test-set evaluation.</param>
+public sealed record TrainingConfig(
+    string Name,
+    long Seed,
+    DatasetConfig Dataset,
+    AugmentationOptions Augmentation,
+    Vgg11BnOptions Model,
+    HeavyBallOptions Optimizer,
+    LearningRateSchedule Schedule,
+    bool ConstrainFilterNorms,
+    int BatchSize,
+    long Steps,
+    int LogEvery,
+    int MeasureEvery,
+    int CheckpointEvery,
+    int KeepCheckpoints = 2,
+    int EvalBatchSize = 256)
+{
+    /// <summary>Throws when a value is out of range, naming the YAML field.</summary>
+    /// <exception cref="ArgumentException">A value is out of range or inconsistent.</exception>
+    public void Validate()
+    {
+        static void Require(bool ok, string field, string message)
+        {
+            if (!ok) throw new ArgumentException($"{field}: {message}", field);
+        }
+        Require(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) < 0, "name", "must be a non-empty file-name-safe string");
+        Require(BatchSize >= 2, "batch_size", "must be ≥ 2 (batch normalisation needs two samples)");
+        Require(Steps >= 1, "steps", "must be ≥ 1");
+        Require(LogEvery >= 1, "log_every", "must be ≥ 1");
+        Require(MeasureEvery >= 1 && MeasureEvery % LogEvery == 0, "measure_every", "must be a positive multiple of log_every (measurements ride on the logged step's single host transfer)");
+        Require(CheckpointEvery >= 0, "checkpoint_every", "must be ≥ 0");
+        Require(KeepCheckpoints >= 1, "keep_checkpoints", "must be ≥ 1");
+        Require(EvalBatchSize >= 1, "eval_batch_size", "must be ≥ 1");
+        Require(Augmentation.CropPadding >= 0, "augmentation.crop_padding", "must be ≥ 0");
+        Require(Dataset.Kind != DatasetKind.TinyImageNet || !string.IsNullOrWhiteSpace(Dataset.Path), "dataset.path", "is required for tiny-imagenet (the unpacked tiny-imagenet-200 folder)");
+        Wrap(Optimizer.Validate, "optimizer");
+        Wrap(Schedule.Validate, "schedule");
+        Wrap((Model with { InputChannels = 1, InputSize = 8, Classes = 2 }).Validate, "model");
+    }
+
+    private static void Wrap(Action validate, string section)
+    {
+        try { validate(); }
+        catch (ArgumentException e) { throw new ArgumentException($"{section}: {e.Message}", section, e); }
+    }
+
+    /// <summary>The config as YAML in the format <see cref="TrainingConfigLoader"/> reads (numbers round-trip exactly).</summary>
+    public string ToYaml()
+    {
+        var s = new StringBuilder();
+        void Line(string text) => s.Append(text).Append('\n');
+        static string N(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        static string I(long x) => x.ToString(CultureInfo.InvariantCulture);
+        static string B(bool x) => x ? "true" : "false";
+        static string Q(string x) => "'" + x.Replace("'", "''", StringComparison.Ordinal) + "'";
+        Line($"name: {Q(Name)}");
+        Line($"seed: {I(Seed)}");
+        Line($"steps: {I(Steps)}");
+        Line($"batch_size: {I(BatchSize)}");
+        Line($"log_every: {I(LogEvery)}");
+        Line($"measure_every: {I(MeasureEvery)}");
+        Line($"checkpoint_every: {I(CheckpointEvery)}");
+        Line($"keep_checkpoints: {I(KeepCheckpoints)}");
+        Line($"eval_batch_size: {I(EvalBatchSize)}");
+        Line($"constrain_filter_norms: {B(ConstrainFilterNorms)}");
+        Line("dataset:");
+        Line($"  kind: {TrainingConfigLoader.DatasetKindName(Dataset.Kind)}");
+        if (Dataset.Path is not null) Line($"  path: {Q(Dataset.Path)}");
+        if (Dataset.CacheDirectory is not null) Line($"  cache: {Q(Dataset.CacheDirectory)}");
+        if (Dataset.Synthetic is { } syn)
+        {
+            Line("  synthetic:");
+            Line($"    train_count: {I(syn.TrainCount)}");
+            Line($"    test_count: {I(syn.TestCount)}");
+            Line($"    channels: {I(syn.Channels)}");
+            Line($"    size: {I(syn.Size)}");
+            Line($"    classes: {I(syn.Classes)}");
+            Line($"    seed: {I(syn.Seed)}");
+        }
+        Line("augmentation:");
+        Line($"  crop_padding: {I(Augmentation.CropPadding)}");
+        Line($"  horizontal_flip: {B(Augmentation.HorizontalFlip)}");
+        Line("model:");
+        Line($"  width: {N(Model.WidthMultiplier)}");
+        Line($"  bn_epsilon: {N(Model.BatchNormEpsilon)}");
+        Line($"  bn_momentum: {N(Model.BatchNormMomentum)}");
+        Line($"  head: {(Model.Head == Vgg11BnHead.GapLinear ? "gap" : "classifier")}");
+        Line($"  hidden: {I(Model.HiddenWidth)}");
+        Line($"  dropout: {N(Model.Dropout)}");
+        Line("optimizer:");
+        Line($"  lr: {N(Schedule.BaseRate)}");
+        Line($"  momentum: {N(Optimizer.Momentum)}");
+        Line($"  dampening: {N(Optimizer.Dampening)}");
+        Line($"  weight_decay: {N(Optimizer.WeightDecay)}");
+        Line($"  nesterov: {B(Optimizer.Nesterov)}");
+        Line($"  decoupled_weight_decay: {B(Optimizer.DecoupledWeightDecay)}");
+        Line("schedule:");
+        Line($"  milestones: [{string.Join(", ", Schedule.Milestones.Select(I))}]");
+        Line($"  gamma: {N(Schedule.Gamma)}");
+        return s.ToString();
+    }
+}

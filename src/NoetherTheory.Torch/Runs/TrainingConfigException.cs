@@ -1,0 +1,16 @@
+namespace NoetherTheory.Torch.Runs;
+
+/// <summary>A training config file is malformed; the message starts with file:line:column and names the field.</summary>
+/// <remarks>Derives from <see cref="Exception"/> until NoetherTheory.Torch references NoetherTheory.Symbolic's
+/// <c>NoetherTheoryException</c> (TODO(#5): rebase when the lead wires the reference).</remarks>
+public sealed class TrainingConfigException : Exception
+{
+    /// <summary>Creates the exception with a message.</summary>
+    public TrainingConfigException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    public TrainingConfigException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>Creates the exception with a default message.</summary>
+    public TrainingConfigException() : base("The training config is invalid.") { }
+}

@@ -1,0 +1,108 @@
+using NoetherTheory.Torch.Data;
+using NoetherTheory.Torch.Models;
+using NoetherTheory.Torch.Optimization;
+using NoetherTheory.Torch.Runs;
+using NoetherTheory.Testing;
+
+namespace NoetherTheory.Torch.Tests;
+
+[TestFixture, Category("Native")]
+public sealed class TrainerTests
+{
+    private string _root = "";
+
+    [OneTimeSetUp]
+    public void RequireTorch() => TorchTestEnvironment.RequireTorch();
+
+    [SetUp]
+    public void MakeFolder() => _root = Directory.CreateTempSubdirectory("noether-trainer-").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_root, recursive: true);
+
+    // Each float32 rescale leaves |w| off by a few ulps (the norm is a float32 reduction): ≲ 8·2⁻²⁴ relative in |w|²
+    // per step; 8 steps → ≈ 4e-6.
+    private static readonly Tolerance ConstrainedNormDrift = Tolerance.Relative(4e-6);
+
+    internal static TrainingConfig Tiny(long steps = 12, bool constrained = false, Vgg11BnHead head = Vgg11BnHead.GapLinear) => new(
+        Name: "tiny", Seed: 3,
+        Dataset: new DatasetConfig(DatasetKind.Synthetic, Synthetic: new SyntheticImageOptions(64, 32, 3, 8, 4, 9)),
+        Augmentation: new AugmentationOptions(2, true),
+        Model: new Vgg11BnOptions(WidthMultiplier: 1.0 / 16, Head: head, HiddenWidth: 16, Dropout: 0.25),
+        Optimizer: new HeavyBallOptions(0.9, 0, 5e-4),
+        Schedule: new LearningRateSchedule(0.05, [8], 0.5),
+        ConstrainFilterNorms: constrained, BatchSize: 16, Steps: steps, LogEvery: 2, MeasureEvery: 4, CheckpointEvery: 4);
+
+    [Test]
+    public void Resume_AfterACrash_ReproducesTheUninterruptedRun_BitForBit()
+    {
+        // Classifier head so that dropout (generator-driven) is part of what must replay exactly.
+        var config = Tiny(head: Vgg11BnHead.Classifier);
+        var full = Trainer.Run(config, new TrainingRunOptions(Path.Combine(_root, "full")));
+
+        string crashed = Path.Combine(_root, "crashed");
+        using var cts = new CancellationTokenSource();
+        var stopAt6 = new SynchronousProgress(p => { if (p.Step >= 7) cts.Cancel(); });
+        Assert.That(() => Trainer.Run(config, new TrainingRunOptions(crashed, CheckpointOnCancel: false), stopAt6, cts.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(File.ReadLines(Path.Combine(crashed, "metrics.csv")).Count(), Is.GreaterThan(4), "the crash happened after logging past the checkpoint at step 4");
+
+        var resumed = Trainer.Run(config, new TrainingRunOptions(crashed, Resume: true));
+
+        Assert.That(resumed.ResumedFromStep, Is.EqualTo(4));
+        Assert.That(resumed.TestLoss, Is.EqualTo(full.TestLoss), "bitwise on CPU");
+        Assert.That(resumed.TestAccuracy, Is.EqualTo(full.TestAccuracy));
+        Assert.That(resumed.TrainLoss, Is.EqualTo(full.TrainLoss));
+        foreach (string csv in new[] { "metrics.csv", "layers.csv", "filters.csv" })
+            Assert.That(File.ReadAllText(Path.Combine(crashed, csv)), Is.EqualTo(File.ReadAllText(Path.Combine(_root, "full", csv))), csv);
+    }
+
+    [Test]
+    public void Run_WritesTheRunFolder_AndLossDecreases()
+    {
+        var config = Tiny(steps: 24) with { LogEvery = 4, MeasureEvery = 8, CheckpointEvery = 0 };
+        var reports = new List<TrainingProgress>();
+        var result = Trainer.Run(config, new TrainingRunOptions(Path.Combine(_root, "run")), new SynchronousProgress(reports.Add));
+        string dir = result.RunDirectory;
+        Assert.That(File.ReadAllText(Path.Combine(dir, "config.yaml")), Is.EqualTo(config.ToYaml()));
+        var metrics = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
+        Assert.That(metrics[0], Does.StartWith("step,epoch,lr,train_loss"));
+        Assert.That(metrics.Skip(1).Select(l => l.Split(',')[0]), Is.EqualTo(new[] { "0", "4", "8", "12", "16", "20", "23" }));
+        Assert.That(reports.Select(r => r.Step), Is.EqualTo(new long[] { 1, 5, 9, 13, 17, 21, 24 }));
+        Assert.That(reports[^1].Loss, Is.LessThan(reports[0].Loss), "training on a learnable synthetic set reduces the loss");
+        Assert.That(Directory.GetFiles(Path.Combine(dir, "checkpoints"), "*.ckpt"), Has.Length.EqualTo(1), "final checkpoint only");
+        int filters = new Vgg11Bn(config.Model with { InputSize = 8, Classes = 4 }).ConvLayers.Sum(l => (int)l.Filters);
+        Assert.That(File.ReadLines(Path.Combine(dir, "filters.csv")).Count(), Is.EqualTo(1 + 4 * filters), "steps 0, 8, 16, 23 measured");
+    }
+
+    [Test]
+    public void ConstrainedMode_KeepsEveryFilterAtItsInitialNorm()
+    {
+        var config = Tiny(steps: 9, constrained: true) with { LogEvery = 1, MeasureEvery = 1, CheckpointEvery = 0 };
+        var result = Trainer.Run(config, new TrainingRunOptions(Path.Combine(_root, "constrained")));
+        var rows = File.ReadLines(Path.Combine(result.RunDirectory, "filters.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var first = rows.Where(r => r[0] == "0").ToDictionary(r => r[1] + "/" + r[2], r => double.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var r in rows.Where(r => r[0] == "8"))
+        {
+            double w2 = double.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture);
+            NumericAssert.Close(first[r[1] + "/" + r[2]], w2, ConstrainedNormDrift, $"filter {r[1]}/{r[2]} |w|²");
+        }
+    }
+
+    [Test]
+    public void Run_RefusesToOverwriteAnExistingRun()
+    {
+        var config = Tiny(steps: 2) with { LogEvery = 1, MeasureEvery = 1, CheckpointEvery = 0 };
+        string dir = Path.Combine(_root, "again");
+        Trainer.Run(config, new TrainingRunOptions(dir));
+        Assert.That(() => Trainer.Run(config, new TrainingRunOptions(dir)),
+            Throws.TypeOf<TrainingConfigException>().With.Message.Contains("already holds a run"));
+        Assert.That(() => Trainer.Run(config with { Seed = 4 }, new TrainingRunOptions(dir, Resume: true)),
+            Throws.TypeOf<TrainingConfigException>().With.Message.Contains("different config"));
+    }
+
+    internal sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
