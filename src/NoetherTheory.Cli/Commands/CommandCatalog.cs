@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace NoetherTheory.Cli.Commands;
+
+/// <summary>The list of top-level commands, in the order <c>--help</c> shows them.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All(CliContext context) =>
+    [
+        ExprCommand.Create(context),
+        SimulateCommand.Create(context),
+        VerifyCommand.Create(context),
+        TrainCommand.Create(context),
+        ReportCommand.Create(context),
+    ];
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using NoetherTheory.Numerics.Models;
+using NoetherTheory.Numerics.Optimizers;
+using NoetherTheory.Numerics.Recording;
+using NoetherTheory.Numerics.Verification;
+
+namespace NoetherTheory.Cli.Commands;
+
+/// <summary><c>noether simulate</c>: run a discrete optimizer on a toy model and record the quantities the laws use.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = $"Toy model id: {string.Join(", ", ToyModels.Ids)}", Required = true };
+        var optimizer = new Option<string>("--optimizer") { Description = "gd, hb, nesterov, rmsprop or adam", DefaultValueFactory = _ => "gd" };
+        var lr = new Option<double>("--lr") { Description = "Learning rate η", Required = true };
+        var momentum = new Option<double>("--momentum") { Description = "Heavy-ball momentum β (PyTorch form)" };
+        var dampening = new Option<double>("--dampening") { Description = "PyTorch dampening δ (time is t = nη(1−δ))" };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay k (coupled: the step uses g + kq)" };
+        var decoupled = new Option<bool>("--decoupled") { Description = "Decoupled weight decay (q ← (1 − ηk) q after the step)" };
+        var normalized = new Option<bool>("--normalized") { Description = "Project every scale block back to its initial norm after each step" };
+        var steps = new Option<int>("--steps") { Description = "Number of steps", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the initial point and stochastic gradients" };
+        var every = new Option<int>("--every") { Description = "Record every n steps", DefaultValueFactory = _ => 1 };
+        var predict = new Option<string[]>("--predict")
+        {
+            Description = $"Add a law's prediction beside the measurement: {string.Join(", ", Trajectory.Predictions)}",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<FileInfo?>("--out") { Description = "Output file (.csv or .json); default: CSV on stdout" };
+        var command = new Command("simulate", "Run a discrete optimizer on a toy model and record charges, norms and predictions.")
+        {
+            model, optimizer, lr, momentum, dampening, weightDecay, decoupled, normalized, steps, seed, every, predict, output,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new OptimizerOptions
+            {
+                LearningRate = parse.GetValue(lr),
+                Momentum = parse.GetValue(momentum),
+                Dampening = parse.GetValue(dampening),
+                WeightDecay = parse.GetValue(weightDecay),
+                DecoupledWeightDecay = parse.GetValue(decoupled),
+            };
+            string optimizerName = parse.GetValue(optimizer)!;
+            if (!OptimizerKinds.TryParse(optimizerName, options, out options))
+                throw new UsageException($"--optimizer '{optimizerName}' is not one of {string.Join(", ", OptimizerKinds.Names)}.");
+            return Run(context, parse.GetValue(model)!, options, parse.GetValue(normalized), parse.GetValue(steps),
+                parse.GetValue(seed), parse.GetValue(every), parse.GetValue(predict) ?? [], parse.GetValue(output));
+        });
+        return command;
+    }
+
+    private static int Run(CliContext context, string modelId, OptimizerOptions options, bool normalized, int steps, int seed,
+        int every, string[] predict, FileInfo? output)
+    {
+        if (!ToyModels.Ids.Contains(modelId))
+            throw new UsageException($"--model '{modelId}' is unknown; known models: {string.Join(", ", ToyModels.Ids)}.");
+        if (normalized)
+        {
+            var blocks = ToyModels.Create(modelId, seed: seed).Structure.Scale;
+            if (blocks.Count == 0)
+                throw new UsageException($"--normalized: model '{modelId}' has no scale-invariant block to project.");
+            options = options with { ProjectedBlocks = blocks.Select(b => b.Indices).ToArray() };
+        }
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        TrajectoryTable table;
+        try
+        {
+            table = Trajectory.Run(new TrajectoryOptions(modelId, options, steps) { Seed = seed, Every = every, Predict = predict });
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        if (output is null)
+        {
+            table.WriteCsv(context.Out);
+            return ExitCodes.Ok;
+        }
+        using var buffer = new StringWriter(CultureInfo.InvariantCulture);
+        if (output.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
+            buffer.Write(Json.Serialize(new { model = modelId, optimizer = OptimizerKinds.NameOf(options), columns = table.Columns, rows = table.Rows }));
+        else if (output.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
+            table.WriteCsv(buffer);
+        else
+            throw new UsageException($"--out '{output.Name}': use a .csv or .json file name.");
+        AtomicFile.WriteAllText(output.FullName, buffer.ToString());
+        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {table.Rows.Count} rows × {table.Columns.Count} columns to {output.FullName}"));
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using NoetherTheory.Torch.Data;
+using NoetherTheory.Torch.Runs;
+using NoetherTheory.Torch.Runtime;
+using Spectre.Console;
+
+namespace NoetherTheory.Cli.Commands;
+
+/// <summary><c>noether train --config &lt;yaml&gt; [--device cpu|cuda] [--out runs/&lt;name&gt;] [--resume]</c>.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var config = new Option<FileInfo>("--config") { Description = "Training config (YAML); see validation/experiments/*.yaml for examples", Required = true };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<i>", DefaultValueFactory = _ => "cpu" };
+        var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<config name>)" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's last checkpoint" };
+        var command = new Command("train", "Train VGG11-BN with per-filter measurement (metrics, filters.csv, checkpoints in the run folder).")
+        {
+            config, device, output, resume,
+        };
+        command.SetAction((parse, cancel) => Task.FromResult(Run(context, parse.GetValue(config)!, parse.GetValue(device)!,
+            parse.GetValue(output), parse.GetValue(resume), cancel)));
+        return command;
+    }
+
+    private static int Run(CliContext context, FileInfo configFile, string device, string? output, bool resume, CancellationToken cancel)
+    {
+        var config = LoadConfig(configFile.FullName);
+        string outDir = output ?? Path.Combine("runs", config.Name);
+        var result = RunTraining(context, config, new TrainingRunOptions(outDir, device, resume), cancel);
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"run {result.RunDirectory}: {result.Steps} steps on {result.Device} in {result.WallTime.TotalSeconds:F1} s; " +
+            $"test loss {result.TestLoss:F4}, test accuracy {result.TestAccuracy:P2}"));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Loads a config, turning its errors into usage errors (file:line:column and field).</summary>
+    internal static TrainingConfig LoadConfig(string path)
+    {
+        if (!File.Exists(path))
+            throw new UsageException($"--config '{path}' does not exist.");
+        try
+        {
+            return TrainingConfigLoader.Load(path);
+        }
+        catch (TrainingConfigException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>Runs one training with a progress bar on stderr; expected failures become usage errors (exit 2).</summary>
+    internal static TrainingResult RunTraining(CliContext context, TrainingConfig config, TrainingRunOptions options, CancellationToken cancel)
+    {
+        try
+        {
+            return ProgressBars.Run(context, $"train {config.Name}", config.Steps,
+                progress => Trainer.Run(config, options, progress, cancel));
+        }
+        catch (TrainingConfigException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        catch (DatasetUnavailableException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        catch (TorchUnavailableException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}
+
+/// <summary>Progress bars on stderr for long work (a plain line per update when stderr is not a terminal).</summary>
+internal static class ProgressBars
+{
+    public static T Run<T>(CliContext context, string title, long totalSteps, Func<IProgress<TrainingProgress>, T> work)
+    {
+        bool interactive = context.Error == Console.Error && !Console.IsErrorRedirected;
+        if (!interactive)
+        {
+            var plain = new PlainProgress(context.Error, title, totalSteps);
+            return work(plain);
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        T result = default!;
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(title), maxValue: Math.Max(1, totalSteps));
+                var progress = new SyncProgress<TrainingProgress>(p =>
+                {
+                    task.Value = p.Step;
+                    task.Description = Markup.Escape(Describe(title, p));
+                });
+                result = work(progress);
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    internal static string Describe(string title, TrainingProgress p) => string.Create(CultureInfo.InvariantCulture,
+        $"{title} step {p.Step}/{p.TotalSteps} loss {p.Loss:F4} acc {p.Accuracy:P1} {p.ImagesPerSecond:F0} img/s ETA {p.Eta:hh\\:mm\\:ss}");
+
+    private sealed class PlainProgress(TextWriter writer, string title, long total) : IProgress<TrainingProgress>
+    {
+        private long _lastPrinted = -1;
+
+        public void Report(TrainingProgress value)
+        {
+            // At most ~20 lines per run in logs.
+            long every = Math.Max(1, total / 20);
+            if (value.Step - _lastPrinted < every && value.Step != total)
+                return;
+            _lastPrinted = value.Step;
+            writer.WriteLine(Describe(title, value));
+        }
+    }
+
+    /// <summary>Reports synchronously on the caller's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SyncProgress<TValue>(Action<TValue> handler) : IProgress<TValue>
+    {
+        public void Report(TValue value) => handler(value);
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using NoetherTheory.Numerics.Verification;
+using Spectre.Console;
+
+namespace NoetherTheory.Cli.Commands;
+
+/// <summary><c>noether verify [--suite name|all] [--out results.json]</c>: runs validation/cases.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var suite = new Option<string>("--suite") { Description = "Suite to run (exact, laws, orders, …) or all", DefaultValueFactory = _ => VerificationSuite.AllSuites };
+        var output = new Option<FileInfo?>("--out") { Description = "Write the records as JSON (results.json) for `noether report`" };
+        var cases = new Option<DirectoryInfo?>("--cases") { Description = "Folder of case files (default: validation/cases)" };
+        var command = new Command("verify", "Check every derived law against the discrete optimizer it models (validation/cases).")
+        {
+            suite, output, cases,
+        };
+        command.SetAction(parse => Run(context, parse.GetValue(suite)!, parse.GetValue(output), parse.GetValue(cases)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string suite, FileInfo? output, DirectoryInfo? casesDir)
+    {
+        var records = RunSuite(casesDir?.FullName ?? RepositoryLayout.ValidationCases(), suite);
+        WriteTable(context.Out, records);
+        if (output is not null)
+            ResultsFile.Write(output.FullName, records);
+        int failed = records.Count(r => !r.Passed);
+        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{records.Count - failed} of {records.Count} cases passed ({records.Sum(r => r.Runtime.TotalSeconds):F1} s of compute)."));
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+
+    /// <summary>Loads and runs a suite, turning bad case files and unknown suites into usage errors.</summary>
+    internal static IReadOnlyList<VerificationRecord> RunSuite(string directory, string suite)
+    {
+        if (!Directory.Exists(directory))
+            throw new UsageException($"case folder '{directory}' does not exist.");
+        IReadOnlyList<VerificationCase> all;
+        try
+        {
+            all = CaseLoader.LoadDirectory(directory);
+        }
+        catch (CaseFormatException e)
+        {
+            throw new UsageException($"bad validation case: {e.Message}");
+        }
+        IReadOnlyList<VerificationCase> chosen;
+        try
+        {
+            chosen = VerificationSuite.Select(all, suite);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--suite: {e.Message}");
+        }
+        return VerificationSuite.RunAll(chosen);
+    }
+
+    private static void WriteTable(TextWriter writer, IReadOnlyList<VerificationRecord> records)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = writer == Console.Out ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = writer == Console.Out ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        console.Profile.Width = Math.Max(console.Profile.Width, 140);
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn("case").AddColumn("quantity").AddColumn(new TableColumn("measured").RightAligned())
+            .AddColumn(new TableColumn("predicted").RightAligned()).AddColumn(new TableColumn("error").RightAligned())
+            .AddColumn(new TableColumn("bound").RightAligned()).AddColumn("verdict");
+        foreach (var r in records)
+        {
+            table.AddRow(
+                Markup.Escape(r.CaseId), Markup.Escape(r.Quantity), Num(r.Measured), Num(r.Predicted), Num(r.Error), Num(r.Bound),
+                r.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
+        }
+        console.Write(table);
+        foreach (var r in records.Where(r => !r.Passed))
+            console.MarkupLine($"[red]FAIL[/] {Markup.Escape(r.CaseId)}: {Markup.Escape(r.Detail)}");
+    }
+
+    private static string Num(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+}

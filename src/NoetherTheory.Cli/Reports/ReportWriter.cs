@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using NoetherTheory.Reporting.Markdown;
+using NoetherTheory.Reporting.Pdf;
+
+namespace NoetherTheory.Cli.Reports;
+
+/// <summary>Writes a report folder: report.pdf, figures/*.png|svg, index.md and manifest.json.</summary>
+internal static class ReportWriter
+{
+    public sealed record Summary(string Directory, string Pdf, string Index, int Pages, int Figures);
+
+    public static Summary Write(ReportInputs inputs, string outputDirectory, string command, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var dir = Path.GetFullPath(outputDirectory);
+        Directory.CreateDirectory(dir);
+        var (commit, dirty) = GitInfo.Read(SafeRoot());
+        string subtitle = $"commit {Short(commit)}{(dirty ? " (with uncommitted changes)" : "")}";
+        var pdf = new ReportDocument(new ReportOptions("NoetherTheory report") { Subtitle = subtitle });
+        var index = new MarkdownIndex("NoetherTheory report");
+        var report = new ReportContext(dir, pdf, index);
+        report.Paragraph(
+            "Symbolic derivations of learning rules as Lagrangians, their Noether charges and charge dynamics, checked " +
+            "numerically against the discrete optimizers they model. Every number below was produced by the command in " +
+            "manifest.json on the commit named above.");
+        if (inputs.Verification is not null)
+            VerificationSection.Write(report, inputs.Verification);
+        if (inputs.Verification is null)
+            report.Paragraph("No inputs were given: pass results with --from.");
+
+        string pdfPath = Path.Combine(dir, "report.pdf");
+        var saved = pdf.Save(pdfPath);
+        index.AddLink("The full report (PDF)", "report.pdf");
+        index.AddLink("Manifest (commit, versions, hardware, inputs)", "manifest.json");
+        string indexPath = Path.Combine(dir, "index.md");
+        index.Save(indexPath);
+        var manifest = Manifest.Create(command,
+            inputs.Sources.Select((s, i) => (s, i)).ToDictionary(p => string.Create(CultureInfo.InvariantCulture, $"from[{p.i}]"), p => p.s),
+            extra ?? new Dictionary<string, string>(), clock.Elapsed.TotalSeconds);
+        AtomicFile.WriteAllText(Path.Combine(dir, "manifest.json"), Commands.Json.Serialize(manifest));
+        return new Summary(dir, pdfPath, indexPath, saved.PageCount, report.FigureCount);
+    }
+
+    private static string Short(string commit) => commit.Length >= 12 && commit.All(Uri.IsHexDigit) ? commit[..12] : commit;
+
+    private static string? SafeRoot()
+    {
+        try
+        {
+            return RepositoryLayout.Root();
+        }
+        catch (UsageException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using NoetherTheory.Symbolic;
+using NoetherTheory.Testing;
+
+namespace NoetherTheory.Symbolic.Tests;
+
+[TestFixture]
+public sealed class AlgebraAndCompilerTests
+{
+    private static readonly Symbol X = Expr.Symbol("x");
+    private static readonly Symbol Y = Expr.Symbol("y");
+
+    [Test]
+    public void Expand_Binomial() =>
+        Assert.That(Expr.Parse("(x + y)^2").Expand(), Is.EqualTo(Expr.Parse("x^2 + 2*x*y + y^2")));
+
+    [Test]
+    public void Together_GivesPolynomialNumerator()
+    {
+        var form = Expr.Parse("1/x + 1/y").Together();
+        Assert.That(form.Numerator, Is.EqualTo(Expr.Parse("x + y")));
+        Assert.That(form.Denominator, Is.EqualTo(Expr.Parse("x*y")));
+    }
+
+    [Test]
+    public void Coefficients_SplitsLinearExpression()
+    {
+        var a = Expr.Symbol("a");
+        var b = Expr.Symbol("b");
+        var split = Expr.Parse("x^2*a + sin(y)*b + 3*a + x").Coefficients([a, b]);
+        Assert.That(split.IsLinear, Is.True, split.Problem);
+        Assert.That(split.Coefficients[0], Is.EqualTo(Expr.Parse("x^2 + 3")));
+        Assert.That(split.Coefficients[1], Is.EqualTo(Expr.Parse("sin(y)")));
+        Assert.That(split.Remainder, Is.EqualTo((Expr)X));
+    }
+
+    [Test]
+    public void Coefficients_FlagsNonLinearity()
+    {
+        var a = Expr.Symbol("a");
+        var split = Expr.Parse("a^2 + x*a").Coefficients([a]);
+        Assert.That(split.IsLinear, Is.False);
+        Assert.That(split.Problem, Does.Contain("a"));
+    }
+
+    [Test]
+    public void Simplify_Pythagoras_ReportsRewrites()
+    {
+        var r = Expr.Parse("3*x*sin(y)^2 + 3*x*cos(y)^2 + 1").Simplify();
+        Assert.That(r.Result, Is.EqualTo(Expr.Parse("3*x + 1")));
+        Assert.That(r.RewritesUsed, Is.GreaterThan(0));
+        Assert.That(r.RulesApplied, Has.Some.Contains("sin²+cos²"));
+    }
+
+    [Test]
+    public void Simplify_RespectsBudget()
+    {
+        var r = Expr.Parse("3*x*sin(y)^2 + 3*x*cos(y)^2 + 1").Simplify(new SimplifyOptions { MaxRewrites = 0 });
+        Assert.That(r.RewritesUsed, Is.Zero);
+        Assert.That(r.BudgetExhausted, Is.True);
+    }
+
+    [Test]
+    public void Compile_SharesCommonSubexpressions()
+    {
+        var s = Expr.Parse("(x^2 + y^2)");
+        var f = ExprCompiler.Compile([Expr.Pow(s, -2) * X, Expr.Pow(s, -2) * Y, Expr.Sqrt(s)], [X, Y]);
+        Assert.That(f.SharedSubexpressionCount, Is.GreaterThanOrEqualTo(2));
+        var y = f.Evaluate([3.0, 4.0]);
+        NumericAssert.AllClose([3.0 / 625, 4.0 / 625, 5.0], y, Tolerance.RoundOff);
+    }
+
+    [Test]
+    public void Compile_RejectsUnknownSymbolAndUndefinedFunction()
+    {
+        Assert.That(() => ExprCompiler.Compile([X * Y], [X]), Throws.ArgumentException.With.Message.Contains("y"));
+        Assert.That(() => ExprCompiler.Compile([Expr.Apply("V", X)], [X]), Throws.ArgumentException.With.Message.Contains("V"));
+    }
+
+    [Test]
+    public void Evaluate_MissingSymbol_SaysWhichOne() =>
+        Assert.That(() => (X + Y).Evaluate(X, 1.0), Throws.TypeOf<EvaluationException>().With.Message.Contains("'y'"));
+
+    [Test]
+    public void TryEvaluateExact_RationalAndIrrational()
+    {
+        var values = new Dictionary<Symbol, Rational> { [X] = new Rational(1, 3), [Y] = 4 };
+        Assert.That(Expr.Parse("x^2 + sqrt(y)").TryEvaluateExact(values, out var v, out _), Is.True);
+        Assert.That(v, Is.EqualTo(new Rational(19, 9)));
+        Assert.That(Expr.Parse("sqrt(x)").TryEvaluateExact(values, out _, out var reason), Is.False);
+        Assert.That(reason, Does.Contain("irrational"));
+    }
+
+    [Test]
+    public void Differentiate_Apply_UsesChainRule()
+    {
+        var d = Expr.Apply("V", X * Y, X).Differentiate(X);
+        var expected = Y * Expr.Apply("V", [X * Y, X], [1, 0]) + Expr.Apply("V", [X * Y, X], [0, 1]);
+        Assert.That(d, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Substitute_IsSimultaneous() =>
+        Assert.That(Expr.Parse("x - 2*y").Substitute(new Dictionary<Expr, Expr> { [X] = Y, [Y] = X }), Is.EqualTo(Expr.Parse("y - 2*x")));
+}
