@@ -7,7 +7,13 @@
 #   gpu-run.sh, app-name   the launcher
 # On the CUDA machine (Linux x64, PyTorch installed, no .NET needed): copy the folder and run
 #   ./gpu-run.sh train --config <yaml> --device cuda --out runs/<name>
+#   data/                  theory/catalog and validation/ (protocols, cases), so `validate --experiment` works there
 # Usage: scripts/gpu-bundle.sh [project-dir (default: src/NoetherTheory.Cli)] [assembly-name (default: noether)]
+# Environment:
+#   NOETHER_BUNDLE_SLIM=1          leave out SkiaSharp/HarfBuzz natives (~11 MB): training and validation work, but
+#                                  figures/reports and Tiny ImageNet JPEG decoding do not (make reports on the workstation)
+#   NOETHER_BUNDLE_FASHION=N       add the first N Fashion-MNIST training images (and the whole test set) as IDX .gz
+#                                  under data/fashion-mnist, for GPU hosts without the Debian dataset package
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 project="${1:-$repo/src/NoetherTheory.Cli}"
@@ -27,14 +33,28 @@ mkdir -p "$out/app"
 say "publishing $project (runtime $runtime, no CPU libtorch natives)…"
 # A separate ArtifactsPath keeps this restore (TorchSharp without natives) out of the main build's obj/ folders.
 dotnet publish "$project" -c Release -r linux-x64 --self-contained false -o "$out/app" \
-  -p:NoetherTorchNatives=none -p:NoetherTorchCompat=always -p:ArtifactsPath="$out/.artifacts" \
+  -p:NoetherTorchNatives=none -p:NoetherTorchCompat=always -p:NoetherBundle=true -p:ArtifactsPath="$out/.artifacts" \
   --nologo -v q -clp:ErrorsOnly
 rm -rf "$out/.artifacts"
 if ls "$out/app" | grep -q '^libtorch_cpu\.so$'; then say "CPU libtorch natives leaked into the bundle"; exit 1; fi
 [ -f "$out/app/$app.dll" ] || { say "$app.dll not in the publish output (pass the assembly name as 2nd argument)"; exit 2; }
 
+find "$out/app" \( -name '*.pdb' -o -name '*.xml' \) -delete
+if [ "${NOETHER_BUNDLE_SLIM:-0}" = 1 ]; then
+  rm -f "$out/app/libSkiaSharp.so" "$out/app/libHarfBuzzSharp.so"
+  say "slim bundle: no SkiaSharp/HarfBuzz natives (no figures or JPEG decoding on this host)"
+fi
+mkdir -p "$out/data/theory" "$out/data/validation"
+cp -r "$repo/theory/catalog" "$out/data/theory/"
+cp -r "$repo/validation/." "$out/data/validation/"
+if [ -n "${NOETHER_BUNDLE_FASHION:-}" ]; then
+  src=/usr/share/datasets/fashion-mnist
+  [ -f "$src/train-images-idx3-ubyte.gz" ] || { say "Fashion-MNIST not found in $src (apt-get install dataset-fashion-mnist)"; exit 2; }
+  mkdir -p "$out/data/fashion-mnist"
+  /usr/bin/python3 "$repo/scripts/idx-subset.py" "$src" "$out/data/fashion-mnist" "$NOETHER_BUNDLE_FASHION"
+fi
 say "packing the .NET runtime…"
-tar -C "$dotnet_root" -cJf "$out/dotnet-runtime.tar.xz" dotnet host "shared/Microsoft.NETCore.App/$runtime"
+XZ_OPT=-9e tar -C "$dotnet_root" -cJf "$out/dotnet-runtime.tar.xz" dotnet host "shared/Microsoft.NETCore.App/$runtime"
 cp "$repo/scripts/gpu-run.sh" "$out/gpu-run.sh"
 chmod +x "$out/gpu-run.sh"
 printf '%s\n' "$app" > "$out/app-name"

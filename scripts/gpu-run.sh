@@ -19,6 +19,7 @@ fi
 [ -f "$NOETHER_LIBTORCH_DIR/libtorch.so" ] || { say "no libtorch.so in $NOETHER_LIBTORCH_DIR"; exit 2; }
 export NOETHER_LIBTORCH_DIR
 export LD_LIBRARY_PATH="$NOETHER_LIBTORCH_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+[ -d "$here/data/theory/catalog" ] && export NOETHER_HOME="${NOETHER_HOME:-$here/data}"
 export DOTNET_ROOT="$runtime" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 app="$(cat "$here/app-name" 2>/dev/null || echo noether)"
 exec "$runtime/dotnet" "$here/app/$app.dll" "$@"

@@ -11,6 +11,8 @@ internal static class CommandCatalog
         SimulateCommand.Create(context),
         VerifyCommand.Create(context),
         TrainCommand.Create(context),
+        ValidateCommand.Create(context),
         ReportCommand.Create(context),
+        DoctorCommand.Create(context),
     ];
 }

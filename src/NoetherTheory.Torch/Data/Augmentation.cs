@@ -14,14 +14,15 @@ public sealed record AugmentationOptions(int CropPadding = 4, bool HorizontalFli
 /// <summary>Batch assembly on the device: gather, augment (random crop, flip), normalise.</summary>
 internal static class BatchPipeline
 {
-    /// <summary>Float32 [B, C, H, W] normalised images for the given indices, augmented with draws from <paramref name="generator"/>.</summary>
+    /// <summary>Float32 [B, C, H, W] normalised images for the given indices, augmented with draws from
+    /// <paramref name="generator"/> (a CPU generator: the draws are made on the host and moved to the batch's device).</summary>
     public static Tensor Assemble(ImageDataset data, Tensor indices, AugmentationOptions? augmentation, Generator? generator)
     {
         var x = data.Images.index_select(0, indices).to(ScalarType.Float32);
         if (augmentation is { CropPadding: > 0 }) x = RandomCrop(x, augmentation.CropPadding, generator);
         if (augmentation is { HorizontalFlip: true })
         {
-            var flip = rand([x.shape[0]], device: x.device, generator: generator).lt(0.5).view(-1, 1, 1, 1);
+            var flip = rand([x.shape[0]], generator: generator).lt(0.5).to(x.device).view(-1, 1, 1, 1);
             x = where(flip, x.flip(3), x);
         }
         return Normalise(x, data);
@@ -40,8 +41,9 @@ internal static class BatchPipeline
     {
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         var padded = nn.functional.pad(x, [pad, pad, pad, pad]);
-        var dy = randint(0, 2 * pad + 1, [b], dtype: ScalarType.Int64, device: x.device, generator: generator);
-        var dx = randint(0, 2 * pad + 1, [b], dtype: ScalarType.Int64, device: x.device, generator: generator);
+        // Offsets are drawn on the host generator (see Trainer: random streams are device independent) and moved over.
+        var dy = randint(0, 2 * pad + 1, [b], dtype: ScalarType.Int64, generator: generator).to(x.device);
+        var dx = randint(0, 2 * pad + 1, [b], dtype: ScalarType.Int64, generator: generator).to(x.device);
         var rows = (dy.view(-1, 1) + arange(h, device: x.device)).view(b, 1, h, 1).expand(b, c, h, w + 2 * pad);
         var cropped = padded.gather(2, rows);
         var cols = (dx.view(-1, 1) + arange(w, device: x.device)).view(b, 1, 1, w).expand(b, c, h, w);

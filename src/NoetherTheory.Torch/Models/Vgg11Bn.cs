@@ -151,7 +151,8 @@ internal sealed class GeneratorDropout(double probability) : nn.Module<Tensor, T
     {
         if (!training || probability == 0) return input.alias();   // a new handle: Sequential disposes intermediates
         double keep = 1 - probability;
-        var mask = torch.rand(input.shape, dtype: input.dtype, device: input.device, generator: Generator).lt(keep);
+        // Drawn on the (CPU) generator and moved: the same masks on every device, and no device generator needed.
+        var mask = torch.rand(input.shape, dtype: input.dtype, generator: Generator).lt(keep).to(input.device);
         return input * mask / keep;
     }
 }

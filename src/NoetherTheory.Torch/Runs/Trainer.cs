@@ -23,12 +23,13 @@ namespace NoetherTheory.Torch.Runs;
 /// layers.csv and filters.csv (per-layer sums and per-filter values), checkpoints/step-N.ckpt, result.yaml. CSV rows are
 /// flushed at every logged step; on resume rows after the checkpoint are dropped before appending, so the files end up
 /// identical to those of an uninterrupted run.</para>
-/// <para>All randomness after initialisation (data order, crops, flips, dropout) comes from one generator on the
-/// training device that is saved in checkpoints; initialisation uses torch's global generator seeded with the config
+/// <para>All randomness after initialisation (data order, crops, flips, dropout) comes from one host (CPU) generator,
+/// saved in checkpoints, whose draws are moved to the training device; initialisation uses torch's global generator seeded with the config
 /// seed. On the CPU a resumed run is bitwise identical to an uninterrupted one.</para>
 /// </remarks>
 public static class Trainer
 {
+    private static readonly Lock InitialisationLock = new();
     private const string MetricsHeader = "step,epoch,lr,train_loss,train_accuracy,translation_w2,translation_g2,bias_sum,bias_grad_sum";
     private const string LayersHeader = "step,layer,filters,w2,g2,v2,wg,wv";
     private const string FiltersHeader = "step,layer,filter,w2,g2,v2,wg,wv";
@@ -64,10 +65,20 @@ public static class Trainer
             throw new TrainingConfigException(string.Create(CultureInfo.InvariantCulture,
                 $"{configPath}: batch_size {config.BatchSize} exceeds the {train.Count} training images of {train.Name}."));
 
-        torch.manual_seed(config.Seed);
-        using var model = new Vgg11Bn(config.Model with { InputChannels = train.Channels, InputSize = train.Size, Classes = train.Classes });
+        Vgg11Bn created;
+        lock (InitialisationLock)   // torch's global generator seeds initialisation: concurrent runs must not interleave here
+        {
+            torch.manual_seed(config.Seed);
+            created = new Vgg11Bn(config.Model with { InputChannels = train.Channels, InputSize = train.Size, Classes = train.Classes });
+        }
+        using var model = created;
         model.to(device);
-        using var generator = new Generator(unchecked((ulong)config.Seed * 0x9E3779B97F4A7C15UL + 1), device);
+        // One host (CPU) generator for every random draw of the run: permutations, crops, flips, dropout masks. The
+        // draws are tiny and moved to the device, so CPU and CUDA runs see identical random streams, and no CUDA
+        // generator is created (a CUDA run with a device generator segfaulted under TorchSharp 0.107 against PyTorch
+        // 2.11's libtorch on an H100; the generator is the suspect, not confirmed: `noether doctor --device cuda`
+        // probes each operation in turn).
+        using var generator = new Generator(unchecked((ulong)config.Seed * 0x9E3779B97F4A7C15UL + 1), CPU);
         model.UseGenerator(generator);
         using var optimizer = new HeavyBall(model.parameters(), config.Optimizer);
         var measurement = new FilterMeasurement(model, optimizer);
@@ -96,7 +107,7 @@ public static class Trainer
                 {
                     if (state.Permutation is null)
                     {
-                        state.Permutation = randperm(train.Count, generator: generator, device: device).DetachFromDisposeScope();
+                        state.Permutation = randperm(train.Count, generator: generator).to(device).DetachFromDisposeScope();
                         state.EpochPosition = 0;
                     }
                     var idx = state.Permutation.narrow(0, state.EpochPosition * config.BatchSize, config.BatchSize);
@@ -114,10 +125,9 @@ public static class Trainer
                     }
                     state.StepsSinceLog++;
 
-                    bool last = n == config.Steps - 1;
-                    if (n % config.LogEvery == 0 || last)
+                    if (config.IsLogged(n))
                     {
-                        bool measure = n % config.MeasureEvery == 0 || last;
+                        bool measure = config.IsMeasured(n);
                         var packed = measure ? cat([stack([state.LossSum, state.CorrectSum]), measurement.Pack()], 0)
                                              : stack([state.LossSum, state.CorrectSum]);
                         double[] host = packed.cpu().data<double>().ToArray();        // the one host transfer of this step

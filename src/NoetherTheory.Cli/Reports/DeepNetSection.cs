@@ -1,0 +1,137 @@
+using System.Globalization;
+using NoetherTheory.Cli.Commands;
+using NoetherTheory.Reporting.Figures;
+using NoetherTheory.Reporting.Pdf;
+using NoetherTheory.Simulation.DeepNet;
+
+namespace NoetherTheory.Cli.Reports;
+
+/// <summary>The deep-network part of a report, from a validate summary.json: filter checks and the Fig. 4 grid.</summary>
+internal static class DeepNetSection
+{
+    private static readonly Dictionary<string, (string Variable, string Title, AxisScale Scale)> Panels = new(StringComparer.Ordinal)
+    {
+        ["A"] = ("η (constant)", "learning rate", AxisScale.Log),
+        ["B"] = ("β", "momentum", AxisScale.Linear),
+        ["C"] = ("k", "weight decay", AxisScale.Linear),
+    };
+
+    public static void Write(ReportContext report, ValidateCommand.Summary summary)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(summary);
+        report.Heading("Deep-network validation");
+        report.Paragraph($"Protocol {summary.Protocol} ({summary.Source}), VGG11-BN on {summary.Dataset}, device {summary.Device}, {summary.Cells.Count} runs. "
+            + "All numbers below are for this data set; they are not Tiny ImageNet results unless the data set says so.");
+        foreach (var run in summary.Filters) WriteFilters(report, run);
+        if (summary.Grid is { } grid) WriteGrid(report, summary.GridRuns, grid, summary.Dataset);
+    }
+
+    private static string N(double x, int digits = 3) => double.IsNaN(x) ? "–" : ReportFormat.Number(x, digits);
+
+    private static void WriteFilters(ReportContext report, ValidateCommand.FilterRun run)
+    {
+        var r = run.Report;
+        var s = r.Settings;
+        report.Heading($"Filter checks: {run.Cell}", 2);
+        report.Paragraph(string.Create(CultureInfo.InvariantCulture,
+            $"η = {s.LearningRate}, β = {s.Momentum}, k = {s.WeightDecay}, BN ε = {s.BatchNormEpsilon}; ρ_eff = 1 − 4ηk/(1−β) = {r.EffectiveDiscount:0.######}. ")
+            + (r.RecursionPairs > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"Exact heavy-ball recursion for (|w|², ⟨w,v⟩) (theory/04-numerical-integration.md#eq-4-5) over {r.RecursionPairs} filter step pairs: largest error {r.RecursionMaxError:E2} against the float32 bound {r.RecursionTolerance:E0}: {(r.RecursionHolds ? "holds" : "FAILS")}.")
+                : $"Exact recursion not checked: {r.RecursionSkippedBecause ?? "no consecutive steps were measured (measure_window: 2)"}."));
+        report.Table(new ReportTable(
+            [
+                new TableColumn("layer"), new TableColumn("filters", ColumnAlignment.Right), new TableColumn("recursion max", ColumnAlignment.Right),
+                new TableColumn("NM Green median / p90", ColumnAlignment.Right), new TableColumn("Eq. 17 median / p90", ColumnAlignment.Right),
+                new TableColumn("regime (index)"), new TableColumn("|cos(w,g)| median / max", ColumnAlignment.Right),
+            ],
+            r.Layers.Select(l => (IReadOnlyList<string>)
+            [
+                l.Layer, l.Filters.ToString(CultureInfo.InvariantCulture),
+                l.RecursionPairs > 0 ? N(Math.Max(l.RecursionWeightNorm.Max, l.RecursionWeightDotVelocity.Max)) : "–",
+                $"{N(l.GreenLaw.Median)} / {N(l.GreenLaw.P90)}", $"{N(l.Eq17.Median)} / {N(l.Eq17.P90)}",
+                $"{l.Regime} ({N(l.PersistenceIndex, 2)})", $"{N(l.SymmetryCosine.Median)} / {N(l.SymmetryCosine.Max)}",
+            ]).ToList()) { Caption = $"{run.Cell}: relative errors of |w|² at step {r.LastAnalysedStep} per filter; regime index 0 = white-noise gradients, 1 = persistent." });
+
+        var shown = PickLayers(r.Layers);
+        report.Figure($"filters-{run.Cell}-norms", new FigureGrid(shown.Select(l => new FigureSpec($"{l.Layer}: median r² = |w|²",
+            new AxisSpec("step"), new AxisSpec("r²"),
+            [
+                new LinePlot("measured", X(l.Curves), l.Curves.Select(c => c.MeasuredR2).ToList(), SeriesStyle.Markers),
+                new LinePlot("NM Green's law (measured |v|²)", X(l.Curves), l.Curves.Select(c => c.GreenR2).ToList(), SeriesStyle.Prediction),
+                new LinePlot("NLD Eq. 17 (measured |ĝ|²)", X(l.Curves), l.Curves.Select(c => c.Eq17R2).ToList(), new SeriesStyle(Dash: OxyPlot.LineStyle.Dot)),
+            ])).ToList(), 2),
+            "Measured filter norms against the Neural Mechanics Green's-function law (theory/03-noether.md#eq-3-12) and NLD Eq. 17 (theory/05-learning-dynamics.md#eq-5-3), medians over each layer's filters.");
+
+        var boxes = new List<PlotItem>
+        {
+            new BoxPlot("NM Green's law", r.Layers.Select(l => new BoxGroup(l.Layer, Positive(l.GreenErrors))).ToList()),
+            new BoxPlot("NLD Eq. 17", r.Layers.Select(l => new BoxGroup(l.Layer, Positive(l.Eq17Errors))).ToList()),
+        };
+        report.Figure($"filters-{run.Cell}-errors", new FigureSpec("Relative error of |w|² per filter", new AxisSpec("layer"),
+            new AxisSpec("relative error", AxisScale.Log), boxes), "Distribution over filters of each layer of the relative error at the last analysed step.");
+
+        report.Figure($"filters-{run.Cell}-effective-lr", new FigureGrid(shown.Select(l => new FigureSpec($"{l.Layer}: η/((1−β)r²)",
+            new AxisSpec("step"), new AxisSpec("effective learning rate", AxisScale.Log),
+            [
+                new LinePlot("measured r²", X(l.Curves), l.Curves.Select(c => c.EffectiveLearningRate).ToList()),
+                new LinePlot("RMSProp accumulator (ρ_eff)", X(l.Curves), l.Curves.Select(c => c.RmsPropEffectiveLearningRate).ToList(), SeriesStyle.Prediction),
+            ])).ToList(), 2),
+            "Effective angular learning rate of the filters (theory/05-learning-dynamics.md#eq-5-2) next to η/((1−β)√G) with the RMSProp accumulator G ← ρ_eff·G + gain·|ĝ|² it corresponds to (theory/05-learning-dynamics.md#eq-5-5).");
+    }
+
+    private static List<LayerFilterCheck> PickLayers(IReadOnlyList<LayerFilterCheck> layers)
+    {
+        if (layers.Count <= 4) return layers.ToList();
+        return new[] { 0, layers.Count / 3, 2 * layers.Count / 3, layers.Count - 1 }.Distinct().Select(i => layers[i]).ToList();
+    }
+
+    private static List<double> X(IReadOnlyList<LayerCurvePoint> curve) => curve.Select(c => (double)c.Step).ToList();
+
+    private static List<double> Positive(IReadOnlyList<double> values) => values.Where(v => v > 0 && double.IsFinite(v)).DefaultIfEmpty(1e-18).ToList();
+
+    private static void WriteGrid(ReportContext report, IReadOnlyList<GridRun> runs, Fig4Summary grid, string dataset)
+    {
+        report.Heading("NLD Fig. 4: constrained vs unconstrained filter norms", 2);
+        report.Paragraph($"Constrained runs rescale every BN-preceded conv filter to its initial norm after each step (theory/05-learning-dynamics.md#eq-5-6). Data set: {dataset}. Bands show min–max over seeds.");
+        var panels = new List<FigureSpec>();
+        foreach (var (panel, info) in Panels)
+        {
+            var cells = grid.Cells.Where(c => c.Panel == panel).ToList();
+            if (cells.Count == 0) continue;
+            var items = new List<PlotItem>();
+            foreach (bool constrained in new[] { false, true })
+            {
+                var line = cells.Where(c => c.Constrained == constrained).OrderBy(c => c.Value).ToList();
+                items.Add(new BandPlot(constrained ? "constrained" : "unconstrained", line.Select(c => c.Value).ToList(),
+                    line.Select(c => c.MeanAccuracy).ToList(), line.Select(c => c.MeanAccuracy - c.AccuracyHalfRange).ToList(),
+                    line.Select(c => c.MeanAccuracy + c.AccuracyHalfRange).ToList(), constrained ? SeriesStyle.Prediction : null));
+            }
+            panels.Add(new FigureSpec($"{panel}-1: final test accuracy vs {info.Title}", new AxisSpec(info.Variable, info.Scale), new AxisSpec("test accuracy"), items));
+
+            var values = cells.Select(c => c.Value).Distinct().Order().ToList();
+            var curves = new List<PlotItem>();
+            foreach (double v in new[] { values[0], values[^1] }.Distinct())
+            foreach (bool constrained in new[] { false, true })
+            {
+                var group = runs.Where(r => r.Panel == panel && r.Value == v && r.Constrained == constrained).ToList();
+                if (group.Count == 0) continue;
+                var steps = Fig4Analysis.MeanCurve(group).Select(p => p.Step).ToList();
+                var series = group.Select(g => (IReadOnlyList<double>)steps.Select(s => g.LossCurve.First(p => p.Step == s).Value).ToList()).ToList();
+                string label = string.Create(CultureInfo.InvariantCulture, $"{info.Variable.Split(' ')[0]} = {v}, {(constrained ? "constrained" : "free")}");
+                curves.Add(BandPlot.FromRuns(label, steps.Select(s => (double)s).ToList(), series, BandSpread.MinMax,
+                    constrained ? SeriesStyle.Prediction : null));
+            }
+            panels.Add(new FigureSpec($"{panel}-2: training loss", new AxisSpec("step"), new AxisSpec("training loss", AxisScale.Log), curves));
+        }
+        // Column-major pairs (X-1 above X-2) in a 2 × 3 grid: reorder rows as [A-1, B-1, C-1, A-2, B-2, C-2].
+        var ordered = panels.Where((_, i) => i % 2 == 0).Concat(panels.Where((_, i) => i % 2 == 1)).ToList();
+        report.Figure("fig4-grid", new FigureGrid(ordered, Math.Max(1, ordered.Count / 2)),
+            "Fig. 4 panels: final test accuracy against the varied hyper-parameter (top) and training loss at its smallest and largest value (bottom), unconstrained (solid) and constrained (dashed).");
+
+        report.Table(new ReportTable(
+            [new TableColumn("claim"), new TableColumn("effect", ColumnAlignment.Right), new TableColumn("seed spread", ColumnAlignment.Right), new TableColumn("verdict"), new TableColumn("numbers")],
+            grid.Claims.Select(c => (IReadOnlyList<string>)[c.Statement, N(c.Measured), N(c.Spread), c.Verdict.ToString(), c.Evidence]).ToList())
+        { Caption = "NLD's Fig. 4 claims tested on this grid (effects in accuracy units)." });
+    }
+}
