@@ -1,0 +1,186 @@
+using NoetherTheory.Symbolic;
+
+namespace NoetherTheory.Mechanics;
+
+/// <summary>
+/// Brings a rational expression over a common denominator and cancels denominator factors that are linear in some
+/// symbol and divide the numerator (factor theorem + synthetic division). The CAS has no polynomial GCD; this covers
+/// the factors that occur in learning-rule coefficients, such as (1 − δ) and (1 − ηk).
+/// </summary>
+internal static class RationalCancel
+{
+    public static Expr Cancel(Expr e)
+    {
+        var together = RealPowers(e).Together();
+        var atoms = new Dictionary<Expr, Expr>();
+        var numerator = Atomize(RealPowers(together.Numerator).Expand(), atoms);
+        var denominator = Atomize(RealPowers(together.Denominator), atoms);
+        var back = atoms.ToDictionary(kv => kv.Value, kv => kv.Key);
+        var result = CancelPolynomial(numerator / denominator);
+        return back.Count == 0 ? result : result.Substitute(back);
+    }
+
+    /// <summary>Replaces calls, undefined functions and non-integer powers by fresh symbols (outermost first).</summary>
+    private static Expr Atomize(Expr e, Dictionary<Expr, Expr> atoms)
+    {
+        if (e is Call or Apply or Power { Exponent: not Number { Value.IsInteger: true } })
+        {
+            if (!atoms.TryGetValue(e, out var s)) atoms[e] = s = Expr.Symbol("atom_", atoms.Count);
+            return s;
+        }
+        return e.Children.Length == 0 ? e : e.WithChildren([.. e.Children.Select(c => Atomize(c, atoms))]);
+    }
+
+    private static Expr CancelPolynomial(Expr e)
+    {
+        var form = e.Together();
+        var num = form.Numerator;
+        if (num.Equals(Expr.Zero)) return Expr.Zero;
+        var remaining = new List<Expr>();
+        foreach (var (b, n) in Factors(form.Denominator).SelectMany(Content))
+        {
+            int left = n;
+            if (b is Sum && left > 0)
+                foreach (var x in b.FreeSymbols())
+                {
+                    while (left > 0 && TryDivide(num, b, x) is { } quotient)
+                    {
+                        num = quotient;
+                        left--;
+                    }
+                    if (left == 0) break;
+                }
+            if (b is Sum or Symbol && left > 0)
+                foreach (var x in LinearVariables(b))
+                {
+                    var slope = b.Differentiate(x);
+                    var root = -b.Substitute(x, Expr.Zero) / slope;
+                    while (left > 0 && IsZero(num.Substitute(x, root)))
+                    {
+                        var quotient = (DivideLinear(num, x, root) / slope).Together();
+                        num = quotient.Numerator;
+                        if (!quotient.Denominator.Equals(Expr.One)) remaining.Add(quotient.Denominator);
+                        left--;
+                    }
+                    if (left == 0) break;
+                }
+            if (left != 0) remaining.Add(Expr.Pow(b, left));
+        }
+        return num / Expr.Multiply(remaining);
+    }
+
+    /// <summary>Rewrites |u|^(2j) → u^(2j) and |u|^(2j+1) → u^(2j)·|u| (real arguments).</summary>
+    public static Expr RealPowers(Expr e)
+    {
+        if (e.Children.Length == 0) return e;
+        var rebuilt = e.WithChildren([.. e.Children.Select(RealPowers)]);
+        if (rebuilt is Power { Base: Call { Kind: FunctionKind.Abs } abs, Exponent: Number { Value.IsInteger: true } k })
+        {
+            var n = k.Value.Numerator;
+            if (n.IsEven) return Expr.Pow(abs.Argument, Expr.Number(n));
+            return Expr.Pow(abs.Argument, Expr.Number(n - n.Sign)) * Expr.Pow(abs, Expr.Number(n.Sign));
+        }
+        return rebuilt;
+    }
+
+    /// <summary>num/b as a polynomial in x when b's leading coefficient in x is a number and the division is exact.</summary>
+    private static Expr? TryDivide(Expr num, Expr b, Symbol x)
+    {
+        var bc = PolyCoefficients(b, x);
+        if (bc is null || bc.Count < 2 || bc[^1] is not Number { Value.IsZero: false } lead) return null;
+        var nc = PolyCoefficients(num, x);
+        if (nc is null || nc.Count < bc.Count) return null;
+        var rem = nc.ToArray();
+        int db = bc.Count - 1;
+        var quotient = new Expr[nc.Count - db];
+        for (int i = nc.Count - 1; i >= db; i--)
+        {
+            var c = (rem[i] / lead).Expand();
+            quotient[i - db] = c;
+            for (int j = 0; j <= db; j++) rem[i - db + j] = (rem[i - db + j] - (c * bc[j])).Expand();
+        }
+        if (rem.Any(r => !r.Together().Numerator.Equals(Expr.Zero))) return null;
+        return Expr.Add(quotient.Select((c, i) => c * Expr.Pow(x, i))).Expand();
+    }
+
+    private static List<Expr>? PolyCoefficients(Expr p, Symbol x)
+    {
+        var list = new List<Expr>();
+        var d = p.Expand();
+        for (int i = 0; i < 32; i++)
+        {
+            if (d.Equals(Expr.Zero)) return list;
+            list.Add((d.Substitute(x, Expr.Zero) / Factorial(i)).Expand());
+            d = d.Differentiate(x).Expand();
+        }
+        return null;
+    }
+
+    private static bool IsZero(Expr e) => e.Together().Numerator.Equals(Expr.Zero);
+
+    private static IEnumerable<(Expr Base, int Exponent)> Factors(Expr d)
+    {
+        var factors = d is Product p ? p.Factors.AsEnumerable() : [d];
+        if (d is Product pc && !pc.Coefficient.IsOne) yield return (Expr.Number(pc.Coefficient), 1);
+        foreach (var f in factors)
+        {
+            if (f is Power { Exponent: Number { Value.IsInteger: true } k } pw) yield return (pw.Base, (int)k.Value.Numerator);
+            else if (f is not Number { Value.IsOne: true }) yield return (f, 1);
+        }
+    }
+
+    private static IEnumerable<Symbol> LinearVariables(Expr b)
+    {
+        foreach (var x in b.FreeSymbols())
+        {
+            var slope = b.Differentiate(x);
+            if (!slope.Contains(x) && !slope.Equals(Expr.Zero)) yield return x;
+        }
+    }
+
+    /// <summary>Splits symbols that divide every term of a sum base out of it: η(1+β) as η and (1+β).</summary>
+    private static IEnumerable<(Expr Base, int Exponent)> Content((Expr Base, int Exponent) factor)
+    {
+        if (factor.Base is not Sum s || !s.Constant.IsZero)
+        {
+            yield return factor;
+            yield break;
+        }
+        var rest = factor.Base;
+        foreach (var x in s.FreeSymbols())
+        {
+            if (!s.Terms.All(t => t.Equals(x) || (t is Product p && p.Factors.Any(f => f.Equals(x) || (f is Power { Exponent: Number { Value: { IsInteger: true, Sign: > 0 } } } pw && pw.Base.Equals(x)))))) continue;
+            yield return (x, factor.Exponent);
+            rest = (rest / x).Expand();
+        }
+        yield return (rest, factor.Exponent);
+    }
+
+    /// <summary>N(x)/(x − r) for N with N(r) = 0, by synthetic division on N's coefficients in x.</summary>
+    private static Expr DivideLinear(Expr n, Symbol x, Expr r)
+    {
+        var coefficients = new List<Expr>();
+        var d = n;
+        for (int i = 0; i < 64 && !d.Equals(Expr.Zero); i++)
+        {
+            coefficients.Add(d.Substitute(x, Expr.Zero) / Factorial(i));
+            d = d.Differentiate(x).Expand();
+        }
+        int deg = coefficients.Count - 1;
+        var q = new Expr[Math.Max(deg, 0)];
+        Expr carry = Expr.Zero;
+        for (int i = deg; i >= 1; i--)
+        {
+            carry = coefficients[i] + (r * carry);
+            q[i - 1] = carry;
+        }
+        return Expr.Add(q.Select((c, i) => c * Expr.Pow(x, i))).Expand();
+    }
+
+    private static Expr Factorial(int n)
+    {
+        System.Numerics.BigInteger f = 1;
+        for (int i = 2; i <= n; i++) f *= i;
+        return Expr.Number(f);
+    }
+}
