@@ -17,7 +17,7 @@ public sealed partial class TheoryAnchorTests
     public void EveryCitedAnchor_ExistsInTheory()
     {
         var defined = Directory.EnumerateFiles(RepositoryPaths.Combine("theory"), "*.md")
-            .ToDictionary(Path.GetFileName, f => AnchorDefinition().Matches(File.ReadAllText(f)).Select(m => m.Groups["anchor"].Value).ToHashSet());
+            .ToDictionary(f => Path.GetFileName(f), f => AnchorDefinition().Matches(File.ReadAllText(f)).Select(m => m.Groups["anchor"].Value).ToHashSet());
         var sources = new[] { "src", "tests", "validation", "theory" }
             .SelectMany(d => Directory.EnumerateFiles(RepositoryPaths.Combine(d), "*.*", SearchOption.AllDirectories))
             .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)

@@ -8,6 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All(CliContext context) =>
     [
         ExprCommand.Create(context),
+        DeriveCommand.Create(context),
         SimulateCommand.Create(context),
         VerifyCommand.Create(context),
         TrainCommand.Create(context),

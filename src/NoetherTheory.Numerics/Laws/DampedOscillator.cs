@@ -17,7 +17,8 @@ public enum DampingRegime
 /// The damped oscillator ẍ + 2γẋ + ω²x = s(t) of the Neural Mechanics momentum laws: homogeneous response H (x₀ = 1,
 /// ẋ₀ = 0) and Green's function G (impulse response), so x(t) = H(t)x₀ + ∫₀ᵗ G(t−s) s(s) ds.
 /// </summary>
-/// <remarks>theory/…#B.4 (table and solution) and D.5: γ = (1−β)/(η(1−δ)(1+β)), ω² = 4k/(η(1−δ)(1+β)) for scale and
+/// <remarks>Charge laws theory/03-noether.md#eq-3-8 (translation), theory/03-noether.md#eq-3-9 (scale) and
+/// theory/03-noether.md#eq-3-10 (rescale); solution theory/03-noether.md#eq-3-12. γ = (1−β)/(η(1−δ)(1+β)), ω² = 4k/(η(1−δ)(1+β)) for scale and
 /// rescale, 2k/(η(1−δ)(1+β)) for translation.</remarks>
 /// <param name="Gamma">γ ≥ 0.</param>
 /// <param name="OmegaSquared">ω² ≥ 0.</param>
@@ -25,11 +26,12 @@ public sealed record DampedOscillator(double Gamma, double OmegaSquared)
 {
     private const double CriticalRelativeGap = 1e-9;
 
-    /// <summary>The oscillator of a scale/rescale charge under heavy ball with coupled weight decay (B.4, D.5).</summary>
+    /// <summary>The oscillator of a scale/rescale charge under heavy ball with coupled weight decay
+    /// (theory/03-noether.md#eq-3-9, theory/03-noether.md#eq-3-10).</summary>
     public static DampedOscillator ForScale(double eta, double beta, double k, double dampening = 0) =>
         new((1 - beta) / (eta * (1 - dampening) * (1 + beta)), 4 * k / (eta * (1 - dampening) * (1 + beta)));
 
-    /// <summary>The oscillator of a translation charge (half the spring constant of scale).</summary>
+    /// <summary>The oscillator of a translation charge (half the spring constant of scale; theory/03-noether.md#eq-3-8).</summary>
     public static DampedOscillator ForTranslation(double eta, double beta, double k, double dampening = 0) =>
         new((1 - beta) / (eta * (1 - dampening) * (1 + beta)), 2 * k / (eta * (1 - dampening) * (1 + beta)));
 

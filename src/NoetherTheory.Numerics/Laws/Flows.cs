@@ -3,7 +3,8 @@ using NoetherTheory.Numerics.Ode;
 
 namespace NoetherTheory.Numerics.Laws;
 
-/// <summary>Continuous flows that discrete optimizers are compared against (theory A.2), as <see cref="OdeRhs"/>.</summary>
+/// <summary>Continuous flows that discrete optimizers are compared against, as <see cref="OdeRhs"/>
+/// (theory/01-learning-lagrangian.md#eq-1-4 to theory/01-learning-lagrangian.md#eq-1-6).</summary>
 public static class Flows
 {
     /// <summary>Gradient flow (1−β) q̇ = −∇F, F = f + (k/2)|q|².</summary>
@@ -37,7 +38,8 @@ public static class Flows
         };
     }
 
-    /// <summary>The modified equation m q̈ + μ q̇ = −∇F of heavy ball (A.4) as a damped mechanical problem.</summary>
+    /// <summary>The modified equation m q̈ + μ q̇ = −∇F of heavy ball as a damped mechanical problem
+    /// (theory/01-learning-lagrangian.md#eq-1-5).</summary>
     public static DampedMechanicalProblem HeavyBallModifiedEquation(IToyModel model, double eta, double beta, double k,
         IReadOnlyList<double> q0, IReadOnlyList<double> v0, double t1)
     {

@@ -88,7 +88,8 @@ public sealed record MatrixBlock(string Name, int Offset, int Rows, int Cols)
     }
 }
 
-/// <summary>Two consecutive linear layers W₁ (h×d) and W₂ (o×h): D = W₁W₁ᵀ − W₂ᵀW₂ is the balance matrix (theory E.2).</summary>
+/// <summary>Two consecutive linear layers W₁ (h×d) and W₂ (o×h): D = W₁W₁ᵀ − W₂ᵀW₂ is the balance matrix
+/// (theory/03-noether.md#eq-3-14).</summary>
 /// <param name="Name">Label.</param>
 /// <param name="First">W₁.</param>
 /// <param name="Second">W₂.</param>

@@ -3,8 +3,8 @@ using NoetherTheory.Numerics.LinearAlgebra;
 namespace NoetherTheory.Numerics.Models;
 
 /// <summary>
-/// Scale cosine f(q) = −⟨a, q/|q|⟩ (model id <c>scale-cosine</c>): the T-scale toy of theory G. Gradient
-/// g = −(a − ⟨a, q̂⟩q̂)/|q|, so ⟨g, q⟩ = 0 and |ĝ|² = |a|² − ⟨a, q̂⟩².
+/// Scale cosine f(q) = −⟨a, q/|q|⟩ (model id <c>scale-cosine</c>): the T-scale toy
+/// (theory/05-learning-dynamics.md#eq-5-1). Gradient g = −(a − ⟨a, q̂⟩q̂)/|q|, so ⟨g, q⟩ = 0 and |ĝ|² = |a|² − ⟨a, q̂⟩².
 /// Parameters: <c>a</c> (default [1, 0]), <c>theta0</c> (angle of q₀ from e₁ in the e₁e₂ plane, default 2.5),
 /// <c>r0</c> (|q₀|, default 1).
 /// </summary>
@@ -100,7 +100,8 @@ public sealed class RayleighModel : IToyModel
 }
 
 /// <summary>
-/// Synthetic scale-invariant force fields with exactly known |ĝ| (theory C.4, T-force). Not gradients of a loss.
+/// Synthetic scale-invariant force fields with exactly known |ĝ| (T-force; the two regimes of
+/// theory/05-learning-dynamics.md#eq-5-4). Not gradients of a loss.
 /// <c>force-persistent</c>: ĝ = s·J q̂ in 2-D (J the 90° rotation), a tangential force that keeps pushing the same way
 /// relative to q. <c>force-white</c>: ĝ = s·P⊥ξ/√(d−1), ξ ~ N(0, I) fresh each step, P⊥ the projector orthogonal to q.
 /// In both, g = ĝ/|q|. Parameters: <c>s</c> (default 1), <c>q0</c> (default e₁), <c>dimension</c> (white only,

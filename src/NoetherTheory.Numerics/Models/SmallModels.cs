@@ -2,15 +2,16 @@ namespace NoetherTheory.Numerics.Models;
 
 /// <summary>
 /// Scalar two-layer linear net f = ½(w₂w₁ − 1)² + (c/2)w₁² (ids <c>linear2-scalar</c> with c = 0, and <c>toy-a2</c>
-/// with c = 0.1, the loss of theory A.2 used for the convergence-order checks). For c = 0 the rescale charge
-/// w₁² − w₂² is conserved by gradient flow. Parameters: <c>c</c>, <c>q0</c> (defaults [0.5, 1.5] and [0.3, 1.7]).
+/// with c = 0.1, the loss of the convergence-order checks of theory/01-learning-lagrangian.md#eq-1-6 and
+/// theory/04-numerical-integration.md#eq-4-1). For c = 0 the rescale charge w₁² − w₂² is conserved by gradient flow.
+/// Parameters: <c>c</c>, <c>q0</c> (defaults [0.5, 1.5] and [0.3, 1.7]).
 /// </summary>
 public sealed class ScalarLinearModel : IHessianModel
 {
     private readonly double _c;
     private readonly double[] _q0;
 
-    /// <summary>Creates the model; <paramref name="toyA2"/> selects the A.2 defaults.</summary>
+    /// <summary>Creates the model; <paramref name="toyA2"/> selects the defaults of the order checks (c = 0.1, q₀ = (0.3, 1.7)).</summary>
     public ScalarLinearModel(bool toyA2, ParameterSet p)
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -65,7 +66,7 @@ public sealed class ScalarLinearModel : IHessianModel
 
 /// <summary>
 /// Rotation model f(W) = ¼‖WWᵀ − M‖²_F (id <c>rotation</c>, T-rot), W ∈ ℝ^{n×p} row-major, M = BBᵀ/p symmetric with
-/// B random. Invariant under W → WR for orthogonal R, so WᵀG is symmetric (theory E.3). Gradient G = (WWᵀ − M)W.
+/// B random. Invariant under W → WR for orthogonal R, so WᵀG is symmetric (theory/03-noether.md#eq-3-15). Gradient G = (WWᵀ − M)W.
 /// Parameters: <c>n</c> (default 3), <c>p</c> (default 2); the seed draws B and W₀ ~ N(0, 0.5²).
 /// </summary>
 public sealed class RotationModel : IToyModel

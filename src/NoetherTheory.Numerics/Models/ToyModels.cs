@@ -16,6 +16,8 @@ public static class ToyModels
         ["tanh-net"] = (p, s) => new ReluNetModel(p, s, tanh: true),
         ["softmax"] = (p, s) => new SoftmaxModel(p, s),
         ["rotation"] = (p, s) => new RotationModel(p, s),
+        ["quadratic"] = (p, _) => new QuadraticModel(p),
+        ["rotating-target"] = (p, _) => new RotatingTargetModel(p),
     };
 
     /// <summary>All model ids, sorted.</summary>

@@ -6,7 +6,7 @@ namespace NoetherTheory.Numerics.Ode;
 /// symplectic form by exactly e^{−μh/m} per step, as the exact flow does, so energy and Noether-charge decay laws are
 /// reproduced without spurious drift.
 /// </summary>
-/// <remarks>The friction factor is the damping of the learning Lagrangian e^{t/τ}, τ = m/μ (theory A.4, B.3).
+/// <remarks>The friction factor is the damping of the learning Lagrangian e^{t/τ}, τ = m/μ (theory/01-learning-lagrangian.md#eq-1-8); the splitting is theory/04-numerical-integration.md#eq-4-2.
 /// Time advances during the drift, so the two kicks see F at t and t+h.</remarks>
 public sealed class ConformalStormerVerlet
 {

@@ -1,6 +1,7 @@
 namespace NoetherTheory.Numerics.Ode;
 
 /// <summary>Observed order of convergence from a step-size (or learning-rate) sweep.</summary>
+/// <remarks>The observed order is the least-squares slope of log e against log h (theory/04-numerical-integration.md#eq-4-1).</remarks>
 public static class ConvergenceStudy
 {
     /// <summary>Least-squares slope of log(error) against log(step). Needs ≥ 2 positive, finite pairs.</summary>

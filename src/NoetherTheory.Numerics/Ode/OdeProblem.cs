@@ -32,7 +32,7 @@ public sealed record OdeProblem(OdeRhs Rhs, double T0, IReadOnlyList<double> Y0,
 
 /// <summary>
 /// A damped mechanical system m q̈ + μ q̇ = F(q, t) with constant scalar mass and friction: the modified equation of
-/// heavy-ball learning (theory A.4, m = η(1+β)/2, μ = 1−β). State is (q, p = m q̇).
+/// heavy-ball learning (theory/01-learning-lagrangian.md#eq-1-8, m = η(1+β)/2, μ = 1−β). State is (q, p = m q̇).
 /// </summary>
 /// <param name="Mass">m &gt; 0.</param>
 /// <param name="Friction">μ ≥ 0.</param>

@@ -2,7 +2,8 @@ namespace NoetherTheory.Numerics.Ode;
 
 /// <summary>The classical fourth-order Runge–Kutta method with a fixed step.</summary>
 /// <remarks>Stages at t, t+h/2, t+h/2, t+h: the time argument matters for non-autonomous systems (the mistake in
-/// Math.NET's vector RK2, which is why the convergence tests use a driven oscillator).</remarks>
+/// Math.NET's vector RK2, which is why the convergence tests use a driven oscillator). Order and test budget:
+/// theory/04-numerical-integration.md#eq-4-1, theory/04-numerical-integration.md#eq-4-3.</remarks>
 public sealed class RungeKutta4 : IIntegrator
 {
     /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace NoetherTheory.Numerics.Optimizers;
 /// parameters before and after the step, the raw gradient g_n, the decayed direction d_n = g_n + kq_n and the
 /// heavy-ball buffer v_{n+1}.
 /// </summary>
-/// <remarks>Heavy ball follows PyTorch exactly (theory A.1): v₁ = d₀ unless <see cref="OptimizerOptions.InitialBuffer"/>
+/// <remarks>Heavy ball follows PyTorch exactly (theory/01-learning-lagrangian.md#eq-1-2): v₁ = d₀ unless <see cref="OptimizerOptions.InitialBuffer"/>
 /// is given, then v_{n+1} = βv_n + (1−δ)d_n, q_{n+1} = q_n − η_n v_{n+1}.</remarks>
 public sealed class Optimizer
 {

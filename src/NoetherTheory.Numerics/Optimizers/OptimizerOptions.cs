@@ -19,7 +19,8 @@ public enum OptimizerKind
 /// Hyperparameters of a written-out discrete optimizer. Weight decay is coupled (d = g + kq, PyTorch
 /// <c>weight_decay</c>) unless <see cref="DecoupledWeightDecay"/> is set (q ← q − ηkq − η·step, SGDW/AdamW).
 /// </summary>
-/// <remarks>Theory A.1 (update rules, PyTorch first step) and C.6 (decoupled decay).</remarks>
+/// <remarks>Update rules, PyTorch first step and decoupled decay: theory/01-learning-lagrangian.md#eq-1-1 (GD) and theory/01-learning-lagrangian.md#eq-1-2 (heavy ball,
+/// Nesterov, decoupled weight decay); RMSProp's accumulator: theory/01-learning-lagrangian.md#eq-1-3.</remarks>
 public sealed record OptimizerOptions
 {
     /// <summary>The update rule.</summary>

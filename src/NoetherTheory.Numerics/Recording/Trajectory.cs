@@ -56,6 +56,8 @@ public sealed record TrajectoryTable(IReadOnlyList<string> Columns, IReadOnlyLis
 /// <c>rotation.NAME.skew</c> (‖skew(WᵀV)‖_F). Predictions add <c>….nm</c> (Neural Mechanics laws with weight decay;
 /// Green's-function law under momentum) and <c>….eq17</c> (NLD Eq. 17 for r² = |q_A|²) beside the measurement.
 /// </summary>
+/// <remarks>Predictions: theory/03-noether.md#eq-3-13 (β = 0 with weight decay), theory/03-noether.md#eq-3-12
+/// (Green's-function solution under momentum), theory/05-learning-dynamics.md#eq-5-3 (Eq. 17).</remarks>
 public static class Trajectory
 {
     /// <summary>Prediction families accepted by <see cref="TrajectoryOptions.Predict"/>.</summary>
@@ -140,7 +142,7 @@ public static class Trajectory
             for (int i = 0; i < s.Scale.Count; i++)
             {
                 var idx = s.Scale[i].Indices;
-                // Source 2η(1−δ)|v|² with v the buffer (GD: v = g + kq), as in the NM code (B.4, D.5).
+                // Source 2η(1−δ)|v|² with v the buffer (GD: v = g + kq), as in the NM code (theory/03-noether.md#eq-3-12).
                 scaleSums[i].Add(2 * dt * Vec.Norm2(v, idx));
                 scaleSums[i].Advance();
                 eq17s[i].Step(Vec.Norm2(opt.PreviousParameters, idx) * Vec.Norm2(g, idx));

@@ -8,8 +8,8 @@ namespace NoetherTheory.Numerics.Verification;
 
 internal static partial class CaseLaws
 {
-    // Integrator orders on the driven oscillator (non-autonomous).
-    private static LawOutcome IntegratorOrder(VerificationCase c)
+    // Integrator orders on the driven oscillator (non-autonomous; theory/04-numerical-integration.md#eq-4-1).
+    private static LawOutcome IntegratorOrder(VerificationCase c, TraceSink? trace)
     {
         string method = c.LawParameters.Text("method", "rk4");
         double T = c.LawParameters.Scalar("T", 10);
@@ -38,11 +38,12 @@ internal static partial class CaseLaws
                 throw new ArgumentException($"{c.SourceFile}: lawParameters.method '{method}' is not rk4, dp45 or verlet.");
         }
         double slope = ConvergenceStudy.ObservedOrder(steps, errors);
+        trace?.AddSweep("step h", $"global error at T = {T.ToString(System.Globalization.CultureInfo.InvariantCulture)}", steps, errors, order);
         return new LawOutcome(slope, order, $"{method} errors at T = {T}: {string.Join(", ", errors.Select(e => e.ToString("E2", System.Globalization.CultureInfo.InvariantCulture)))}");
     }
 
-    // G#20, #21: slope of |q_opt(T) − q_flow(T)| against η (flow = gradient or modified; HB start pytorch/terminal/shifted).
-    private static LawOutcome OptimizerOrder(VerificationCase c)
+    // G#20, #21 (theory/01-learning-lagrangian.md#eq-1-6, theory/01-learning-lagrangian.md#eq-1-7): slope of |q_opt(T) − q_flow(T)| against η (flow = gradient or modified; HB start pytorch/terminal/shifted).
+    private static LawOutcome OptimizerOrder(VerificationCase c, TraceSink? trace)
     {
         var model = ModelOf(c) as IHessianModel;
         Require(model is not null, c, "needs a model with an exact Hessian-vector product (toy-a2, linear2-scalar).");
@@ -67,7 +68,7 @@ internal static partial class CaseLaws
             var start = q0.ToArray();
             if (shifted)
             {
-                // The PyTorch zero buffer lags by β/(1−β) steps: start the flow ηβ∇F(q₀)/(1−β)² behind (theory A.2).
+                // The PyTorch zero buffer lags by β/(1−β) steps: start the flow ηβ∇F(q₀)/(1−β)² behind (theory/01-learning-lagrangian.md#eq-1-7).
                 var g = new double[start.Length];
                 model.Gradient(q0, g, GradientContext.FullBatch);
                 for (int j = 0; j < start.Length; j++) start[j] += eta * beta * (g[j] + k * q0[j]) / ((1 - beta) * (1 - beta));
@@ -78,6 +79,7 @@ internal static partial class CaseLaws
             errors[i] = Vec.Distance(opt.Parameters, r.Y);
         }
         double slope = ConvergenceStudy.ObservedOrder(lrs, errors);
+        trace?.AddSweep("learning rate η", $"|q_opt(T) − q_{flow}(T)|", lrs, errors, expected);
         return new LawOutcome(slope, expected, $"errors {string.Join(", ", errors.Select(e => e.ToString("E3", System.Globalization.CultureInfo.InvariantCulture)))} for η = {string.Join(", ", lrs.Select(x => x.ToString(System.Globalization.CultureInfo.InvariantCulture)))}", errors[0]);
     }
 }

@@ -10,30 +10,49 @@ namespace NoetherTheory.Numerics.Verification;
 /// <summary>The law implementations behind case files: each runs the case and returns measured vs predicted.</summary>
 internal static partial class CaseLaws
 {
-    internal static readonly IReadOnlyDictionary<string, Func<VerificationCase, LawOutcome>> All =
-        new Dictionary<string, Func<VerificationCase, LawOutcome>>(StringComparer.Ordinal)
+    internal static readonly IReadOnlyDictionary<string, Func<VerificationCase, TraceSink?, LawOutcome>> All =
+        new Dictionary<string, Func<VerificationCase, TraceSink?, LawOutcome>>(StringComparer.Ordinal)
         {
-            ["symmetry-constraints"] = SymmetryConstraints,
-            ["gd-charge-recursions"] = GdChargeRecursions,
-            ["hb-scale-recursion"] = HbScaleRecursion,
-            ["hb-translation-recursion"] = HbTranslationRecursion,
-            ["hb-rotation-skew"] = HbRotationSkew,
-            ["gd-rotation-constraint"] = GdRotationConstraint,
-            ["scale-init-symmetry"] = ScaleInitSymmetry,
-            ["normalised-gd-equivalence"] = NormalisedGdEquivalence,
+            ["symmetry-constraints"] = Plain(SymmetryConstraints),
+            ["gd-charge-recursions"] = Plain(GdChargeRecursions),
+            ["hb-scale-recursion"] = Plain(HbScaleRecursion),
+            ["hb-translation-recursion"] = Plain(HbTranslationRecursion),
+            ["hb-rotation-skew"] = Plain(HbRotationSkew),
+            ["gd-rotation-constraint"] = Plain(GdRotationConstraint),
+            ["scale-init-symmetry"] = Plain(ScaleInitSymmetry),
+            ["normalised-gd-equivalence"] = Plain(NormalisedGdEquivalence),
             ["nm-wd-continuous"] = NmWeightDecayContinuous,
             ["momentum-green"] = MomentumGreen,
             ["eq17"] = Eq17Law,
             ["eq17-white-ratio"] = Eq17WhiteRatio,
             ["steady-state"] = SteadyState,
-            ["rmsprop-regression"] = RmsPropRegression,
+            ["rmsprop-regression"] = Plain(RmsPropRegression),
             ["norm-loss-law"] = NormLossLaw,
-            ["integral-identity"] = IntegralIdentity,
-            ["energy-ntk"] = EnergyNtk,
-            ["boundedness"] = Boundedness,
+            ["integral-identity"] = Plain(IntegralIdentity),
+            ["energy-ntk"] = Plain(EnergyNtk),
+            ["boundedness"] = Plain(Boundedness),
             ["integrator-order"] = IntegratorOrder,
             ["optimizer-order"] = OptimizerOrder,
+            ["hb-slow-mode"] = HbSlowMode,
+            ["accumulator-gain"] = AccumulatorGain,
+            ["fig4-toy"] = Fig4Toy,
+            ["stability-edge"] = StabilityEdge,
         };
+
+    /// <summary>Laws that record trace series when given a sink.</summary>
+    internal static readonly IReadOnlySet<string> Traced = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "nm-wd-continuous", "momentum-green", "eq17", "eq17-white-ratio", "steady-state", "norm-loss-law",
+        "integrator-order", "optimizer-order", "hb-slow-mode", "accumulator-gain", "fig4-toy", "stability-edge",
+    };
+
+    /// <summary>Laws whose measurement is the slope of a convergence sweep.</summary>
+    internal static readonly IReadOnlySet<string> OrderLaws = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "integrator-order", "optimizer-order", "hb-slow-mode",
+    };
+
+    private static Func<VerificationCase, TraceSink?, LawOutcome> Plain(Func<VerificationCase, LawOutcome> law) => (c, _) => law(c);
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
@@ -63,7 +82,8 @@ internal static partial class CaseLaws
         if (!ok) throw new ArgumentException($"{c.SourceFile}: case '{c.Id}' (law {c.Law}): {what}");
     }
 
-    // G#1–3, #24: gradient constraints of every declared symmetry at random points.
+    // G#1–3, #24: gradient constraints of every declared symmetry at random points (theory/03-noether.md#eq-3-1, theory/05-learning-dynamics.md#eq-5-1,
+    // theory/03-noether.md#eq-3-15).
     private static LawOutcome SymmetryConstraints(VerificationCase c)
     {
         var model = ModelOf(c);
@@ -96,7 +116,7 @@ internal static partial class CaseLaws
         return new LawOutcome(worst, 0, F($"{checks} constraint evaluations; worst relative violation at {where}"));
     }
 
-    // G#5: exact discrete charge recursions of GD with coupled weight decay (minibatches allowed).
+    // G#5 (theory/04-numerical-integration.md#eq-4-4, theory/03-noether.md#eq-3-14): exact discrete charge recursions of GD with coupled weight decay (minibatches allowed).
     private static LawOutcome GdChargeRecursions(VerificationCase c)
     {
         var model = ModelOf(c);
@@ -146,7 +166,7 @@ internal static partial class CaseLaws
         return new LawOutcome(worst, 0, F($"{c.Steps} steps; worst relative residual at {where}"));
     }
 
-    // G#6: (a_n, b_n) = (|q|², ⟨q, v⟩) recursion of heavy ball with coupled weight decay on a scale-invariant block.
+    // G#6 (theory/04-numerical-integration.md#eq-4-5): (a_n, b_n) = (|q|², ⟨q, v⟩) recursion of heavy ball with coupled weight decay on a scale-invariant block.
     private static LawOutcome HbScaleRecursion(VerificationCase c)
     {
         var model = ModelOf(c);
@@ -172,7 +192,7 @@ internal static partial class CaseLaws
         return new LawOutcome(worst, 0, F($"{c.Steps} steps; worst residual relative to a_n at step {at}"));
     }
 
-    // G#7: translation sum under heavy ball, PyTorch start.
+    // G#7 (theory/04-numerical-integration.md#eq-4-6): translation sum under heavy ball, PyTorch start.
     private static LawOutcome HbTranslationRecursion(VerificationCase c)
     {
         var model = ModelOf(c);
@@ -201,7 +221,7 @@ internal static partial class CaseLaws
         return new LawOutcome(worst, 0, F($"{c.Steps} steps; worst residual relative to |q₀|·√|A| at {where}"));
     }
 
-    // G#23: skew(WᵀV) contracts by β per step under heavy ball (+ coupled decay), here from a random warm buffer.
+    // G#23 (theory/03-noether.md#eq-3-15): skew(WᵀV) contracts by β per step under heavy ball (+ coupled decay), here from a random warm buffer.
     private static LawOutcome HbRotationSkew(VerificationCase c)
     {
         var model = ModelOf(c);
@@ -226,7 +246,7 @@ internal static partial class CaseLaws
         return new LawOutcome(worst, 0, F($"‖P₀‖ = {p0:G4}, ‖P_N‖ = {p.FrobeniusNorm():G4} after {c.Steps} steps (β^N‖P₀‖ = {Math.Pow(beta, c.Steps) * p0:G4}); worst residual relative to ‖W‖‖V‖ at step {at}"));
     }
 
-    // G#24: under GD, skew(WᵀG) = 0 and so skew(W_nᵀ(q_{n+1} − q_n)) = 0 at every step.
+    // G#24 (theory/03-noether.md#eq-3-15): under GD, skew(WᵀG) = 0 and so skew(W_nᵀ(q_{n+1} − q_n)) = 0 at every step.
     private static LawOutcome GdRotationConstraint(VerificationCase c)
     {
         var model = ModelOf(c);
@@ -245,7 +265,7 @@ internal static partial class CaseLaws
         return new LawOutcome(worst, 0, F($"{c.Steps} steps; worst ‖skew(Wᵀ ΔW)‖/(‖W‖‖ΔW‖) at step {at}"));
     }
 
-    // G#16: (cq₀, c²η, k/c²) reproduces the direction sequence; |q| scales by c.
+    // G#16 (follows from g(cq) = g(q)/c, theory/05-learning-dynamics.md#eq-5-1): (cq₀, c²η, k/c²) reproduces the direction sequence; |q| scales by c.
     private static LawOutcome ScaleInitSymmetry(VerificationCase c)
     {
         var model = ModelOf(c);
@@ -267,7 +287,7 @@ internal static partial class CaseLaws
         return new LawOutcome(worst, 0, F($"max over {c.Steps} steps of |q̂ − q̂′| and ||q′|/(c|q|) − 1|, c = {factor}"));
     }
 
-    // G#15: β = 0 SGD + coupled decay = normalised GD on the sphere |q| = r₀ with η′ₙ = ηr₀²/((1−ηk)rₙ²).
+    // G#15 (theory/04-numerical-integration.md#eq-4-7): β = 0 SGD + coupled decay = normalised GD on the sphere |q| = r₀ with η′ₙ = ηr₀²/((1−ηk)rₙ²).
     private static LawOutcome NormalisedGdEquivalence(VerificationCase c)
     {
         var model = ModelOf(c);

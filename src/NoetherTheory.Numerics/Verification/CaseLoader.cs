@@ -29,12 +29,15 @@ public sealed class CaseFormatException : Exception
 }
 
 /// <summary>Reads <see cref="VerificationCase"/>s from JSON (System.Text.Json, no reflection).</summary>
-public static class CaseLoader
+public static partial class CaseLoader
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^theory/[0-9A-Za-z_\-]+\.md#eq-[0-9]+-[0-9]+$")]
+    private static partial System.Text.RegularExpressions.Regex TheoryCitation();
+
     private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal)
     {
         "id", "suite", "description", "model", "modelParameters", "optimizer", "steps", "seed", "law", "lawParameters",
-        "quantity", "tolerance", "reference", "why", "provenance",
+        "quantity", "tolerance", "reference", "why", "provenance", "theory",
     };
 
     /// <summary>Loads every <c>*.json</c> under <paramref name="directory"/>, sorted by file name.</summary>
@@ -92,6 +95,7 @@ public static class CaseLoader
             }
             int steps = root.TryGetProperty("steps", out var s) ? Integer(s, file, "steps") : 0;
             if (steps < 0) throw new CaseFormatException(file, "steps", "must be ≥ 0.");
+            var theory = root.TryGetProperty("theory", out var th) ? ParseTheory(th, file) : [];
             string why = RequiredString(root, "why", file);
             if (why.Trim().Length < 10) throw new CaseFormatException(file, "why", "give the reason for the tolerance in a sentence.");
             return new VerificationCase
@@ -110,9 +114,33 @@ public static class CaseLoader
                 Tolerance = tol,
                 Reference = reference,
                 Why = why,
+                Theory = theory,
                 SourceFile = file,
             };
         }
+    }
+
+    // "theory": "theory/05-learning-dynamics.md#eq-5-3" or an array of such citations (checked for form here; that the
+    // anchors exist is checked against theory/*.md by the tests).
+    private const string TheoryExample = "\"theory/05-learning-dynamics.md#eq-5-3\"";
+
+    private static string[] ParseTheory(JsonElement e, string file)
+    {
+        var items = e.ValueKind switch
+        {
+            JsonValueKind.String => [(e, "theory")],
+            JsonValueKind.Array => e.EnumerateArray().Select((x, i) => (x, $"theory[{i}]")).ToArray(),
+            _ => throw new CaseFormatException(file, "theory", $"must be a citation such as {TheoryExample} or an array of them, got {e.ValueKind}."),
+        };
+        if (items.Length == 0)
+            throw new CaseFormatException(file, "theory", $"is empty: cite at least one anchor such as {TheoryExample}, or leave the field out.");
+        return items.Select(p =>
+        {
+            string? v = p.Item1.ValueKind == JsonValueKind.String ? p.Item1.GetString() : null;
+            return v is not null && TheoryCitation().IsMatch(v) ? v
+                : throw new CaseFormatException(file, p.Item2,
+                    $"must look like {TheoryExample} (a theory file and one of its equation anchors), got '{p.Item1.GetRawText()}'.");
+        }).ToArray();
     }
 
     private static (OptimizerOptions, BufferStart) ParseOptimizer(JsonElement e, string file)

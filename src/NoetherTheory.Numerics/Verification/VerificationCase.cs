@@ -64,6 +64,9 @@ public sealed record VerificationCase
     public ReferenceValue? Reference { get; init; }
     /// <summary>Why the tolerance is what it is.</summary>
     public required string Why { get; init; }
+    /// <summary>The equations the case checks, as <c>theory/&lt;file&gt;.md#eq-…</c> anchors (the case file's
+    /// <c>theory</c> field; empty when absent).</summary>
+    public IReadOnlyList<string> Theory { get; init; } = [];
     /// <summary>The file it came from (empty for cases built in code).</summary>
     public string SourceFile { get; init; } = "";
 
@@ -95,4 +98,8 @@ public sealed record LawOutcome(double Measured, double Predicted, string Detail
 /// <param name="Detail">Law detail, or the failure message.</param>
 public sealed record VerificationRecord(string CaseId, string Suite, string Law, string Quantity, double Measured,
     double Predicted, double Error, double Bound, CaseTolerance Tolerance, double? ReferenceError, bool Passed,
-    TimeSpan Runtime, string Detail);
+    TimeSpan Runtime, string Detail)
+{
+    /// <summary>The theory anchors the case cites (copied from <see cref="VerificationCase.Theory"/>).</summary>
+    public IReadOnlyList<string> Theory { get; init; } = [];
+}

@@ -27,18 +27,92 @@ public static class VerificationSuite
         return chosen;
     }
 
+    /// <summary>The law ids whose cases can be traced (see <see cref="Trace"/>).</summary>
+    public static IReadOnlyList<string> TracedLaws { get; } = CaseLaws.Traced.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The order laws (see <see cref="Convergence"/>).</summary>
+    public static IReadOnlyList<string> OrderLaws { get; } = CaseLaws.OrderLaws.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The most points a trace series holds (long runs are sampled with a stride).</summary>
+    public const int MaxTracePoints = 2000;
+
     /// <summary>Runs one case. Failures inside the run (bad parameters, non-convergence) become a failed record.</summary>
     public static VerificationRecord Run(VerificationCase verificationCase)
     {
         ArgumentNullException.ThrowIfNull(verificationCase);
+        return Execute(verificationCase, null);
+    }
+
+    /// <summary>Whether <see cref="Trace"/> can chart this case (its law records series).</summary>
+    public static bool CanTrace(VerificationCase verificationCase)
+    {
+        ArgumentNullException.ThrowIfNull(verificationCase);
+        return CaseLaws.Traced.Contains(verificationCase.Law);
+    }
+
+    /// <summary>
+    /// Runs a case and returns its "theory vs discrete" time series beside the verdict: for the law cases the measured
+    /// charge (|q|², r², a loss curve, …) and the law's prediction against the step n; for the order cases the error
+    /// against the step size on log–log axes with the fitted line. The run is the one <see cref="Run"/> performs, so
+    /// the chart shows exactly what was judged. A failing run gives a trace whose <see cref="CaseTrace.Record"/> says
+    /// why (its series may be empty or partial).
+    /// </summary>
+    /// <exception cref="ArgumentException">The case's law records no series (<see cref="TracedLaws"/> lists those that do).</exception>
+    public static CaseTrace Trace(VerificationCase verificationCase)
+    {
+        ArgumentNullException.ThrowIfNull(verificationCase);
         var c = verificationCase;
+        if (!CanTrace(c))
+            throw new ArgumentException($"case '{c.Id}' uses law '{c.Law}', which records no trace; traced laws: {string.Join(", ", TracedLaws)}.",
+                nameof(verificationCase));
+        var sink = new TraceSink(MaxTracePoints);
+        var record = Execute(c, sink);
+        if (sink.Sweep is { } sweep)
+        {
+            var fit = FitLine(sweep.Steps, sweep.Errors, record.Measured);
+            if (fit is { } line)
+                foreach (double h in sweep.Steps) sink.Add(string.Create(CultureInfo.InvariantCulture, $"fit, slope {record.Measured:F2}"), SeriesRole.Guide, h, line(h));
+        }
+        return new CaseTrace(c.Id, c.Quantity, sink.XLabel, sink.YLabel, sink.Series(), record) { LogX = sink.LogX, LogY = sink.LogY };
+    }
+
+    /// <summary>
+    /// The convergence sweep of an order case (<see cref="OrderLaws"/>): (step, error) pairs and the fitted slope, for
+    /// a log–log chart.
+    /// </summary>
+    /// <exception cref="ArgumentException">The case's law is not an order law.</exception>
+    /// <exception cref="InvalidOperationException">The sweep failed (the message carries the record's reason).</exception>
+    public static ConvergenceReport Convergence(VerificationCase verificationCase)
+    {
+        ArgumentNullException.ThrowIfNull(verificationCase);
+        var c = verificationCase;
+        if (!CaseLaws.OrderLaws.Contains(c.Law))
+            throw new ArgumentException($"case '{c.Id}' uses law '{c.Law}', which is not an order law; order laws: {string.Join(", ", OrderLaws)}.",
+                nameof(verificationCase));
+        var sink = new TraceSink(MaxTracePoints);
+        var record = Execute(c, sink);
+        if (sink.Sweep is not { } sweep)
+            throw new InvalidOperationException($"{c.SourceFile}: case '{c.Id}' produced no sweep: {record.Detail}");
+        return new ConvergenceReport(c.Id, sweep.XLabel, sweep.YLabel, sweep.Steps, sweep.Errors, record.Measured, sweep.Expected, record);
+    }
+
+    private static Func<double, double>? FitLine(double[] steps, double[] errors, double slope)
+    {
+        var pts = steps.Zip(errors).Where(p => p.First > 0 && p.Second > 0 && double.IsFinite(p.Second)).ToList();
+        if (pts.Count < 2 || !double.IsFinite(slope)) return null;
+        double c = pts.Average(p => Math.Log(p.Second)) - slope * pts.Average(p => Math.Log(p.First));
+        return h => Math.Exp(c) * Math.Pow(h, slope);
+    }
+
+    private static VerificationRecord Execute(VerificationCase c, TraceSink? sink)
+    {
         var clock = Stopwatch.StartNew();
         if (!CaseLaws.All.TryGetValue(c.Law, out var law))
             return Failed($"unknown law '{c.Law}'; known: {string.Join(", ", Laws)}");
         LawOutcome outcome;
         try
         {
-            outcome = law(c);
+            outcome = law(c, sink);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
         {
@@ -59,10 +133,10 @@ public static class VerificationSuite
                 $"; reference {reference.Value:G6} ({reference.Source}) vs {value:G6}: {(refOk ? "ok" : "MISMATCH")}");
         }
         return new VerificationRecord(c.Id, c.Suite, c.Law, c.Quantity, outcome.Measured, outcome.Predicted, error, bound,
-            c.Tolerance, refError, passed, clock.Elapsed, detail);
+            c.Tolerance, refError, passed, clock.Elapsed, detail) { Theory = c.Theory };
 
         VerificationRecord Failed(string why) => new(c.Id, c.Suite, c.Law, c.Quantity, double.NaN, double.NaN, double.NaN,
-            double.NaN, c.Tolerance, null, false, clock.Elapsed, why);
+            double.NaN, c.Tolerance, null, false, clock.Elapsed, why) { Theory = c.Theory };
     }
 
     /// <summary>Runs cases in parallel (results in input order).</summary>

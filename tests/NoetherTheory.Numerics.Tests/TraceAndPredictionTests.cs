@@ -1,0 +1,233 @@
+using System.Text.RegularExpressions;
+using CsCheck;
+using NoetherTheory.Numerics.Laws;
+using NoetherTheory.Numerics.Models;
+using NoetherTheory.Numerics.Optimizers;
+using NoetherTheory.Numerics.Verification;
+using NoetherTheory.Testing;
+
+namespace NoetherTheory.Numerics.Tests;
+
+[TestFixture]
+public sealed class CaseTheoryFieldTests
+{
+    private const string Valid = """
+        { "id": "x", "suite": "exact", "model": "rayleigh", "law": "symmetry-constraints",
+          "quantity": "q", "tolerance": { "abs": 1e-13 }, "why": "round-off of a short dot product" }
+        """;
+
+    private static string With(string theory) => Valid.Replace("\"id\": \"x\",", "\"id\": \"x\", \"theory\": " + theory + ",", StringComparison.Ordinal);
+
+    [Test]
+    public void Theory_AcceptsOneCitationOrAList()
+    {
+        Assert.That(CaseLoader.Parse(Valid, "x.json").Theory, Is.Empty);
+        Assert.That(CaseLoader.Parse(With("\"theory/05-learning-dynamics.md#eq-5-3\""), "x.json").Theory,
+            Is.EqualTo(new[] { "theory/05-learning-dynamics.md#eq-5-3" }));
+        Assert.That(CaseLoader.Parse(With("[\"theory/03-noether.md#eq-3-9\", \"theory/01-learning-lagrangian.md#eq-1-9\"]"), "x.json").Theory,
+            Has.Count.EqualTo(2));
+    }
+
+    [TestCase("\"C.3\"", "theory")]
+    [TestCase("[\"theory/03-noether.md#eq-3-9\", \"theory/03-noether.md\"]", "theory[1]")]
+    [TestCase("[]", "theory")]
+    [TestCase("3", "theory")]
+    public void Theory_RejectsMalformedCitations(string theory, string field)
+    {
+        var ex = Assert.Throws<CaseFormatException>(() => CaseLoader.Parse(With(theory), "bad.json"));
+        Assert.That(ex!.Field, Is.EqualTo(field));
+        Assert.That(ex.Message, Does.Contain("theory/05-learning-dynamics.md#eq-5-3"), "the message shows the expected form");
+    }
+
+    [Test]
+    public void RepositoryCases_EachCiteAnchorsThatExist()
+    {
+        var anchors = Directory.EnumerateFiles(RepositoryPaths.Combine("theory"), "*.md")
+            .SelectMany(f => Regex.Matches(File.ReadAllText(f), "<a id=\"(eq-[0-9]+-[0-9]+)\"></a>")
+                .Select(m => $"theory/{Path.GetFileName(f)}#{m.Groups[1].Value}"))
+            .ToHashSet(StringComparer.Ordinal);
+        var cases = CaseLoader.LoadDirectory(RepositoryPaths.Combine("validation", "cases"));
+        Assert.That(cases.Where(c => c.Theory.Count == 0).Select(c => c.Id), Is.Empty, "cases without a theory anchor");
+        Assert.That(cases.SelectMany(c => c.Theory.Where(t => !anchors.Contains(t)).Select(t => $"{c.Id}: {t}")), Is.Empty,
+            "cited anchors missing from theory/*.md");
+        Assert.That(VerificationSuite.Run(cases[0]).Theory, Is.EqualTo(cases[0].Theory), "records carry the citation");
+    }
+}
+
+[TestFixture]
+public sealed class TraceTests
+{
+    private static readonly IReadOnlyList<VerificationCase> Cases = CaseLoader.LoadDirectory(RepositoryPaths.Combine("validation", "cases"));
+
+    private static VerificationCase Case(string id) => Cases.Single(c => c.Id == id);
+
+    public static IEnumerable<TestCaseData> TracedCases() =>
+        Cases.Where(VerificationSuite.CanTrace).Select(c => new TestCaseData(c).SetName($"Trace/{c.Id}"));
+
+    [TestCaseSource(nameof(TracedCases))]
+    public void EveryTracedCase_GivesMeasuredAndPredictedSeriesBesideAPassingVerdict(VerificationCase c)
+    {
+        var trace = VerificationSuite.Trace(c);
+        Assert.That(trace.Record.Passed, Is.True, trace.Record.Detail);
+        Assert.That(trace.Series.Select(s => s.Role), Does.Contain(SeriesRole.Measured));
+        Assert.That(trace.Series.Select(s => s.Role), Does.Contain(SeriesRole.Predicted).Or.Contain(SeriesRole.Guide));
+        foreach (var s in trace.Series)
+        {
+            Assert.That(s.X, Has.Count.EqualTo(s.Y.Count), s.Name);
+            Assert.That(s.X, Has.Count.InRange(2, VerificationSuite.MaxTracePoints + 1), s.Name);
+            Assert.That(s.Y.All(double.IsFinite), s.Name + " is finite");
+        }
+        Assert.That(trace.XLabel, Is.Not.Empty);
+        Assert.That(trace.YLabel, Is.Not.Empty);
+    }
+
+    [TestCase("momentum-green-persistent")]
+    [TestCase("eq17-persistent")]
+    [TestCase("nm-wd-scale-continuous")]
+    [TestCase("nm-wd-translation-continuous")]
+    public void FinalValueLaws_TraceEndsAtTheJudgedPair(string id)
+    {
+        var c = Case(id);
+        var trace = VerificationSuite.Trace(c);
+        var measured = trace.Series.Single(s => s.Role == SeriesRole.Measured);
+        var predicted = trace.Series.Single(s => s.Role == SeriesRole.Predicted);
+        Assert.That(measured.X[^1], Is.EqualTo(c.Steps), "the last sample is the last step");
+        // The trace records the same run the verdict used: bit-identical end values.
+        Assert.That(measured.Y[^1], Is.EqualTo(trace.Record.Measured));
+        Assert.That(predicted.Y[^1], Is.EqualTo(trace.Record.Predicted));
+        Assert.That(trace.Record.Measured, Is.EqualTo(VerificationSuite.Run(c).Measured), "tracing does not change the run");
+    }
+
+    [Test]
+    public void LongRuns_AreSampledWithinThePointBudget()
+    {
+        var c = Case("steady-state-white");
+        var s = VerificationSuite.Trace(c)["measured"];
+        Assert.That(c.Steps, Is.GreaterThan(VerificationSuite.MaxTracePoints));
+        Assert.That(s.X, Has.Count.LessThanOrEqualTo(VerificationSuite.MaxTracePoints + 1));
+        Assert.That(s.X[0], Is.EqualTo(0));
+        Assert.That(s.X[^1], Is.EqualTo(c.Steps));
+    }
+
+    [Test]
+    public void Fig4Trace_ShowsBothLossCurvesAndTheRetimedPrediction()
+    {
+        var trace = VerificationSuite.Trace(Case("fig4-toy-large-lr-curves"));
+        var free = trace["unconstrained"];
+        var constrained = trace["constrained |q| = |q₀|"];
+        Assert.That(free.Y[0], Is.EqualTo(constrained.Y[0]), "same start");
+        // Large η: the unconstrained run is slower (η_eff falls as r² grows), so its loss lies above.
+        Assert.That(free.Y.Zip(constrained.Y).Max(p => p.First - p.Second), Is.GreaterThan(0.1));
+        Assert.That(() => trace["nonsense"], Throws.ArgumentException.With.Message.Contains("unconstrained"));
+    }
+
+    [TestCase("order-rk4")]
+    [TestCase("order-gd-modified-flow")]
+    [TestCase("order-hb-slow-mode")]
+    public void Convergence_GivesTheSweepAndTheFittedSlope(string id)
+    {
+        var c = Case(id);
+        var report = VerificationSuite.Convergence(c);
+        Assert.That(report.Steps, Has.Count.EqualTo(report.Errors.Count).And.Count.GreaterThanOrEqualTo(4));
+        Assert.That(report.Slope, Is.EqualTo(report.Record.Measured));
+        Assert.That(report.Slope, Is.EqualTo(report.ExpectedOrder).Within(0.2));
+        // The fit passes through the cloud: at the geometric mean step it equals the geometric mean error.
+        double hMean = Math.Exp(report.Steps.Average(Math.Log)), eMean = Math.Exp(report.Errors.Average(Math.Log));
+        NumericAssert.Close(eMean, report.Fitted(hMean), Tolerance.Relative(1e-12));
+        var trace = VerificationSuite.Trace(c);
+        Assert.That(trace.LogX && trace.LogY, Is.True);
+        Assert.That(trace["error"].Y, Is.EqualTo(report.Errors));
+        Assert.That(trace.Series.Any(s => s.Role == SeriesRole.Guide && s.Name.StartsWith("fit", StringComparison.Ordinal)));
+    }
+
+    [Test]
+    public void UnsupportedRequests_SayWhatIsSupported()
+    {
+        Assert.That(() => VerificationSuite.Trace(Case("gd-wd-scale")),
+            Throws.ArgumentException.With.Message.Contains("momentum-green"));
+        Assert.That(() => VerificationSuite.Convergence(Case("eq17-persistent")),
+            Throws.ArgumentException.With.Message.Contains("integrator-order"));
+    }
+
+    [Test]
+    public void FailingRun_GivesATraceWhoseRecordSaysWhy()
+    {
+        var c = Case("eq17-persistent") with { Optimizer = new OptimizerOptions { LearningRate = 0.01 } };   // GD: not allowed
+        var trace = VerificationSuite.Trace(c);
+        Assert.That(trace.Record.Passed, Is.False);
+        Assert.That(trace.Record.Detail, Does.Contain("heavy ball"));
+    }
+}
+
+[TestFixture]
+public sealed class PredictionFormulaTests
+{
+    [Test]
+    public void Amplifications_GainIsSteadyStateTimesTheFasterDecay_AndWhiteIsSmallerBy1PlusBetaOver1MinusBeta() =>
+        Gen.Double[0, 0.99].Sample(beta =>
+        {
+            foreach (bool persistent in new[] { true, false })
+                NumericAssert.Close(ClosedForms.SteadyStateAmplification(beta, persistent) / (1 - beta),
+                    ClosedForms.GainAmplification(beta, persistent), Tolerance.RoundOff);
+            NumericAssert.Close((1 + beta) / (1 - beta),
+                ClosedForms.GainAmplification(beta, true) / ClosedForms.GainAmplification(beta, false), Tolerance.RoundOff);
+            NumericAssert.Close(ClosedForms.SteadyStateR4White(0.01, beta, 1e-3, 1) / ClosedForms.SteadyStateR4White(0.01, 0, 1e-3, 1),
+                ClosedForms.SteadyStateAmplification(beta, false), Tolerance.RoundOff);
+            NumericAssert.Close(ClosedForms.SteadyStateR4Persistent(0.01, beta, 1e-3, 1) / ClosedForms.SteadyStateR4Persistent(0.01, 0, 1e-3, 1),
+                ClosedForms.SteadyStateAmplification(beta, true), Tolerance.RoundOff);
+        });
+
+    // The dropped term is O(x³/(1−β)⁵), x = ησ; its coefficient measured ≈ 2 at β = 0.9 and ≈ 1.2 at β = 0.5.
+    private const double SlowModeCubicCoefficient = 3;
+
+    [TestCase(0.5, 0.01)]
+    [TestCase(0.9, 4e-4)]
+    [TestCase(0.0, 0.05)]
+    public void SlowModeLogContraction_MatchesTheExactRootToThirdOrder(double beta, double x)
+    {
+        double b = 1 + beta - x, exact = Math.Log((b + Math.Sqrt(b * b - 4 * beta)) / 2);
+        double residual = Math.Abs(exact - ClosedForms.SlowModeLogContraction(x, beta, 1));
+        Assert.That(residual, Is.LessThanOrEqualTo(SlowModeCubicCoefficient * Math.Pow(x, 3) / Math.Pow(1 - beta, 5)));
+        Assert.That(residual, Is.GreaterThan(0), "the formula is only second order");
+    }
+
+    [TestCase(0.9, 1e-3)]
+    [TestCase(0.5, 0.0)]
+    public void StabilityEdge_IsWhereHeavyBallStopsContractingOnTheTangentialCurvature(double beta, double k)
+    {
+        const double eta = 0.01, a = 1, margin = 1e-3;   // 0.1% either side of the edge
+        double r2 = ClosedForms.StabilityEdgeR2(eta, beta, a, k), lambda = a / r2 + k;
+        NumericAssert.Close(2 * (1 + beta), eta * lambda, Tolerance.RoundOff);
+        double Growth(double sigma)
+        {
+            var model = new QuadraticModel(new ParameterSet().With("sigma", sigma));
+            var opt = new Optimizer(model, new OptimizerOptions { Kind = OptimizerKind.HeavyBall, LearningRate = eta, Momentum = beta });
+            opt.Run(20_000);
+            return Math.Abs(opt.Parameters[0]);
+        }
+        Assert.That(Growth(lambda * (1 - margin)), Is.LessThan(1e-3), "just inside the edge the period-2 mode decays");
+        Assert.That(Growth(lambda * (1 + margin)), Is.GreaterThan(1e3), "just outside it grows");
+    }
+
+    [Test]
+    public void RotatingTarget_GradientIsTheStepsLossGradient()
+    {
+        var model = new RotatingTargetModel(new ParameterSet().With("a", 1.5).With("omega", 0.3));
+        // Central differences, h = 1e-6 on an O(1) smooth loss: truncation ~1e-12, round-off ~1e-10.
+        var fd = new Tolerance(1e-7, 1e-6);
+        Gen.Select(Gen.Double[-2, 2], Gen.Double[-2, 2], Gen.Int[0, 50]).Where((x, y, _) => x * x + y * y > 0.1).Sample((x, y, step) =>
+        {
+            double[] q = [x, y], g = new double[2];
+            model.Gradient(q, g, new GradientContext(step, null, 0));
+            for (int i = 0; i < 2; i++)
+            {
+                const double h = 1e-6;
+                var qp = q.ToArray(); qp[i] += h;
+                var qm = q.ToArray(); qm[i] -= h;
+                NumericAssert.Close((model.LossAt(qp, step) - model.LossAt(qm, step)) / (2 * h), g[i], fd, $"∂f/∂q[{i}] at step {step}");
+            }
+            Assert.That(Math.Abs(g[0] * x + g[1] * y), Is.LessThan(1e-13 * Math.Sqrt(g[0] * g[0] + g[1] * g[1]) * Math.Sqrt(x * x + y * y) + 1e-300),
+                "scale invariance: ⟨g, q⟩ = 0");
+        }, iter: 50);
+    }
+}
