@@ -47,6 +47,9 @@ public sealed record DatasetConfig(DatasetKind Kind = DatasetKind.FashionMnist, 
 /// <param name="CheckpointEvery">Checkpoint after every CheckpointEvery steps (0: only at the end).</param>
 /// <param name="KeepCheckpoints">How many periodic checkpoints to keep (older ones are deleted).</param>
 /// <param name="EvalBatchSize">Batch size of the final test-set evaluation.</param>
+/// <param name="MeasureWindow">Measure (and log) the MeasureWindow consecutive steps n, n+1, …, n+MeasureWindow−1 after
+/// every n with n mod MeasureEvery = 0 (default 1: only n). A window of 2 gives the step pairs needed to check the exact
+/// heavy-ball recursion for (|w|², ⟨w,v⟩), theory/04-numerical-integration.md#eq-4-5.</param>
 public sealed record TrainingConfig(
     string Name,
     long Seed,
@@ -62,7 +65,8 @@ public sealed record TrainingConfig(
     int MeasureEvery,
     int CheckpointEvery,
     int KeepCheckpoints = 2,
-    int EvalBatchSize = 256)
+    int EvalBatchSize = 256,
+    int MeasureWindow = 1)
 {
     /// <summary>Throws when a value is out of range, naming the YAML field.</summary>
     /// <exception cref="ArgumentException">A value is out of range or inconsistent.</exception>
@@ -77,6 +81,7 @@ public sealed record TrainingConfig(
         Require(Steps >= 1, "steps", "must be ≥ 1");
         Require(LogEvery >= 1, "log_every", "must be ≥ 1");
         Require(MeasureEvery >= 1 && MeasureEvery % LogEvery == 0, "measure_every", "must be a positive multiple of log_every (measurements ride on the logged step's single host transfer)");
+        Require(MeasureWindow >= 1 && MeasureWindow <= MeasureEvery, "measure_window", "must be between 1 and measure_every");
         Require(CheckpointEvery >= 0, "checkpoint_every", "must be ≥ 0");
         Require(KeepCheckpoints >= 1, "keep_checkpoints", "must be ≥ 1");
         Require(EvalBatchSize >= 1, "eval_batch_size", "must be ≥ 1");
@@ -86,6 +91,13 @@ public sealed record TrainingConfig(
         Wrap(Schedule.Validate, "schedule");
         Wrap((Model with { InputChannels = 1, InputSize = 8, Classes = 2 }).Validate, "model");
     }
+
+    /// <summary>Whether step <paramref name="step"/> is measured (its filters are written to filters.csv): inside a
+    /// measurement window, or the last step.</summary>
+    public bool IsMeasured(long step) => step % MeasureEvery < MeasureWindow || step == Steps - 1;
+
+    /// <summary>Whether step <paramref name="step"/> is logged to metrics.csv: every LogEvery steps, every measured step, the last step.</summary>
+    public bool IsLogged(long step) => step % LogEvery == 0 || IsMeasured(step);
 
     private static void Wrap(Action validate, string section)
     {
@@ -108,6 +120,7 @@ public sealed record TrainingConfig(
         Line($"batch_size: {I(BatchSize)}");
         Line($"log_every: {I(LogEvery)}");
         Line($"measure_every: {I(MeasureEvery)}");
+        if (MeasureWindow != 1) Line($"measure_window: {I(MeasureWindow)}");   // omitted at 1: older run folders resume unchanged
         Line($"checkpoint_every: {I(CheckpointEvery)}");
         Line($"keep_checkpoints: {I(KeepCheckpoints)}");
         Line($"eval_batch_size: {I(EvalBatchSize)}");

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using NoetherTheory.Testing;
+using NoetherTheory.Torch.Runtime;
+
+namespace NoetherTheory.Cli.Tests;
+
+[TestFixture, Category("Native")]
+public sealed class ValidateCommandTests
+{
+    // ε = 0: ⟨w,g⟩ is float32 back-propagation round-off (≈ 1e-8 relative to |w||g| measured); ε = 0.1 breaks the symmetry at
+    // ≈ ε/(Var+ε) ≈ 1e-2. 1e-5 separates the two by three decades either way.
+    private const double RoundOffCosine = 1e-5;
+
+    private string _root = "";
+
+    [OneTimeSetUp]
+    public void RequireTorch()
+    {
+        if (!TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
+    }
+
+    [SetUp]
+    public void MakeFolder() => _root = Directory.CreateTempSubdirectory("noether-validate-").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_root, recursive: true);
+
+    private static string TestProtocol => RepositoryPaths.Combine("validation", "experiments", "test-tiny.yaml");
+
+    [Test]
+    public void Validate_TestProtocol_ExactIdentitiesHold_SummaryWritten_RerunReusesCells()
+    {
+        string outDir = Path.Combine(_root, "out");
+        var first = CliRunner.Run("validate", "--experiment", TestProtocol, "--out", outDir, "--jobs", "2");
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.Error + first.Out);
+        Assert.That(first.Out, Does.Contain("synthetic images"), "the data set is named in the output");
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var root = doc.RootElement;
+        Assert.That(root.GetProperty("cells").GetArrayLength(), Is.EqualTo(26));
+        var filters = root.GetProperty("filters").EnumerateArray().ToDictionary(f => f.GetProperty("cell").GetString()!, f => f.GetProperty("report"));
+        foreach (var report in filters.Values)
+        {
+            Assert.That(report.GetProperty("recursionPairs").GetInt32(), Is.GreaterThan(0));
+            Assert.That(report.GetProperty("recursionHolds").GetBoolean(), Is.True, "exact HB recursion on float32 weights");
+        }
+        double Cosine(string cell) => filters[cell].GetProperty("layers").EnumerateArray()
+            .Max(l => l.GetProperty("symmetryCosine").GetProperty("median").GetDouble());
+        Assert.That(Cosine("filters-eps0"), Is.LessThan(RoundOffCosine), "ε = 0: exact scale symmetry");
+        Assert.That(Cosine("filters-eps"), Is.GreaterThan(RoundOffCosine), "ε = 0.1 breaks it measurably");
+        // The one Fig. 4 effect visible at this size: at a tiny constant learning rate η_eff barely moves, so constrained
+        // and unconstrained runs coincide. (Larger-η, momentum and weight-decay effects are too noisy at 60 steps.)
+        var claims = root.GetProperty("grid").GetProperty("claims").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
+        Assert.That(claims["A-small-lr"].GetProperty("verdict").GetString(), Is.EqualTo("holds"));
+        Assert.That(File.ReadAllLines(Path.Combine(outDir, "grid.csv")), Has.Length.EqualTo(27));
+
+        var again = CliRunner.Run("validate", "--experiment", TestProtocol, "--out", outDir);
+        Assert.That(again.ExitCode, Is.EqualTo(0));
+        Assert.That(again.Error, Does.Not.Contain(" step "), "finished cells are not trained again");
+    }
+
+    [Test]
+    public void Validate_EmitSlurm_WritesAnArrayScript()
+    {
+        var r = CliRunner.Run("validate", "--experiment", TestProtocol, "--out", _root, "--emit", "slurm");
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Error);
+        string script = File.ReadAllText(Path.Combine(_root, "test-tiny.sbatch"));
+        Assert.That(script, Does.Contain("#SBATCH --array=0-25"));
+        Assert.That(script, Does.Contain("gpu-run.sh\" validate"));
+        Assert.That(script, Does.Contain("--cell \"${cells[$SLURM_ARRAY_TASK_ID]}\""));
+    }
+
+    [Test]
+    public void Validate_BadProtocol_ExitsTwoWithFileAndLine()
+    {
+        string path = Path.Combine(_root, "bad.yaml");
+        File.WriteAllText(path, "name: bad\nbase:\n  steps: 10\n  optimizer:\n    lr: 0.1\ngrid:\n  panels:\n    A: {vary: nope, values: [1]}\n");
+        var r = CliRunner.Run("validate", "--experiment", path);
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.Error, Does.Contain("bad.yaml:8:"));
+    }
+
+    [Test]
+    public void Validate_UnknownCell_ExitsTwo()
+    {
+        var r = CliRunner.Run("validate", "--experiment", TestProtocol, "--out", _root, "--cell", "no-such-cell");
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.Error, Does.Contain("no-such-cell"));
+    }
+}
