@@ -15,7 +15,11 @@ import sys
 import time
 import timeit
 
-import sympy as sp
+try:
+    import sympy as sp
+except ImportError as e:  # the C# side reports "SymPy not available"
+    print(f'sympy is not importable: {e}', file=sys.stderr)
+    sys.exit(3)
 
 
 def scale_invariant_potential(q):

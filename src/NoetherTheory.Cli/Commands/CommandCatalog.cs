@@ -15,5 +15,6 @@ internal static class CommandCatalog
         ValidateCommand.Create(context),
         ReportCommand.Create(context),
         DoctorCommand.Create(context),
+        BenchCommand.Create(context),
     ];
 }

@@ -63,13 +63,12 @@ internal static class DeepNetSection
             ])).ToList(), 2),
             "Measured filter norms against the Neural Mechanics Green's-function law (theory/03-noether.md#eq-3-12) and NLD Eq. 17 (theory/05-learning-dynamics.md#eq-5-3), medians over each layer's filters.");
 
-        var boxes = new List<PlotItem>
-        {
-            new BoxPlot("NM Green's law", r.Layers.Select(l => new BoxGroup(l.Layer, Positive(l.GreenErrors))).ToList()),
-            new BoxPlot("NLD Eq. 17", r.Layers.Select(l => new BoxGroup(l.Layer, Positive(l.Eq17Errors))).ToList()),
-        };
-        report.Figure($"filters-{run.Cell}-errors", new FigureSpec("Relative error of |w|² per filter", new AxisSpec("layer"),
-            new AxisSpec("relative error", AxisScale.Log), boxes), "Distribution over filters of each layer of the relative error at the last analysed step.");
+        FigureSpec Box(string law, Func<LayerFilterCheck, IReadOnlyList<double>> errors) => new(law, new AxisSpec("layer"),
+            new AxisSpec("relative error of |w|²", AxisScale.Log),
+            [new BoxPlot(law, r.Layers.Select(l => new BoxGroup(l.Layer, Positive(errors(l)))).ToList())]);
+        report.Figure($"filters-{run.Cell}-errors", new FigureGrid(
+            [Box("NM Green's law", l => l.GreenErrors), Box("NLD Eq. 17", l => l.Eq17Errors)], 2),
+            "Distribution over filters of each layer of the relative error at the last analysed step.");
 
         report.Figure($"filters-{run.Cell}-effective-lr", new FigureGrid(shown.Select(l => new FigureSpec($"{l.Layer}: η/((1−β)r²)",
             new AxisSpec("step"), new AxisSpec("effective learning rate", AxisScale.Log),

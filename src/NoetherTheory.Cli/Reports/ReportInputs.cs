@@ -6,6 +6,7 @@ namespace NoetherTheory.Cli.Reports;
 internal sealed record ReportInputs
 {
     public ResultsFile.Document? Verification { get; init; }
+    public ValidateCommand.Summary? DeepNet { get; init; }
     public IReadOnlyList<string> Sources { get; init; } = [];
 
     /// <summary>Sorts <c>--from</c> paths by what they hold.</summary>
@@ -20,15 +21,21 @@ internal sealed record ReportInputs
                 var text = File.ReadAllText(path);
                 if (text.Contains("\"noether.verify/1\"", StringComparison.Ordinal))
                     inputs = inputs with { Verification = ResultsFile.Read(path) };
+                else if (Path.GetFileName(path) == "summary.json")
+                    inputs = inputs with { DeepNet = ReadDeepNet(path) };
                 else
-                    throw new UsageException($"--from '{path}': not a file `noether verify --out` wrote (its kind field should be noether.verify/1).");
+                    throw new UsageException($"--from '{path}': neither a `noether verify --out` results file nor a `noether validate` summary.json.");
             }
             else if (Directory.Exists(path))
             {
                 var results = Path.Combine(path, "results.json");
-                if (!File.Exists(results))
-                    throw new UsageException($"--from '{path}': a folder must hold results.json (from `noether verify --out`).");
-                inputs = inputs with { Verification = ResultsFile.Read(results) };
+                var summary = Path.Combine(path, "summary.json");
+                if (!File.Exists(results) && !File.Exists(summary))
+                    throw new UsageException($"--from '{path}': a folder must hold results.json (`noether verify --out`) or summary.json (`noether validate`).");
+                if (File.Exists(results))
+                    inputs = inputs with { Verification = ResultsFile.Read(results) };
+                if (File.Exists(summary))
+                    inputs = inputs with { DeepNet = ReadDeepNet(summary) };
             }
             else
             {
@@ -37,5 +44,17 @@ internal sealed record ReportInputs
             sources.Add(Path.GetFullPath(path));
         }
         return inputs with { Sources = sources };
+    }
+
+    private static ValidateCommand.Summary ReadDeepNet(string path)
+    {
+        try
+        {
+            return ValidateCommand.ReadSummary(path);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new UsageException($"{path}: not a `noether validate` summary ({e.Message}).");
+        }
     }
 }

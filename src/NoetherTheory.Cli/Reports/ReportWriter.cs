@@ -26,7 +26,9 @@ internal static class ReportWriter
             "manifest.json on the commit named above.");
         if (inputs.Verification is not null)
             VerificationSection.Write(report, inputs.Verification);
-        if (inputs.Verification is null)
+        if (inputs.DeepNet is not null)
+            DeepNetSection.Write(report, inputs.DeepNet);
+        if (inputs.Verification is null && inputs.DeepNet is null)
             report.Paragraph("No inputs were given: pass results with --from.");
 
         string pdfPath = Path.Combine(dir, "report.pdf");

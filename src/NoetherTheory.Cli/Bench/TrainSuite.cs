@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Globalization;
+using NoetherTheory.Torch.Data;
+using NoetherTheory.Torch.Measurement;
+using NoetherTheory.Torch.Models;
+using NoetherTheory.Torch.Optimization;
+using NoetherTheory.Torch.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NoetherTheory.Cli.Bench;
+
+/// <summary>Options of the train suite.</summary>
+/// <param name="Device">cpu, cuda or cuda:i.</param>
+/// <param name="BatchSizes">Batch sizes to run.</param>
+/// <param name="ImageSize">Height = width of the synthetic images.</param>
+/// <param name="Classes">Number of classes.</param>
+/// <param name="Width">VGG width multiplier.</param>
+/// <param name="Head">Classifier head.</param>
+/// <param name="WarmUpSteps">Untimed steps per variant before timing.</param>
+/// <param name="Rounds">Timed rounds; each runs every variant in turn (interleaved, so drift hits all alike).</param>
+/// <param name="StepsPerRound">Steps per variant per round.</param>
+/// <param name="TorchPython">Interpreter to try for PyTorch.</param>
+internal sealed record TrainOptions(string Device, IReadOnlyList<int> BatchSizes, int ImageSize, int Classes, double Width, Vgg11BnHead Head,
+    int WarmUpSteps, int Rounds, int StepsPerRound, string TorchPython)
+{
+    /// <summary>CPU defaults: a narrow net on small images, a suite of well under 2 minutes on 2 cores.</summary>
+    public static TrainOptions Cpu(string python) => new("cpu", [64], 32, 10, 0.25, Vgg11BnHead.GapLinear, 2, 3, 4, python);
+
+    /// <summary>CUDA defaults: the Tiny ImageNet setting of NLD's Fig. 4 (VGG11-BN, 64×64, 200 classes).</summary>
+    public static TrainOptions Cuda(string device, string python) => new(device, [256, 512], 64, 200, 1.0, Vgg11BnHead.Classifier, 5, 3, 10, python);
+}
+
+/// <summary>Images per second of one batch size, as written to the JSON file.</summary>
+internal sealed record TrainRow(
+    int BatchSize,
+    double TorchSharpDefault,
+    double Ours,
+    double OursMeasuredEveryStep,
+    double OursOverDefault,
+    double MeasurementCost,
+    bool MeasurementTargetMet,
+    double? PyTorch,
+    double? OursOverPyTorch)
+{
+    /// <summary>Target: measuring every step costs at most this fraction of throughput.</summary>
+    public const double MeasurementTarget = 0.10;
+}
+
+/// <summary>The train suite's JSON record.</summary>
+internal sealed record TrainReport(string Device, string Model, int ImageSize, int Classes, double Width, string Head,
+    int TimedSteps, IReadOnlyList<TrainRow> Rows, string PyTorchStatus, string? PyTorchVersion, string? PyTorchDetail);
+
+/// <summary>
+/// Issue 5's benchmark: images per second of a VGG11-BN training step on the current device, for three loops over the same
+/// model and batches: TorchSharp's own <c>torch.optim.SGD</c> loop ("TorchSharp default"), our step (<see cref="HeavyBall"/>
+/// plus the trainer's on-device loss/accuracy accumulators) with measurement never, and with
+/// <see cref="FilterMeasurement"/> packed and copied to the host every step. PyTorch eager (Bench/pytorch_train.py) runs
+/// beside it when <c>import torch</c> works.
+/// </summary>
+internal static class TrainSuite
+{
+    private const double LearningRate = 0.01, Momentum = 0.9, WeightDecay = 5e-4;
+    private const int BatchesInMemory = 4;
+    private const long Seed = 1;
+
+    private enum Variant { TorchSharpDefault, Ours, OursMeasured }
+
+    public static TrainReport Run(CliContext context, TrainOptions o)
+    {
+        TorchRuntime.Require();
+        var device = TorchRuntime.ResolveDevice(o.Device);
+        var rows = new List<(int Batch, double[] Rates)>();
+        foreach (int batch in o.BatchSizes)
+        {
+            context.Error.WriteLine(Inv($"bench train: VGG11-BN width {o.Width}, {o.ImageSize}×{o.ImageSize}, batch {batch} on {device}…"));
+            rows.Add((batch, Measure(o, device, batch)));
+        }
+        var py = RunPyTorch(context, o);
+        double? PyRate(int batch) => py.IsOk
+            ? py.Json!.Value.GetProperty("results").EnumerateArray().Where(r => r.GetProperty("batch").GetInt32() == batch)
+                .Select(r => (double?)r.GetProperty("images_per_s").GetDouble()).FirstOrDefault()
+            : null;
+        var result = rows.Select(r =>
+        {
+            double def = r.Rates[(int)Variant.TorchSharpDefault], ours = r.Rates[(int)Variant.Ours], measured = r.Rates[(int)Variant.OursMeasured];
+            double cost = 1 - (measured / ours);
+            double? pyRate = PyRate(r.Batch);
+            return new TrainRow(r.Batch, def, ours, measured, ours / def, cost, cost <= TrainRow.MeasurementTarget, pyRate, ours / pyRate);
+        }).ToList();
+        return new TrainReport(device.ToString(), "VGG11-BN", o.ImageSize, o.Classes, o.Width, o.Head.ToString(), o.Rounds * o.StepsPerRound, result,
+            py.Outcome.ToString().ToLowerInvariant(), py.IsOk ? py.Json!.Value.GetProperty("torch").GetString() : null, py.IsOk ? null : py.Detail);
+    }
+
+    private static double[] Measure(TrainOptions o, Device device, int batch)
+    {
+        using var data = SyntheticImages.Create(new SyntheticImageOptions(batch * BatchesInMemory, 2, 3, o.ImageSize, o.Classes, Seed));
+        var xs = new Tensor[BatchesInMemory];
+        var ys = new Tensor[BatchesInMemory];
+        for (int b = 0; b < BatchesInMemory; b++)
+        {
+            using var scope = NewDisposeScope();
+            var images = data.Train.Images.narrow(0, b * batch, batch).to(ScalarType.Float32).div(255).sub(0.5).div(0.25);
+            xs[b] = images.to(device).DetachFromDisposeScope();
+            ys[b] = data.Train.Labels.narrow(0, b * batch, batch).to(device).DetachFromDisposeScope();
+        }
+        var loops = new[] { Variant.TorchSharpDefault, Variant.Ours, Variant.OursMeasured }.Select(v => new Loop(v, o, device)).ToArray();
+        try
+        {
+            int cursor = 0;
+            void Steps(Loop loop, int count)
+            {
+                for (int s = 0; s < count; s++, cursor++) loop.Step(xs[cursor % BatchesInMemory], ys[cursor % BatchesInMemory]);
+                loop.Synchronise();
+            }
+            foreach (var loop in loops) Steps(loop, o.WarmUpSteps);
+            var best = Enumerable.Repeat(double.PositiveInfinity, loops.Length).ToArray();
+            for (int r = 0; r < o.Rounds; r++)
+                for (int i = 0; i < loops.Length; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    Steps(loops[i], o.StepsPerRound);
+                    best[i] = Math.Min(best[i], clock.Elapsed.TotalSeconds);
+                }
+            return [.. best.Select(t => o.StepsPerRound * (double)batch / t)];
+        }
+        finally
+        {
+            foreach (var loop in loops) loop.Dispose();
+            foreach (var t in xs.Concat(ys)) t.Dispose();
+        }
+    }
+
+    /// <summary>One model with one optimizer and one way of stepping.</summary>
+    private sealed class Loop : IDisposable
+    {
+        private readonly Variant _variant;
+        private readonly Vgg11Bn _model;
+        private readonly optim.Optimizer? _sgd;
+        private readonly HeavyBall? _heavyBall;
+        private readonly FilterMeasurement? _measurement;
+        private readonly Tensor _lossSum, _correctSum;
+        private long _step;
+
+        public Loop(Variant variant, TrainOptions o, Device device)
+        {
+            _variant = variant;
+            torch.manual_seed(Seed);
+            _model = new Vgg11Bn(new Vgg11BnOptions(3, o.ImageSize, o.Classes, o.Width, Head: o.Head));
+            _model.to(device);
+            _model.train();
+            if (variant == Variant.TorchSharpDefault)
+            {
+                _sgd = optim.SGD(_model.parameters(), LearningRate, momentum: Momentum, weight_decay: WeightDecay);
+            }
+            else
+            {
+                _heavyBall = new HeavyBall(_model.parameters(), new HeavyBallOptions(Momentum, WeightDecay: WeightDecay));
+                if (variant == Variant.OursMeasured) _measurement = new FilterMeasurement(_model, _heavyBall);
+            }
+            _lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
+            _correctSum = zeros(1, dtype: ScalarType.Float64, device: device);
+        }
+
+        public void Step(Tensor x, Tensor y)
+        {
+            using var scope = NewDisposeScope();
+            if (_sgd is not null)
+            {
+                _sgd.zero_grad();
+                var loss = nn.functional.cross_entropy(_model.call(x), y);
+                loss.backward();
+                _sgd.step();
+                return;
+            }
+            var logits = _model.call(x);
+            var l = nn.functional.cross_entropy(logits, y);
+            _heavyBall!.ZeroGrad();
+            l.backward();
+            using (no_grad())
+            {
+                _lossSum.add_(l.detach().to(ScalarType.Float64));
+                _correctSum.add_(logits.argmax(1).eq(y).sum().to(ScalarType.Float64));
+            }
+            if (_measurement is not null)
+            {
+                var packed = cat([_lossSum, _correctSum, _measurement.Pack()], 0);
+                double[] host = packed.cpu().data<double>().ToArray();     // the trainer's one host transfer per measured step
+                _ = _measurement.Unpack(_step, host, 2);
+            }
+            _heavyBall.Step(LearningRate);
+            _step++;
+        }
+
+        /// <summary>Waits for queued device work (a host read of a parameter the last step wrote).</summary>
+        public void Synchronise()
+        {
+            using var scope = NewDisposeScope();
+            _ = _model.Output.weight!.sum().cpu().item<float>();
+        }
+
+        public void Dispose()
+        {
+            _sgd?.Dispose();
+            _heavyBall?.Dispose();
+            _lossSum.Dispose();
+            _correctSum.Dispose();
+            _model.Dispose();
+        }
+    }
+
+    private static PythonRun RunPyTorch(CliContext context, TrainOptions o)
+    {
+        var args = new List<string>
+        {
+            "--device", o.Device, "--batch-sizes", string.Join(",", o.BatchSizes.Select(b => b.ToString(CultureInfo.InvariantCulture))),
+            "--size", Inv($"{o.ImageSize}"), "--classes", Inv($"{o.Classes}"), "--width", Inv($"{o.Width:R}"),
+            "--head", o.Head == Vgg11BnHead.Classifier ? "classifier" : "gap", "--warmup", Inv($"{o.WarmUpSteps}"),
+            "--rounds", Inv($"{o.Rounds}"), "--steps", Inv($"{o.StepsPerRound}"),
+            "--lr", Inv($"{LearningRate:R}"), "--momentum", Inv($"{Momentum:R}"), "--weight-decay", Inv($"{WeightDecay:R}"),
+        };
+        var run = PythonScript.Run(o.TorchPython, PythonScript.Locate("pytorch_train.py"), args, TimeSpan.FromMinutes(10));
+        context.Error.WriteLine(run.IsOk ? "bench train: PyTorch eager ran side by side." : $"bench train: PyTorch not available ({run.Detail}).");
+        return run;
+    }
+
+    public static void Print(TextWriter w, TrainReport r)
+    {
+        w.WriteLine(Inv($"## Train: {r.Model} (width {r.Width}, {r.Head} head) on {r.ImageSize}×{r.ImageSize} synthetic images, {r.Classes} classes, device {r.Device}; images/s, best of interleaved rounds ({r.TimedSteps} timed steps per loop)"));
+        w.WriteLine();
+        bool py = r.Rows.Any(x => x.PyTorch is not null);
+        var header = new List<string> { "batch", "TorchSharp default (optim.SGD)", "ours (measure never)", "ours / default", "ours (measure every step)", "measurement cost", "target" };
+        if (py) header.AddRange(["PyTorch eager", "ours / PyTorch"]);
+        var t = new TextTable([.. header]);
+        foreach (var x in r.Rows)
+        {
+            var cells = new List<string>
+            {
+                Inv($"{x.BatchSize}"), Fmt.Rate(x.TorchSharpDefault), Fmt.Rate(x.Ours), Fmt.Ratio(x.OursOverDefault), Fmt.Rate(x.OursMeasuredEveryStep),
+                Inv($"{100 * x.MeasurementCost:0.0}%"), Fmt.Target(x.MeasurementTargetMet, Inv($"≤ {100 * TrainRow.MeasurementTarget:0}%")),
+            };
+            if (py) cells.AddRange([x.PyTorch is { } p ? Fmt.Rate(p) : "—", x.OursOverPyTorch is { } q ? Fmt.Ratio(q) : "—"]);
+            t.Add([.. cells]);
+        }
+        w.Write(t);
+        if (!py) w.WriteLine($"PyTorch not available: {r.PyTorchDetail}; compared with the TorchSharp default loop only.");
+        else w.WriteLine($"PyTorch {r.PyTorchVersion} eager, same model and settings (Bench/pytorch_train.py).");
+        w.WriteLine();
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using NoetherTheory.Cli.Bench;
+using NoetherTheory.Torch.Runtime;
+
+namespace NoetherTheory.Cli.Commands;
+
+/// <summary>
+/// <c>noether bench [--suite symbolic|integrators|train|all]</c>: side-by-side benchmarks against SymPy, NumPy, a hand-written
+/// kernel, TorchSharp's own loop and (where installed) PyTorch, printed as Markdown tables of absolute times and ratios with
+/// their targets, and written to a JSON file with <c>--out</c>.
+/// </summary>
+/// <remarks>Exit code 1 when a correctness check that guards a benchmark fails (hand-written vs compiled RHS, ours vs SymPy,
+/// ours vs NumPy, the on-shell charge check); missed speed targets are reported (✗), not failed.</remarks>
+internal static class BenchCommand
+{
+    private static readonly string[] SuiteNames = ["symbolic", "integrators", "train"];
+
+    public static Command Create(CliContext context)
+    {
+        var suite = new Option<string[]>("--suite")
+        {
+            Description = "symbolic, integrators, train or all (repeatable)",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => ["all"],
+        };
+        var sizes = new Option<string>("--sizes") { Description = "symbolic: the n to run, comma-separated", DefaultValueFactory = _ => "2,4,8,16,32" };
+        var sympyTimeout = new Option<double>("--sympy-timeout") { Description = "Seconds one SymPy run may take before it is stopped and reported as a timeout", DefaultValueFactory = _ => 120 };
+        var rhsSize = new Option<int>("--rhs-size") { Description = "integrators: n of the compiled-RHS comparison", DefaultValueFactory = _ => 8 };
+        var dimension = new Option<int>("--dimension") { Description = "integrators: dimension d of the heavy-ball toy model", DefaultValueFactory = _ => 10_000 };
+        var steps = new Option<int>("--steps") { Description = "integrators: heavy-ball steps per timed repeat", DefaultValueFactory = _ => 5_000 };
+        var repeats = new Option<int>("--repeats") { Description = "integrators: timed repeats (best is reported)", DefaultValueFactory = _ => 3 };
+        var device = new Option<string>("--device") { Description = "train: cpu, cuda or cuda:<i>", DefaultValueFactory = _ => "cpu" };
+        var batchSizes = new Option<string?>("--batch-sizes") { Description = "train: comma-separated batch sizes (default 64 on the CPU, 256,512 on CUDA)" };
+        var imageSize = new Option<int?>("--image-size") { Description = "train: image height = width (default 32 on the CPU, 64 on CUDA)" };
+        var width = new Option<double?>("--width") { Description = "train: VGG width multiplier (default 0.25 on the CPU, 1 on CUDA)" };
+        var trainSteps = new Option<int?>("--train-steps") { Description = "train: timed steps per loop per round (default 4 on the CPU, 10 on CUDA)" };
+        var rounds = new Option<int?>("--rounds") { Description = "train: interleaved timed rounds (default 3)" };
+        var warmUp = new Option<int?>("--warmup") { Description = "train: untimed steps per loop first (default 2 on the CPU, 5 on CUDA)" };
+        var python = new Option<string>("--python") { Description = "Interpreter with SymPy and NumPy", DefaultValueFactory = _ => PythonScript.DebianPython };
+        var torchPython = new Option<string>("--torch-python") { Description = "Interpreter to try for PyTorch (train suite)", DefaultValueFactory = _ => "python3" };
+        var output = new Option<FileInfo?>("--out") { Description = "Also write the results as JSON to this file" };
+        var command = new Command("bench", "Side-by-side benchmarks (SymPy, NumPy, hand-written C#, TorchSharp default loop, PyTorch) as tables of times and ratios.")
+        {
+            suite, sizes, sympyTimeout, rhsSize, dimension, steps, repeats, device, batchSizes, imageSize, width, trainSteps, rounds, warmUp,
+            python, torchPython, output,
+        };
+        command.SetAction(parse =>
+        {
+            var chosen = Suites(parse.GetValue(suite) ?? ["all"]);
+            double limit = parse.GetValue(sympyTimeout);
+            if (!(limit > 0) || !double.IsFinite(limit)) throw new UsageException(Inv($"--sympy-timeout {limit}: give a positive number of seconds."));
+            var timeout = TimeSpan.FromSeconds(limit);
+            string py = parse.GetValue(python)!;
+            SymbolicOptions? symbolic = chosen.Contains("symbolic")
+                ? new SymbolicOptions(ParseList("--sizes", parse.GetValue(sizes)!, 2, 200), timeout, py) : null;
+            IntegratorOptions? integrators = chosen.Contains("integrators")
+                ? new IntegratorOptions(Require("--rhs-size", parse.GetValue(rhsSize), 2, 200), Require("--dimension", parse.GetValue(dimension), 2, 100_000_000),
+                    Require("--steps", parse.GetValue(steps), 1, int.MaxValue), Require("--repeats", parse.GetValue(repeats), 1, 1000), timeout, py) : null;
+            TrainOptions? train = null;
+            if (chosen.Contains("train"))
+            {
+                string dev = parse.GetValue(device)!;
+                bool cuda = dev.Trim().StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
+                var baseline = cuda ? TrainOptions.Cuda(dev, parse.GetValue(torchPython)!) : TrainOptions.Cpu(parse.GetValue(torchPython)!) with { Device = dev };
+                double w = parse.GetValue(width) ?? baseline.Width;
+                if (!(w > 0) || !double.IsFinite(w)) throw new UsageException(Inv($"--width {w}: give a positive width multiplier (1 is the standard VGG11)."));
+                train = baseline with
+                {
+                    BatchSizes = parse.GetValue(batchSizes) is { } b ? ParseList("--batch-sizes", b, 2, 65_536) : baseline.BatchSizes,
+                    ImageSize = Require("--image-size", parse.GetValue(imageSize) ?? baseline.ImageSize, 8, 1024),
+                    Width = w,
+                    StepsPerRound = Require("--train-steps", parse.GetValue(trainSteps) ?? baseline.StepsPerRound, 1, 100_000),
+                    Rounds = Require("--rounds", parse.GetValue(rounds) ?? baseline.Rounds, 1, 1000),
+                    WarmUpSteps = Require("--warmup", parse.GetValue(warmUp) ?? baseline.WarmUpSteps, 0, 100_000),
+                };
+            }
+            return Run(context, symbolic, integrators, train, parse.GetValue(output));
+        });
+        return command;
+    }
+
+    private static int Run(CliContext context, SymbolicOptions? symbolic, IntegratorOptions? integrators, TrainOptions? train, FileInfo? output)
+    {
+        var w = context.Out;
+        w.WriteLine(Inv($"# noether bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RuntimeInformation.OSDescription.Trim()} ({RuntimeInformation.ProcessArchitecture})"));
+        w.WriteLine();
+        bool ok = true;
+        IReadOnlyList<SymbolicRow>? symbolicRows = null;
+        IntegratorReport? integratorReport = null;
+        TrainReport? trainReport = null;
+        if (symbolic is not null)
+        {
+            symbolicRows = SymbolicSuite.Run(context, symbolic);
+            SymbolicSuite.Print(w, symbolicRows, symbolic.SympyTimeout);
+            ok &= symbolicRows.All(r => r.Rhs.ChecksPass && r.OursChargeCheck != "NonZero" && r.SympyVerified != false);
+        }
+        if (integrators is not null)
+        {
+            integratorReport = IntegratorSuite.Run(context, integrators);
+            IntegratorSuite.Print(w, integratorReport);
+            ok &= integratorReport.ChecksPass;
+        }
+        if (train is not null)
+        {
+            try
+            {
+                trainReport = TrainSuite.Run(context, train);
+            }
+            catch (TorchUnavailableException e)
+            {
+                throw new UsageException($"bench --suite train: {e.Message}");
+            }
+            TrainSuite.Print(w, trainReport);
+        }
+        if (!ok) context.Error.WriteLine("noether bench: a correctness check that guards a benchmark failed (marked ✗ with its tolerance above).");
+        if (output is not null)
+        {
+            var document = new
+            {
+                machine = new
+                {
+                    cores = Environment.ProcessorCount,
+                    dotnet = Environment.Version.ToString(),
+                    os = RuntimeInformation.OSDescription.Trim(),
+                    architecture = RuntimeInformation.ProcessArchitecture.ToString(),
+                },
+                checksPassed = ok,
+                targets = new
+                {
+                    symbolicEndToEndSpeedupAtLeast = SymbolicSuite.EndToEndTarget,
+                    compiledOverLambdifySpeedupAtLeast = RhsRow.LambdifyTarget,
+                    compiledOverHandWrittenAtMost = RhsRow.HandWrittenTarget,
+                    heavyBallOverNumpyAtLeast = HeavyBallRow.Target,
+                    measurementCostAtMost = TrainRow.MeasurementTarget,
+                },
+                symbolic = symbolicRows,
+                integrators = integratorReport,
+                train = trainReport,
+            };
+            AtomicFile.WriteAllText(output.FullName, Json.Serialize(document));
+            context.Error.WriteLine($"wrote {output.FullName}");
+        }
+        return ok ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+
+    private static HashSet<string> Suites(string[] values)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var v in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            string name = v.ToLowerInvariant();
+            if (name == "all") set.UnionWith(SuiteNames);
+            else if (SuiteNames.Contains(name)) set.Add(name);
+            else throw new UsageException($"--suite '{v}' is not one of {string.Join(", ", SuiteNames)} or all.");
+        }
+        if (set.Count == 0) throw new UsageException($"--suite: name at least one of {string.Join(", ", SuiteNames)} or all.");
+        return set;
+    }
+
+    private static int[] ParseList(string option, string text, int min, int max)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new UsageException($"{option} '{text}': give a comma-separated list of integers, e.g. 2,4,8.");
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]))
+                throw new UsageException($"{option} '{text}': '{parts[i]}' is not an integer; give a comma-separated list such as 2,4,8.");
+            Require(option, values[i], min, max);
+        }
+        return values;
+    }
+
+    private static int Require(string option, int value, int min, int max) =>
+        value >= min && value <= max ? value : throw new UsageException(Inv($"{option} {value} is out of range: give an integer from {min} to {max}."));
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
