@@ -118,7 +118,7 @@ internal static class IntegratorSuite
         var h = report.HeavyBall;
         w.WriteLine(Inv($"## Integrators: heavy ball (β = {h.Momentum}, η = {h.LearningRate}) on the scale-invariant Rayleigh quotient, {h.Steps} steps"));
         w.WriteLine();
-        var t = new TextTable("d", "ours (steps/s)", "ours per step", "NumPy (steps/s)", "NumPy per step", "ours / NumPy", "target", "|ours − NumPy| final q");
+        var t = new TextTable("d", "ours (steps/s)", "ours per step", "NumPy (steps/s)", "NumPy per step", "ours / NumPy", "target", "ours vs NumPy, final q (rel.)");
         t.Add(Inv($"{h.Dimension}"), Fmt.Rate(h.OursStepsPerSecond), Fmt.Seconds(1 / h.OursStepsPerSecond),
             h.NumpyStepsPerSecond is { } n ? Fmt.Rate(n) : h.NumpyStatus == "unavailable" ? "NumPy not available" : h.NumpyStatus,
             h.NumpyStepsPerSecond is { } n2 ? Fmt.Seconds(1 / n2) : "—",

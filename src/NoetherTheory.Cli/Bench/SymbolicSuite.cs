@@ -114,7 +114,7 @@ internal static class SymbolicSuite
     {
         w.WriteLine("## Symbolic: core derivation end to end (derive Euler–Lagrange, solve q̈, scale charge, on-shell zero test, compile RHS)");
         w.WriteLine();
-        var end = new TextTable("n", "ours", "SymPy 1.11", "SymPy / ours", "target", "charge check: ours", "SymPy");
+        var end = new TextTable("n", "ours", "SymPy 1.11", "SymPy / ours", "target", "charge check: ours", "charge check: SymPy");
         foreach (var r in rows)
             end.Add(Inv($"{r.N}"), Fmt.Seconds(r.OursSeconds), SympyCell(r, sympyTimeout), r.EndToEndSpeedup is { } s ? Fmt.Ratio(s) : "—",
                 Fmt.Target(r.EndToEndTargetMet, Inv($"≥ {EndToEndTarget:0}×")), Verdict(r.OursChargeCheck),
@@ -143,7 +143,7 @@ internal static class SymbolicSuite
         w.WriteLine(title);
         w.WriteLine();
         var t = new TextTable("n", "compiled", "hand-written", "lambdify", "lambdify / compiled", "target", "compiled / hand", "target",
-            "|hand − compiled|", "|ours − SymPy|");
+            "hand vs compiled (rel.)", "ours vs SymPy (rel.)");
         foreach (var r in rows)
             t.Add(Inv($"{r.N}"), Fmt.Seconds(r.CompiledSeconds), Fmt.Seconds(r.HandWrittenSeconds),
                 r.LambdifySeconds is { } l ? Fmt.Seconds(l) : "—", r.LambdifyOverCompiled is { } s ? Fmt.Ratio(s) : "—",

@@ -7,6 +7,7 @@ internal sealed record ReportInputs
 {
     public ResultsFile.Document? Verification { get; init; }
     public ValidateCommand.Summary? DeepNet { get; init; }
+    public System.Text.Json.JsonDocument? Derivations { get; init; }
     public IReadOnlyList<string> Sources { get; init; } = [];
 
     /// <summary>Sorts <c>--from</c> paths by what they hold.</summary>
@@ -21,6 +22,8 @@ internal sealed record ReportInputs
                 var text = File.ReadAllText(path);
                 if (text.Contains("\"noether.verify/1\"", StringComparison.Ordinal))
                     inputs = inputs with { Verification = ResultsFile.Read(path) };
+                else if (DerivationSection.LooksLikeDerivations(text))
+                    inputs = inputs with { Derivations = System.Text.Json.JsonDocument.Parse(text) };
                 else if (Path.GetFileName(path) == "summary.json")
                     inputs = inputs with { DeepNet = ReadDeepNet(path) };
                 else
@@ -30,8 +33,11 @@ internal sealed record ReportInputs
             {
                 var results = Path.Combine(path, "results.json");
                 var summary = Path.Combine(path, "summary.json");
-                if (!File.Exists(results) && !File.Exists(summary))
-                    throw new UsageException($"--from '{path}': a folder must hold results.json (`noether verify --out`) or summary.json (`noether validate`).");
+                var derivations = Path.Combine(path, "derivations.json");
+                if (!File.Exists(results) && !File.Exists(summary) && !File.Exists(derivations))
+                    throw new UsageException($"--from '{path}': a folder must hold results.json (`noether verify --out`), summary.json (`noether validate`) or derivations.json (`noether derive --all --format json --out`).");
+                if (File.Exists(derivations))
+                    inputs = inputs with { Derivations = System.Text.Json.JsonDocument.Parse(File.ReadAllText(derivations)) };
                 if (File.Exists(results))
                     inputs = inputs with { Verification = ResultsFile.Read(results) };
                 if (File.Exists(summary))

@@ -24,11 +24,13 @@ internal static class ReportWriter
             "Symbolic derivations of learning rules as Lagrangians, their Noether charges and charge dynamics, checked " +
             "numerically against the discrete optimizers they model. Every number below was produced by the command in " +
             "manifest.json on the commit named above.");
+        if (inputs.Derivations is not null)
+            DerivationSection.Write(report, inputs.Derivations);
         if (inputs.Verification is not null)
             VerificationSection.Write(report, inputs.Verification);
         if (inputs.DeepNet is not null)
             DeepNetSection.Write(report, inputs.DeepNet);
-        if (inputs.Verification is null && inputs.DeepNet is null)
+        if (inputs.Verification is null && inputs.DeepNet is null && inputs.Derivations is null)
             report.Paragraph("No inputs were given: pass results with --from.");
 
         string pdfPath = Path.Combine(dir, "report.pdf");
