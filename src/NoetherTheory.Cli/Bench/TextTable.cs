@@ -35,6 +35,11 @@ internal static class Fmt
     public static string Seconds(double s)
     {
         if (!double.IsFinite(s)) return "—";
+        if (s != 0)
+        {
+            double unitOfThirdDigit = Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(s))) - 2);
+            s = Math.Round(s / unitOfThirdDigit) * unitOfThirdDigit;   // 3 significant digits first: 0.9996 s prints as "1.00 s"
+        }
         var (value, unit) = Math.Abs(s) switch
         {
             >= 1 => (s, "s"),

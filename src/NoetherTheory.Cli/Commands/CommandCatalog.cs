@@ -7,9 +7,11 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All(CliContext context) =>
     [
+        MainCommand.Create(context),
         ExprCommand.Create(context),
         DeriveCommand.Create(context),
         SimulateCommand.Create(context),
+        CompareCommand.Create(context),
         VerifyCommand.Create(context),
         TrainCommand.Create(context),
         ValidateCommand.Create(context),

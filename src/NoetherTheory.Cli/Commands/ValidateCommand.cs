@@ -37,7 +37,7 @@ internal static class ValidateCommand
         return command;
     }
 
-    private static int Run(CliContext context, string protocolPath, string device, string? output, int jobs, string[] only, string? emit,
+    internal static int Run(CliContext context, string protocolPath, string device, string? output, int jobs, string[] only, string? emit,
         CancellationToken cancel)
     {
         if (jobs < 1) throw new UsageException($"--jobs {jobs}: must be ≥ 1.");

@@ -23,10 +23,11 @@ internal static class VerifyCommand
 
     private static int Run(CliContext context, string suite, FileInfo? output, DirectoryInfo? casesDir)
     {
-        var records = RunSuite(casesDir?.FullName ?? RepositoryLayout.ValidationCases(), suite);
+        var outcomes = RunSuiteWithTraces(casesDir?.FullName ?? RepositoryLayout.ValidationCases(), suite);
+        var records = outcomes.Select(o => o.Record).ToList();
         WriteTable(context.Out, records);
         if (output is not null)
-            ResultsFile.Write(output.FullName, records);
+            ResultsFile.Write(output.FullName, outcomes);
         int failed = records.Count(r => !r.Passed);
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{records.Count - failed} of {records.Count} cases passed ({records.Sum(r => r.Runtime.TotalSeconds):F1} s of compute)."));
@@ -34,7 +35,12 @@ internal static class VerifyCommand
     }
 
     /// <summary>Loads and runs a suite, turning bad case files and unknown suites into usage errors.</summary>
-    internal static IReadOnlyList<VerificationRecord> RunSuite(string directory, string suite)
+    internal static IReadOnlyList<VerificationRecord> RunSuite(string directory, string suite) =>
+        RunSuiteWithTraces(directory, suite).Select(o => o.Record).ToList();
+
+    /// <summary>As <see cref="RunSuite"/>, keeping the trace (measured vs predicted series) of every case whose law records one.
+    /// A traced case runs once, through the same code path as an untraced one.</summary>
+    internal static IReadOnlyList<(VerificationRecord Record, CaseTrace? Trace)> RunSuiteWithTraces(string directory, string suite)
     {
         if (!Directory.Exists(directory))
             throw new UsageException($"case folder '{directory}' does not exist.");
@@ -56,7 +62,21 @@ internal static class VerifyCommand
         {
             throw new UsageException($"--suite: {e.Message}");
         }
-        return VerificationSuite.RunAll(chosen);
+        var outcomes = new (VerificationRecord Record, CaseTrace? Trace)[chosen.Count];
+        Parallel.For(0, chosen.Count, i =>
+        {
+            var c = chosen[i];
+            if (VerificationSuite.CanTrace(c))
+            {
+                var trace = VerificationSuite.Trace(c);
+                outcomes[i] = (trace.Record, trace);
+            }
+            else
+            {
+                outcomes[i] = (VerificationSuite.Run(c), null);
+            }
+        });
+        return outcomes;
     }
 
     private static void WriteTable(TextWriter writer, IReadOnlyList<VerificationRecord> records)

@@ -28,9 +28,11 @@ internal static class ReportWriter
             DerivationSection.Write(report, inputs.Derivations);
         if (inputs.Verification is not null)
             VerificationSection.Write(report, inputs.Verification);
-        if (inputs.DeepNet is not null)
-            DeepNetSection.Write(report, inputs.DeepNet);
-        if (inputs.Verification is null && inputs.DeepNet is null && inputs.Derivations is null)
+        if (inputs.Comparisons is not null)
+            ComparisonSection.Write(report, inputs.Comparisons);
+        foreach (var summary in inputs.DeepNet)
+            DeepNetSection.Write(report, summary);
+        if (inputs.Verification is null && inputs.DeepNet.Count == 0 && inputs.Derivations is null && inputs.Comparisons is null)
             report.Paragraph("No inputs were given: pass results with --from.");
 
         string pdfPath = Path.Combine(dir, "report.pdf");

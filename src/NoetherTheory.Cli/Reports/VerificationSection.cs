@@ -44,5 +44,61 @@ internal static class VerificationSection
                 new FigureSpec("Verification: error / bound per case", new AxisSpec("case number"), new AxisSpec("error / bound", AxisScale.Log), items),
                 "Error of each case divided by its tolerance bound (below 1 passes); machine-precision identities sit near 1e-4 or lower.");
         }
+        WriteTraces(report, results);
+    }
+
+    /// <summary>Panels per figure: three rows of two keep the panels legible on an A4 page.</summary>
+    private const int PanelsPerFigure = 6;
+
+    private static void WriteTraces(ReportContext report, ResultsFile.Document results)
+    {
+        var traced = results.Records.Where(r => r.Trace is { Series.Count: > 0 }).ToList();
+        if (traced.Count == 0)
+            return;
+        var orders = traced.Where(r => r.Trace!.LogX && r.Trace.LogY).ToList();
+        var laws = traced.Except(orders).ToList();
+        void Figures(string kind, List<ResultsFile.Entry> entries, string caption)
+        {
+            for (int start = 0, part = 1; start < entries.Count; start += PanelsPerFigure, part++)
+            {
+                var panels = entries.Skip(start).Take(PanelsPerFigure).Select(Panel).ToList();
+                string suffix = entries.Count > PanelsPerFigure ? string.Create(CultureInfo.InvariantCulture, $" (part {part})") : "";
+                report.Figure(string.Create(CultureInfo.InvariantCulture, $"verification-{kind}-{part}"), new FigureGrid(panels, 2), caption + suffix);
+            }
+        }
+        report.Heading("Convergence orders", 2);
+        report.Paragraph("Error against step size on log–log axes; the fitted slope is the observed order (theory/04-numerical-integration.md#eq-4-1), judged against the expected order in the case's tolerance.");
+        Figures("orders", orders, "Observed convergence orders: integrators on a non-autonomous problem, discrete optimizers against gradient flow and the modified flows.");
+        report.Heading("Laws: theory against the discrete optimizer", 2);
+        report.Paragraph("Each panel shows the measured trajectory of a charge or norm in the discrete optimizer next to the law's prediction, over the whole run.");
+        Figures("laws", laws, "Charge and norm trajectories, discrete optimizer (measured) against the law (predicted).");
+    }
+
+    private static FigureSpec Panel(ResultsFile.Entry entry)
+    {
+        var t = entry.Trace!;
+        var items = new List<PlotItem>();
+        foreach (var s in t.Series)
+        {
+            var (x, y) = t.LogY || t.LogX ? Positive(s, t) : (s.X, s.Y);
+            if (x.Count == 0 || (s.Role == "guide" && t.LogX && t.LogY))
+                continue; // a log–log panel's measured series draws its own fitted line
+            items.Add(s.Role switch
+            {
+                "measured" when t.LogX && t.LogY => new SlopeFitPlot(s.Name, x, y),
+                "measured" => new LinePlot(s.Name, x, y),
+                "predicted" => new LinePlot(s.Name, x, y, SeriesStyle.Prediction),
+                _ => new LinePlot(s.Name, x, y, new SeriesStyle(Dash: OxyPlot.LineStyle.Dot)),
+            });
+        }
+        return new FigureSpec(entry.Case, new AxisSpec(t.XLabel, t.LogX ? AxisScale.Log : AxisScale.Linear),
+            new AxisSpec(t.YLabel, t.LogY ? AxisScale.Log : AxisScale.Linear), items);
+    }
+
+    private static (IReadOnlyList<double> X, IReadOnlyList<double> Y) Positive(ResultsFile.Series s, ResultsFile.Trace t)
+    {
+        var keep = Enumerable.Range(0, s.X.Count)
+            .Where(i => double.IsFinite(s.X[i]) && double.IsFinite(s.Y[i]) && (!t.LogX || s.X[i] > 0) && (!t.LogY || s.Y[i] > 0)).ToList();
+        return (keep.Select(i => s.X[i]).ToList(), keep.Select(i => s.Y[i]).ToList());
     }
 }
