@@ -16,18 +16,26 @@ internal static class TrainCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<i>", DefaultValueFactory = _ => "cpu" };
         var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<config name>)" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's last checkpoint" };
+        var dataPath = new Option<string?>("--dataset-path") { Description = "Override dataset.path (e.g. the bundle's data/fashion-mnist)" };
         var command = new Command("train", "Train VGG11-BN with per-filter measurement (metrics, filters.csv, checkpoints in the run folder).")
         {
-            config, device, output, resume,
+            config, device, output, resume, dataPath,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(context, parse.GetValue(config)!, parse.GetValue(device)!,
-            parse.GetValue(output), parse.GetValue(resume), cancel)));
+            parse.GetValue(output), parse.GetValue(resume), parse.GetValue(dataPath), cancel)));
         return command;
     }
 
-    private static int Run(CliContext context, FileInfo configFile, string device, string? output, bool resume, CancellationToken cancel)
+    private static int Run(CliContext context, FileInfo configFile, string device, string? output, bool resume, string? datasetPath,
+        CancellationToken cancel)
     {
         var config = LoadConfig(configFile.FullName);
+        if (datasetPath is not null)
+        {
+            if (!Directory.Exists(datasetPath))
+                throw new UsageException($"--dataset-path '{datasetPath}' is not a folder.");
+            config = config with { Dataset = config.Dataset with { Path = Path.GetFullPath(datasetPath) } };
+        }
         string outDir = output ?? Path.Combine("runs", config.Name);
         var result = RunTraining(context, config, new TrainingRunOptions(outDir, device, resume), cancel);
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

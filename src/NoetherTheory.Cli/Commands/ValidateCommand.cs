@@ -27,21 +27,22 @@ internal static class ValidateCommand
         var output = new Option<string?>("--out") { Description = "Output folder (default: runs/<protocol name>)" };
         var jobs = new Option<int>("--jobs") { Description = "Cells trained concurrently on this machine", DefaultValueFactory = _ => 1 };
         var cells = new Option<string[]>("--cell") { Description = "Run only this cell id (repeatable; no summary is written)", AllowMultipleArgumentsPerToken = false };
+        var dataPath = new Option<string?>("--dataset-path") { Description = "Override dataset.path of every run (e.g. the bundle's data/fashion-mnist)" };
         var emit = new Option<string?>("--emit") { Description = "slurm: write an sbatch array script (one cell per task) into the output folder instead of running" };
         var command = new Command("validate", "Run a deep-network validation protocol: filter-level checks of the learning-dynamics laws and the NLD Fig. 4 grid.")
         {
-            experiment, device, output, jobs, cells, emit,
+            experiment, device, output, jobs, cells, emit, dataPath,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(context, parse.GetValue(experiment)!.FullName, parse.GetValue(device)!,
-            parse.GetValue(output), parse.GetValue(jobs), parse.GetValue(cells) ?? [], parse.GetValue(emit), cancel)));
+            parse.GetValue(output), parse.GetValue(jobs), parse.GetValue(cells) ?? [], parse.GetValue(emit), cancel, parse.GetValue(dataPath))));
         return command;
     }
 
     internal static int Run(CliContext context, string protocolPath, string device, string? output, int jobs, string[] only, string? emit,
-        CancellationToken cancel)
+        CancellationToken cancel, string? datasetPath = null)
     {
         if (jobs < 1) throw new UsageException($"--jobs {jobs}: must be ≥ 1.");
-        var protocol = LoadProtocol(protocolPath);
+        var protocol = WithDatasetPath(LoadProtocol(protocolPath), datasetPath);
         string outDir = Path.GetFullPath(output ?? Path.Combine("runs", protocol.Name));
         if (emit is not null)
         {
@@ -74,6 +75,20 @@ internal static class ValidateCommand
         WriteSummary(outDir, summary);
         PrintSummary(context.Out, summary, outDir);
         return summary.Filters.Any(f => f.Report.RecursionPairs > 0 && !f.Report.RecursionHolds) ? ExitCodes.CheckFailed : ExitCodes.Ok;
+    }
+
+    /// <summary>Points every run of the protocol at <paramref name="path"/> (null: unchanged).</summary>
+    internal static ExperimentProtocol WithDatasetPath(ExperimentProtocol protocol, string? path)
+    {
+        if (path is null)
+            return protocol;
+        string full = Path.GetFullPath(path);
+        if (!Directory.Exists(full))
+            throw new UsageException($"--dataset-path '{path}' is not a folder.");
+        return protocol with
+        {
+            Cells = protocol.Cells.Select(c => c with { Config = c.Config with { Dataset = c.Config.Dataset with { Path = full } } }).ToList(),
+        };
     }
 
     internal static ExperimentProtocol LoadProtocol(string path)
