@@ -56,10 +56,10 @@ public sealed class CompiledSystemTests
         double beta = rule == "gd" ? 0 : 0.5, k = 0.02;
         var symmetry = CompiledTestSupport.Catalog.Model(modelId).Symmetries[0].SymmetryId;
         var flow = CompiledFlow.From(Derive(rule, symmetry, modelId), FlowKind.GradientFlow, Values(pair, 0.1, beta, k));
-        var rhs = flow.CreateRhs();
         int n = flow.Dimension;
         Gen.Double[-2.0, 2.0].Array[n].Where(q => Math.Sqrt(q.Sum(x => x * x)) > 0.3).Sample(q =>
         {
+            var rhs = flow.CreateRhs();   // CsCheck samples on several threads; a right-hand side owns scratch buffers
             var g = new double[n];
             pair.Toy.Gradient(q, g, GradientContext.FullBatch);
             var v = new double[n];
