@@ -1,0 +1,88 @@
+using System.Text.Json;
+using NoetherTheory.Testing;
+using NoetherTheory.Torch.Runtime;
+
+namespace NoetherTheory.Cli.Tests;
+
+/// <summary>derive → verify → compare → report, and the main job on its smallest protocol, in-process.</summary>
+[TestFixture]
+public sealed class PipelineCommandTests
+{
+    private string _root = "";
+
+    [SetUp]
+    public void MakeFolder() => _root = Directory.CreateTempSubdirectory("noether-pipeline-").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public void DeriveVerifyCompare_ThenReport_WritesPdfFiguresIndexAndManifest()
+    {
+        string derivations = Path.Combine(_root, "derivations.json"), results = Path.Combine(_root, "results.json"),
+            comparisons = Path.Combine(_root, "comparisons.json"), report = Path.Combine(_root, "report");
+        var derive = CliRunner.Run("derive", "--all", "--format", "json", "--out", derivations);
+        Assert.That(derive.ExitCode, Is.EqualTo(ExitCodes.Ok), derive.Error);
+        var verify = CliRunner.Run("verify", "--suite", "exact", "--out", results);
+        Assert.That(verify.ExitCode, Is.EqualTo(ExitCodes.Ok), verify.Error + verify.Out);
+        var compare = CliRunner.Run("compare", "--rule", "gd", "--model", "linear-scalar", "--time", "1", "--etas", "0.1,0.05,0.025", "--out", comparisons);
+        Assert.That(compare.ExitCode, Is.EqualTo(ExitCodes.Ok), compare.Error);
+        Assert.That(compare.Out, Does.Contain("observed orders"));
+
+        var r = CliRunner.Run("report", "--from", derivations, results, comparisons, "--out", report);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Error);
+        var pdf = File.ReadAllBytes(Path.Combine(report, "report.pdf"));
+        Assert.That(System.Text.Encoding.ASCII.GetString(pdf, 0, 5), Is.EqualTo("%PDF-"));
+        var index = File.ReadAllText(Path.Combine(report, "index.md"));
+        var pngs = Directory.GetFiles(Path.Combine(report, "figures"), "*.png");
+        Assert.That(pngs, Has.Length.GreaterThanOrEqualTo(2), "verification and compiled-flow figures");
+        foreach (var png in pngs)
+            Assert.That(index, Does.Contain("figures/" + Path.GetFileName(png)), "index.md links every figure");
+        Assert.That(index, Does.Contain("Symbolic derivations").And.Contain("Numeric verification"));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "manifest.json")));
+        Assert.That(manifest.RootElement.GetProperty("commit").GetString(), Is.Not.Empty);
+        Assert.That(manifest.RootElement.GetProperty("inputs").EnumerateObject().Count(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Report_FromMissingOrForeignFile_ExitsTwo_NamingIt()
+    {
+        string foreign = Path.Combine(_root, "other.json");
+        File.WriteAllText(foreign, "{\"hello\": 1}");
+        var r = CliRunner.Run("report", "--from", foreign, "--out", Path.Combine(_root, "r"));
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(r.Error, Does.Contain("other.json"));
+        var missing = CliRunner.Run("report", "--from", Path.Combine(_root, "nope"), "--out", Path.Combine(_root, "r"));
+        Assert.That(missing.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(missing.Error, Does.Contain("nope"));
+    }
+
+    [Test]
+    public void Derive_UnknownRule_ExitsTwo_ListingKnownRules()
+    {
+        var r = CliRunner.Run("derive", "--rule", "adamw", "--symmetry", "scale");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(r.Error, Does.Contain("adamw").And.Contain("heavy-ball"));
+    }
+
+    [Test]
+    public void Compare_BadLearningRates_ExitsTwo()
+    {
+        var r = CliRunner.Run("compare", "--rule", "gd", "--model", "cosine", "--etas", "0.1,abc");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(r.Error, Does.Contain("abc"));
+    }
+
+    [Test, Category("Native")]
+    public void Main_Quick_OnTheTestProtocol_PassesAndWritesTheReport()
+    {
+        if (!TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
+        string outDir = Path.Combine(_root, "main");
+        var r = CliRunner.Run("main", "--quick", "--filters-protocol", "test-tiny", "--out", outDir);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Error + r.Out);
+        Assert.That(r.Out, Does.Contain("every check passed"));
+        foreach (var file in new[] { "derivations.json", "results.json", "comparisons.json", "filters/summary.json", "report/report.pdf", "report/index.md", "report/manifest.json" })
+            Assert.That(File.Exists(Path.Combine(outDir, file)), Is.True, file);
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "report", "index.md")), Does.Contain("Deep-network validation"));
+    }
+}
