@@ -106,7 +106,10 @@ internal static class DeepNetSection
                     line.Select(c => c.MeanAccuracy).ToList(), line.Select(c => c.MeanAccuracy - c.AccuracyHalfRange).ToList(),
                     line.Select(c => c.MeanAccuracy + c.AccuracyHalfRange).ToList(), constrained ? SeriesStyle.Prediction : null));
             }
-            panels.Add(new FigureSpec($"{panel}-1: final test accuracy vs {info.Title}", new AxisSpec(info.Variable, info.Scale), new AxisSpec("test accuracy"), items));
+            panels.Add(new FigureSpec($"{panel}-1: final test accuracy vs {info.Title}", new AxisSpec(info.Variable, info.Scale), new AxisSpec("test accuracy"), items)
+            {
+                Legend = LegendLocation.Below,
+            });
 
             var values = cells.Select(c => c.Value).Distinct().Order().ToList();
             var curves = new List<PlotItem>();
@@ -118,15 +121,19 @@ internal static class DeepNetSection
                 var steps = Fig4Analysis.MeanCurve(group).Select(p => p.Step).ToList();
                 var series = group.Select(g => (IReadOnlyList<double>)steps.Select(s => g.LossCurve.First(p => p.Step == s).Value).ToList()).ToList();
                 string label = string.Create(CultureInfo.InvariantCulture, $"{info.Variable.Split(' ')[0]} = {v}, {(constrained ? "constrained" : "free")}");
-                curves.Add(BandPlot.FromRuns(label, steps.Select(s => (double)s).ToList(), series, BandSpread.MinMax,
-                    constrained ? SeriesStyle.Prediction : null));
+                // The statistic (min–max over seeds) is stated in the caption; the legend keeps only the setting.
+                var band = BandPlot.FromRuns(label, steps.Select(s => (double)s).ToList(), series, BandSpread.MinMax);
+                curves.Add(new BandPlot(label, band.X, band.Center, band.Lower, band.Upper, constrained ? SeriesStyle.Prediction : null));
             }
-            panels.Add(new FigureSpec($"{panel}-2: training loss", new AxisSpec("step"), new AxisSpec("training loss", AxisScale.Log), curves));
+            panels.Add(new FigureSpec($"{panel}-2: training loss", new AxisSpec("step"), new AxisSpec("training loss", AxisScale.Log), curves)
+            {
+                Legend = LegendLocation.Below,
+            });
         }
         // Column-major pairs (X-1 above X-2) in a 2 × 3 grid: reorder rows as [A-1, B-1, C-1, A-2, B-2, C-2].
         var ordered = panels.Where((_, i) => i % 2 == 0).Concat(panels.Where((_, i) => i % 2 == 1)).ToList();
         report.Figure("fig4-grid", new FigureGrid(ordered, Math.Max(1, ordered.Count / 2)),
-            "Fig. 4 panels: final test accuracy against the varied hyper-parameter (top) and training loss at its smallest and largest value (bottom), unconstrained (solid) and constrained (dashed).");
+            "Fig. 4 panels: final test accuracy against the varied hyper-parameter (top) and training loss at its smallest and largest value (bottom), unconstrained (solid) and constrained (dashed); bands span min–max over the seeds.");
 
         report.Table(new ReportTable(
             [new TableColumn("claim"), new TableColumn("effect", ColumnAlignment.Right), new TableColumn("seed spread", ColumnAlignment.Right), new TableColumn("verdict"), new TableColumn("numbers")],
