@@ -1,9 +1,9 @@
+using NoetherTheory.Symbolic;
+
 namespace NoetherTheory.Torch.Data;
 
 /// <summary>A data set is missing or malformed; the message names the path and how to obtain the data.</summary>
-/// <remarks>Derives from <see cref="Exception"/> until NoetherTheory.Torch references NoetherTheory.Symbolic's
-/// <c>NoetherTheoryException</c> (TODO(#5): rebase when the lead wires the reference).</remarks>
-public sealed class DatasetUnavailableException : Exception
+public sealed class DatasetUnavailableException : NoetherTheoryException
 {
     /// <summary>Creates the exception with a message.</summary>
     public DatasetUnavailableException(string message) : base(message) { }

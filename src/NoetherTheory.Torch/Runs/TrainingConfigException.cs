@@ -1,9 +1,9 @@
+using NoetherTheory.Symbolic;
+
 namespace NoetherTheory.Torch.Runs;
 
 /// <summary>A training config file is malformed; the message starts with file:line:column and names the field.</summary>
-/// <remarks>Derives from <see cref="Exception"/> until NoetherTheory.Torch references NoetherTheory.Symbolic's
-/// <c>NoetherTheoryException</c> (TODO(#5): rebase when the lead wires the reference).</remarks>
-public sealed class TrainingConfigException : Exception
+public sealed class TrainingConfigException : NoetherTheoryException
 {
     /// <summary>Creates the exception with a message.</summary>
     public TrainingConfigException(string message) : base(message) { }

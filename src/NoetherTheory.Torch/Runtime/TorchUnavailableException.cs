@@ -1,3 +1,5 @@
+using NoetherTheory.Symbolic;
+
 namespace NoetherTheory.Torch.Runtime;
 
 /// <summary>
@@ -5,9 +7,7 @@ namespace NoetherTheory.Torch.Runtime;
 /// The message carries the whole load trace of <see cref="TorchRuntime.TryLoad(out TorchRuntimeInfo)"/>: what
 /// was tried, what failed and how to fix it.
 /// </summary>
-/// <remarks>Derives from <see cref="Exception"/> until NoetherTheory.Torch references NoetherTheory.Symbolic, whose
-/// <c>NoetherTheoryException</c> is the domain root (TODO(#5): rebase onto it when the lead wires the reference).</remarks>
-public sealed class TorchUnavailableException : Exception
+public sealed class TorchUnavailableException : NoetherTheoryException
 {
     /// <summary>Creates the exception from a load result.</summary>
     public TorchUnavailableException(string message, TorchRuntimeInfo info)
