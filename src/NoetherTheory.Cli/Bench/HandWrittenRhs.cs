@@ -24,9 +24,6 @@ internal sealed class HandWrittenRhs
         for (int i = 0; i < n; i++) _c[i] = 1.0 / (i + 2);
     }
 
-    /// <summary>Number of inputs: 2n + 3.</summary>
-    public int InputCount => (2 * _n) + 3;
-
     /// <summary>Writes q̈ into <paramref name="outputs"/> (length n).</summary>
     public void Evaluate(double[] inputs, double[] outputs)
     {

@@ -62,7 +62,7 @@ internal static class IntegratorSuite
 
     public static IntegratorReport Run(CliContext context, IntegratorOptions options)
     {
-        context.Error.WriteLine(Inv($"bench integrators: compiled RHS at n={options.RhsSize} (SymPy limit {options.SympyTimeout.TotalSeconds:0} s)…"));
+        context.Error.WriteLine(Inv($"bench integrators: compiled RHS at n={options.RhsSize} (SymPy limit {options.SympyTimeout.TotalSeconds:0.##} s)…"));
         OurDerivation.Run(2);   // JIT warm-up
         var ours = OurDerivation.Run(options.RhsSize);
         var sympy = PythonScript.Run(options.Python, PythonScript.Locate("sympy_symbolic.py"),

@@ -22,6 +22,7 @@ internal sealed record SymbolicRow(
     string? SympyVersion,
     string? SympyDetail,
     double? EndToEndSpeedup,
+    double? EndToEndSpeedupAtLeast,
     bool? EndToEndTargetMet,
     RhsRow Rhs);
 
@@ -70,6 +71,10 @@ internal static class SymbolicSuite
     /// <summary>Target: our end-to-end derivation at least this many times faster than SymPy's.</summary>
     public const double EndToEndTarget = 20;
 
+    /// <summary>Interpreter start-up plus <c>import sympy</c> (≈ 0.4 s measured here), which sympy_symbolic.py's total_s
+    /// excludes: taken off a timed-out run's wall time before it is used as a lower bound.</summary>
+    public const double StartUpAllowanceSeconds = 1.0;
+
     public static IReadOnlyList<SymbolicRow> Run(CliContext context, SymbolicOptions options)
     {
         string script = PythonScript.Locate("sympy_symbolic.py");
@@ -79,7 +84,7 @@ internal static class SymbolicSuite
         foreach (int n in options.Sizes)
         {
             var ours = OurDerivation.Run(n);
-            context.Error.WriteLine(Inv($"bench symbolic n={n}: ours {Fmt.Seconds(ours.TotalSeconds)} ({ours.Derivation.ChargeCheck.Kind}); running SymPy (limit {options.SympyTimeout.TotalSeconds:0} s)…"));
+            context.Error.WriteLine(Inv($"bench symbolic n={n}: ours {Fmt.Seconds(ours.TotalSeconds)} ({ours.Derivation.ChargeCheck.Kind}); running SymPy (limit {options.SympyTimeout.TotalSeconds:0.##} s)…"));
             var sympy = PythonScript.Run(options.Python, script, [n.ToString(CultureInfo.InvariantCulture)], options.SympyTimeout);
             if (!sympy.IsOk) context.Error.WriteLine($"bench symbolic n={n}: SymPy {sympy.Cell}: {sympy.Detail}");
             var rhs = RhsRow.From(RhsTiming.Measure(ours, sympy));
@@ -105,9 +110,13 @@ internal static class SymbolicSuite
             version = json.GetProperty("sympy").GetString();
         }
         double? speedup = sympySeconds / ours.TotalSeconds;
+        // A SymPy run stopped at its limit still bounds the ratio from below, once its start-up and import are taken off.
+        double? atLeast = sympy.Outcome == PythonOutcome.Timeout && sympy.WallSeconds > StartUpAllowanceSeconds
+            ? (sympy.WallSeconds - StartUpAllowanceSeconds) / ours.TotalSeconds : null;
+        bool? met = speedup is { } s ? s >= EndToEndTarget : atLeast is { } b && b >= EndToEndTarget ? true : null;
         return new SymbolicRow(ours.N, ours.TotalSeconds, stages, ours.Derivation.ChargeCheck.Kind.ToString(),
             sympy.Outcome.ToString().ToLowerInvariant(), sympySeconds, sympyStages, verified, version,
-            sympy.IsOk ? null : sympy.Detail, speedup, speedup is { } s ? s >= EndToEndTarget : null, rhs);
+            sympy.IsOk ? null : sympy.Detail, speedup, atLeast, met, rhs);
     }
 
     public static void Print(TextWriter w, IReadOnlyList<SymbolicRow> rows, TimeSpan sympyTimeout)
@@ -116,7 +125,7 @@ internal static class SymbolicSuite
         w.WriteLine();
         var end = new TextTable("n", "ours", "SymPy 1.11", "SymPy / ours", "target", "charge check: ours", "charge check: SymPy");
         foreach (var r in rows)
-            end.Add(Inv($"{r.N}"), Fmt.Seconds(r.OursSeconds), SympyCell(r, sympyTimeout), r.EndToEndSpeedup is { } s ? Fmt.Ratio(s) : "—",
+            end.Add(Inv($"{r.N}"), Fmt.Seconds(r.OursSeconds), SympyCell(r, sympyTimeout), r.EndToEndSpeedup is { } s ? Fmt.Ratio(s) : r.EndToEndSpeedupAtLeast is { } b ? "> " + Fmt.Ratio(b) : "—",
                 Fmt.Target(r.EndToEndTargetMet, Inv($"≥ {EndToEndTarget:0}×")), Verdict(r.OursChargeCheck),
                 r.SympyVerified switch { true => "expand = 0", false => "NOT zero", null => "—" });
         w.Write(end);
@@ -161,7 +170,7 @@ internal static class SymbolicSuite
     private static string SympyCell(SymbolicRow r, TimeSpan timeout) => r.SympyStatus switch
     {
         "ok" => Fmt.Seconds(r.SympySeconds!.Value),
-        "timeout" => Inv($"timeout (> {timeout.TotalSeconds:0} s)"),
+        "timeout" => Inv($"timeout (> {timeout.TotalSeconds:0.##} s)"),
         "unavailable" => "SymPy not available",
         _ => "failed",
     };

@@ -25,7 +25,7 @@ internal sealed record TrainOptions(string Device, IReadOnlyList<int> BatchSizes
     int WarmUpSteps, int Rounds, int StepsPerRound, string TorchPython)
 {
     /// <summary>CPU defaults: a narrow net on small images, a suite of well under 2 minutes on 2 cores.</summary>
-    public static TrainOptions Cpu(string python) => new("cpu", [64], 32, 10, 0.25, Vgg11BnHead.GapLinear, 3, 7, 15, python);
+    public static TrainOptions Cpu(string python) => new("cpu", [64], 32, 10, 0.25, Vgg11BnHead.GapLinear, 3, 5, 10, python);
 
     /// <summary>CUDA defaults: the Tiny ImageNet setting of NLD's Fig. 4 (VGG11-BN, 64×64, 200 classes).</summary>
     public static TrainOptions Cuda(string device, string python) => new(device, [256, 512], 64, 200, 1.0, Vgg11BnHead.Classifier, 5, 3, 10, python);

@@ -35,8 +35,8 @@ internal static class BenchCommand
         var batchSizes = new Option<string?>("--batch-sizes") { Description = "train: comma-separated batch sizes (default 64 on the CPU, 256,512 on CUDA)" };
         var imageSize = new Option<int?>("--image-size") { Description = "train: image height = width (default 32 on the CPU, 64 on CUDA)" };
         var width = new Option<double?>("--width") { Description = "train: VGG width multiplier (default 0.25 on the CPU, 1 on CUDA)" };
-        var trainSteps = new Option<int?>("--train-steps") { Description = "train: timed steps per loop per round (default 15 on the CPU, 10 on CUDA)" };
-        var rounds = new Option<int?>("--rounds") { Description = "train: interleaved timed rounds (default 7 on the CPU, 3 on CUDA)" };
+        var trainSteps = new Option<int?>("--train-steps") { Description = "train: timed steps per loop per round (default 10)" };
+        var rounds = new Option<int?>("--rounds") { Description = "train: interleaved timed rounds (default 5 on the CPU, 3 on CUDA)" };
         var warmUp = new Option<int?>("--warmup") { Description = "train: untimed steps per loop first (default 3 on the CPU, 5 on CUDA)" };
         var python = new Option<string>("--python") { Description = "Interpreter with SymPy and NumPy", DefaultValueFactory = _ => PythonScript.DebianPython };
         var torchPython = new Option<string>("--torch-python") { Description = "Interpreter to try for PyTorch (train suite)", DefaultValueFactory = _ => "python3" };
