@@ -15,7 +15,11 @@ public sealed class ScaleChargeDerivationTests
 {
     internal sealed record Derivation(Expr Residual, Expr WrongResidual, CompiledFunction Rhs, ImmutableArray<Symbol> State, TimeSpan Elapsed);
 
-    internal static Derivation Derive(int n)
+    internal static Derivation Derive(int n) => Derive(n, cosine: false);
+
+    /// <param name="n">Dimension.</param>
+    /// <param name="cosine">Use the cosine loss V = ⟨a, q⟩/|q| (odd powers of √(Σq²)) instead of the polynomial-in-q/|q|² one.</param>
+    internal static Derivation Derive(int n, bool cosine)
     {
         var clock = Stopwatch.StartNew();
         var q = Expr.Symbols("q", n);
@@ -27,7 +31,8 @@ public sealed class ScaleChargeDerivationTests
 
         var normSquared = Expr.Add(q.Select(x => Expr.Pow(x, 2)));
         var norm = Expr.Sqrt(normSquared);
-        var potential = Expr.Add(
+        var a = Expr.Symbols("a", n);
+        var potential = cosine ? Expr.Add(Enumerable.Range(0, n).Select(i => a[i] * q[i])) / norm : Expr.Add(
             Enumerable.Range(0, n).Select(i => Expr.Pow(Expr.Pow(q[i], 2) / Expr.Pow(norm, 2) - Expr.Number(1, i + 2), 2))
             .Concat(Enumerable.Range(0, n).Select(i => q[i] * q[(i + 1) % n] / Expr.Pow(norm, 2))));
         var kinetic = m / 2 * Expr.Add(qdot.Select(v => Expr.Pow(v, 2)));
@@ -54,7 +59,7 @@ public sealed class ScaleChargeDerivationTests
         var charge = Expr.Add(Enumerable.Range(0, n).Select(i => momenta[i] * q[i]));
         var chargeRate = TotalDerivative(charge).Substitute(solution);
         var predicted = Expr.Exp(t / tau) * m * Expr.Add(qdot.Select(v => Expr.Pow(v, 2)));
-        var state = q.AddRange(qdot).Add(t).Add(m).Add(tau);
+        var state = q.AddRange(qdot).Add(t).Add(m).Add(tau).AddRange(cosine ? a : []);
         var compiled = ExprCompiler.Compile(rhs, state);
         return new Derivation(chargeRate - predicted, chargeRate - 2 * predicted, compiled, state, clock.Elapsed);
     }
@@ -76,6 +81,20 @@ public sealed class ScaleChargeDerivationTests
         var verdict = ZeroTest.Run(d.WrongResidual);
         Assert.That(verdict.Kind, Is.EqualTo(ZeroTestKind.NonZero), verdict.ToString());
         Assert.That(verdict.Witness, Is.Not.Null);
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void ScaleCharge_CosineLoss_DecidedExactlyDespiteOddRadicalPowers(bool tryProof)
+    {
+        // V = <a, q>/|q| brings |q|^(-1) and |q|^(-3) into the on-shell charge rate; with r² = Σq² it is decided exactly.
+        var d = Derive(3, cosine: true);
+        var options = new ZeroTestOptions { TryProof = tryProof };
+        var verdict = ZeroTest.Run(d.Residual, options);
+        Assert.That(verdict.Kind, Is.AnyOf(ZeroTestKind.Proven, ZeroTestKind.ProbablyZero), verdict.ToString());
+        if (!tryProof) Assert.That(verdict.FailureProbabilityBound, Is.LessThan(1e-12), verdict.ToString());
+        var wrong = ZeroTest.Run(d.WrongResidual, options);
+        Assert.That(wrong.Kind, Is.EqualTo(ZeroTestKind.NonZero), wrong.ToString());
     }
 
     [Test]

@@ -52,6 +52,11 @@ internal static class LatexPrinter
             case Number n: WriteRational(sb, n.Value); break;
             case Float f: sb.Append(f.Value.ToString("R", CultureInfo.InvariantCulture)); break;
             case Symbol s: WriteSymbol(sb, s); break;
+            case Sum s when s.Constant.Sign > 0 && s.Terms.Length == 1 && Canonical.LooksNegative(s.Terms[0]):
+                WriteRational(sb, s.Constant); // 1 - \beta rather than -\beta + 1
+                sb.Append(" - ");
+                Write(sb, Canonical.ScaleExpr(Rational.MinusOne, s.Terms[0]), PrecProduct);
+                break;
             case Sum s:
                 for (int i = 0; i < s.Terms.Length; i++)
                 {

@@ -78,6 +78,13 @@ internal static class TextPrinter
 
     private static void WriteSum(StringBuilder sb, Sum s)
     {
+        if (s.Constant.Sign > 0 && s.Terms.Length == 1 && Canonical.LooksNegative(s.Terms[0]))
+        {
+            // 1 - beta rather than -beta + 1 (same value, reads as written in papers).
+            sb.Append(s.Constant.ToString()).Append(" - ");
+            Write(sb, Canonical.ScaleExpr(Rational.MinusOne, s.Terms[0]), PrecProduct);
+            return;
+        }
         for (int i = 0; i < s.Terms.Length; i++)
         {
             var t = s.Terms[i];

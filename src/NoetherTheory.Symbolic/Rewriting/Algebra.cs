@@ -26,7 +26,7 @@ internal sealed class ExpansionBudgetException(int limit) : Exception($"Expansio
 }
 
 /// <summary>Polynomial and rational-function manipulation: expansion, common denominators, linear splitting.</summary>
-public static class Algebra
+public static partial class Algebra
 {
     /// <summary>Distributes products over sums and expands positive integer powers of sums, recursively (also inside
     /// function arguments and denominators).</summary>

@@ -115,11 +115,16 @@ public static class ZeroTest
                 return Result(ZeroTestKind.Proven, "the numerator over a common denominator expands to 0", options);
         }
 
+        var radicals = hasFloat ? null : Radicals.Find(e);
+        if (radicals is not null && options.TryProof && e.NodeCount <= options.MaxProofNodeCount
+            && ProveWithRadicals(e, radicals, options) is { } proven)
+            return proven;
+
         var rng = new Random(options.Seed);
         string? exactNote = null;
         if (!hasFloat)
         {
-            var exact = ExactTest(e, symbols, options, rng);
+            var exact = radicals is null ? ExactTest(e, symbols, options, rng) : RadicalExactTest(e, symbols, radicals, options, rng);
             if (exact.Result is { } r) return r;
             exactNote = exact.Note;
         }
@@ -185,6 +190,79 @@ public static class ZeroTest
             string.Create(CultureInfo.InvariantCulture,
                 $"exact rational evaluation at {options.ExactPoints} random points with coordinates from the {setSize} integers in [-{options.SampleRadius}, {options.SampleRadius}] gave 0{atoms}; numerator degree ≤ {degree}, so P(false zero) ≤ ({degree}/{setSize})^{options.ExactPoints} = {bound:G3} (Schwartz–Zippel)"),
             bound, degree, null, null, null, null, options), null);
+    }
+
+    /// <summary>Writes each half-integer power b^(k/2) as r^k with r² = b, brings the result over a common denominator and
+    /// reduces the numerator modulo the relations; Proven when that is 0 (each coefficient of Π rᵢ^εᵢ vanishes).</summary>
+    private static ZeroTestResult? ProveWithRadicals(Expr e, Radicals radicals, ZeroTestOptions options)
+    {
+        var form = Algebra.TryTogether(radicals.ToSymbols(e), options.MaxExpansionTerms);
+        if (form is null) return null;
+        var reduced = Algebra.TryTogether(radicals.ReduceModuloRelations(form.Numerator), options.MaxExpansionTerms);
+        if (reduced is not { Numerator: Number { Value.IsZero: true } }) return null;
+        return Result(ZeroTestKind.Proven,
+            string.Create(CultureInfo.InvariantCulture,
+                $"with each half-integer power b^(k/2) written as r^k, r² = b ({RadicalList(radicals)}), the numerator over a common denominator reduces to 0 modulo the relations"),
+            options);
+    }
+
+    private static string RadicalList(Radicals radicals)
+    {
+        var names = radicals.Bases.Select(b => { var t = b.ToString(); return "√(" + (t.Length <= 40 ? t : t[..37] + "…") + ")"; });
+        return radicals.Count == 1 ? "1 radical " + names.First() : radicals.Count + " radicals " + string.Join(", ", names);
+    }
+
+    /// <summary>Exact evaluation in Q[r₁…r_m]/(rᵢ² − bᵢ(point)) at random integer points: all components 0 at every point →
+    /// ProbablyZero. A non-zero value does not decide (the radicals may be dependent), so the float test follows.</summary>
+    private static (ZeroTestResult? Result, string? Note) RadicalExactTest(Expr e, ImmutableArray<Symbol> symbols, Radicals radicals, ZeroTestOptions options, Random rng)
+    {
+        // Degree bound: r^k counts as b^((|k|+1)/2); rationalising each radical at most doubles the degree of the numerator.
+        var integerForm = radicals.ToIntegerPowers(e);
+        long degree = Math.Min(int.MaxValue / 2, (long)DegreeBound.Of(integerForm) + DegreeBound.DenominatorOf(integerForm)) << radicals.Count;
+        degree = Math.Min(degree, int.MaxValue);
+        long setSize = 2L * options.SampleRadius + 1;
+        int points = 0, retries = 0, opaqueCount = 0;
+        while (points < options.ExactPoints)
+        {
+            if (retries > 10 * options.ExactPoints)
+                return (null, "exact evaluation with radicals kept hitting singular points");
+            var values = new Dictionary<Symbol, Rational>();
+            foreach (var s in symbols)
+            {
+                int v = rng.Next(-options.SampleRadius, options.SampleRadius + 1);
+                if (s.Assumptions == SymbolAssumptions.Positive) v = Math.Abs(v) + 1;
+                values[s] = v;
+            }
+            var opaque = new Dictionary<Expr, Rational>();
+            var ev = new RadicalEvaluator(values, radicals, node =>
+            {
+                if (!opaque.TryGetValue(node, out var val))
+                {
+                    val = rng.Next(1, options.SampleRadius + 1);
+                    opaque[node] = val;
+                }
+                return val;
+            });
+            var value = ev.Ready ? ev.Eval(e) : null;
+            if (value is null)
+            {
+                if (ev.DivisionByZero) { retries++; continue; }
+                return (null, "exact evaluation with radicals failed: " + ev.FailureReason);
+            }
+            opaqueCount = Math.Max(opaqueCount, opaque.Count);
+            if (!RadicalEvaluator.IsZero(value))
+                return (null, $"exact evaluation with {RadicalList(radicals)} reduced modulo r² = b is non-zero, which does not decide (radicals may be dependent)");
+            points++;
+        }
+        double perPoint = Math.Min(1.0, degree / (double)setSize);
+        double bound = Math.Pow(perPoint, options.ExactPoints);
+        string atoms = opaqueCount > 0
+            ? string.Create(CultureInfo.InvariantCulture, $", with {opaqueCount} other non-rational sub-terms treated as independent variables")
+            : "";
+        return (new ZeroTestResult(ZeroTestKind.ProbablyZero,
+            string.Create(CultureInfo.InvariantCulture,
+                $"exact evaluation in Q[r]/(r² − b) for {RadicalList(radicals)} at {options.ExactPoints} random points with coordinates from the {setSize} integers in [-{options.SampleRadius}, {options.SampleRadius}] gave 0 in every component{atoms}; degree ≤ {degree}, so P(false zero) ≤ ({degree}/{setSize})^{options.ExactPoints} = {bound:G3} (Schwartz–Zippel)"),
+            bound, (int)degree, null, null, null, null, options), null);
     }
 
     private static ZeroTestResult NumericTest(Expr e, ImmutableArray<Symbol> symbols, ZeroTestOptions options, Random rng, string? exactNote)
@@ -267,6 +345,14 @@ public static class ZeroTest
             var memo = new Dictionary<Expr, (long Num, Dictionary<Expr, long> Den)>();
             var (num, _) = D(e, memo); // the numerator degree already includes the cross-multiplied denominators
             return (int)Math.Clamp(num, 1, int.MaxValue);
+        }
+
+        /// <summary>Total-degree bound of the common denominator.</summary>
+        public static int DenominatorOf(Expr e)
+        {
+            var memo = new Dictionary<Expr, (long Num, Dictionary<Expr, long> Den)>();
+            var (_, den) = D(e, memo);
+            return (int)Math.Clamp(den.Values.Sum(), 0, int.MaxValue);
         }
 
         // Returns (numerator degree, denominator as base → (exponent·deg(base))) with LCM over structurally equal bases.
