@@ -65,7 +65,7 @@ internal static class ChargeLaws
             // λ from one generic point (then verified symbolically for all q by the zero test below).
             var lambda = Stiffness(rest, x, coords);
             if (lambda is null) return none("the on-shell remainder is not a constant multiple of the quantity");
-            check($"charge law for {name}", $"m·{name}'' + mu·{name}' + lambda·{name} = source on-shell, {name} = {x}",
+            check($"charge law for {name}", $"m·{name}'' + mu·{name}' + lambda·{name} = source on-shell, {name} = {DerivationFormatter.P(x)}",
                 inv(eom.OnShell((m * xdd) + (mu * xd) + (lambda * x) - source)), LawAnchor(translation, scale));
             var lambda0 = lambda.Substitute(eta, Expr.Zero);
             var flowRate = inv(xd.Substitute(flow));
@@ -75,8 +75,8 @@ internal static class ChargeLaws
                 flowRate.Substitute(Coordinates.K, Expr.Zero).Together().Numerator, AnchorNm);
             var green = Green(m, mu, lambda);
             foreach (var (nm, e) in GreenChecks.Value) check(nm, "Green's functions solve x'' + 2 gamma x' + omega² x = 0 with their initial data", e.Expression, AnchorGreen);
-            string statement = $"m·{name}'' + mu·{name}' + ({lambda})·{name} = {source}";
-            string over = $"m → 0: mu0·{name}' + ({lambda0})·{name} = 0, so {name}(t) = {name}(0)·exp(−({lambda0})·t/({mu0})); "
+            string statement = $"m·{name}'' + mu·{name}' + ({DerivationFormatter.P(lambda)})·{name} = {DerivationFormatter.P(source)}";
+            string over = $"m → 0: mu0·{name}' + ({DerivationFormatter.P(lambda0)})·{name} = 0, so {name}(t) = {name}(0)·exp(−({DerivationFormatter.P(lambda0)})·t/({DerivationFormatter.P(mu0)})); "
                           + $"with k = 0, {name} is conserved by gradient flow (Neural Mechanics)";
             return new ChargeLaw(ChargeLawKind.Oscillator, name, x, m, mu, lambda, source, statement, green, over, null);
         }
@@ -89,7 +89,7 @@ internal static class ChargeLaws
             check("velocity constraint under gradient flow", "<qdot, K q> = 0 under gradient flow (no conserved function)",
                 inv(ell.Substitute(flow)).Together().Numerator, AnchorOverdamped);
             return new ChargeLaw(ChargeLawKind.Decay, "l", ell, m, mu, Expr.Zero, Expr.Zero,
-                $"l' = −l/tau with tau = {tau}: l(t) = l(0)·exp(−t/tau)", null,
+                $"l' = −l/tau with tau = {DerivationFormatter.P(tau)}: l(t) = l(0)·exp(−t/tau)", null,
                 "m → 0: the charge itself vanishes, <qdot, K q> = 0 (a velocity constraint, not a conserved function)", null);
         }
         return none("the generator's Jacobian is neither symmetric nor skew");
@@ -196,13 +196,13 @@ internal static class ChargeLaws
         var etaEff = h / (mu0 * r * r);
         Expr? amplification = me.Rule.Hyperparameters.Any(p => p.Name == "beta")
             ? RationalCancel.Cancel(gainP / gainP.Substitute(Coordinates.Beta, Expr.Zero)) : null;
-        string lawText = $"r²(t) = sqrt(({gainP})·∫₀ᵗ exp(−({decay})·(t−u))·|ĝ(u)|² du + exp(−({decay})·t)·r⁴(0))";
+        string lawText = $"r²(t) = sqrt(({DerivationFormatter.P(gainP)})·∫₀ᵗ exp(−({DerivationFormatter.P(decay)})·(t−u))·|ĝ(u)|² du + exp(−({DerivationFormatter.P(decay)})·t)·r⁴(0))";
         string assumptions = "scale-invariant block (x = r² = |q_A|²); inertia m·x'' dropped (small mass); persistent gradients: the velocity is "
-                             + $"at terminal value |qdot_A|² = |ĝ|²/(mu0²·r²) with mu0 = {mu0}. White-noise alternative: |qdot_A|² = |ĝ|²/(mu0·(2 − mu0)·r²) "
-                             + $"(buffer variance |g|²/(1 − beta²)), giving gain {gainW} and r⁴* = {yW}, smaller by the ratio of the gains.";
+                             + $"at terminal value |qdot_A|² = |ĝ|²/(mu0²·r²) with mu0 = {DerivationFormatter.P(mu0)}. White-noise alternative: |qdot_A|² = |ĝ|²/(mu0·(2 − mu0)·r²) "
+                             + $"(buffer variance |g|²/(1 − beta²)), giving gain {DerivationFormatter.P(gainW)} and r⁴* = {DerivationFormatter.P(yW)}, smaller by the ratio of the gains.";
         var acc = catalog.Rules.FirstOrDefault(x => x.Kind == RuleKind.Accumulator);
-        string rms = $"√G ↔ r², |g|² ↔ |ĝ|², RMSProp decay (1 − rho)/eta ↔ D = {decay}, so rho_eff = {discount} per step; "
-                     + $"input gain ↔ Γ = {gainP}; effective learning rate eta_eff = {etaEff}"
+        string rms = $"√G ↔ r², |g|² ↔ |ĝ|², RMSProp decay (1 − rho)/eta ↔ D = {DerivationFormatter.P(decay)}, so rho_eff = {DerivationFormatter.P(discount)} per step; "
+                     + $"input gain ↔ Γ = {DerivationFormatter.P(gainP)}; effective learning rate eta_eff = {DerivationFormatter.P(etaEff)}"
                      + (acc is null ? "" : $"; RMSProp ({acc.Id}) accumulator: decay {BackwardErrorAnalysis.DeriveAccumulator(acc).Decay}, gain {BackwardErrorAnalysis.DeriveAccumulator(acc).Gain}");
         return new AdaptiveOptimization(decay, gainP, gainW, yP, yW, discount, etaEff, amplification, lawText, assumptions, rms);
     }

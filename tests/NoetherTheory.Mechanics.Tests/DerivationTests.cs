@@ -218,6 +218,80 @@ public sealed class DerivationTests
         Assert.That(DerivationFormatter.ToText(_all), Does.Contain("all hold"));
     }
 
+    [Test]
+    public void Formatter_PrintsFactoredMassAndCompactLagrangian_ForHeavyBall()
+    {
+        var r = Derivation.Run(_catalog, "heavy-ball", "scale", ModelSpec.FromCatalog("cosine"));
+        var factoredMass = Expr.Parse("eta*(1 + beta)*(1 - delta)/2");
+        Assert.That(ZeroTest.Run(r.ModifiedEquation.Mass - factoredMass).Kind, Is.EqualTo(ZeroTestKind.Proven), "precondition: m of heavy ball");
+        string text = DerivationFormatter.ToText(r);
+        Assert.That(text, Does.Contain($"m = {factoredMass}"));
+        Assert.That(text, Does.Contain("L = exp(t/tau)*("));
+        Assert.That(text, Does.Contain("m*qddot[0] + mu*qdot[0] = "));
+        Assert.That(text, Does.Not.Contain("-beta*delta*eta/2"), "no distributed mass anywhere in the text output");
+        string latex = DerivationFormatter.ToLatex(r);
+        Assert.That(latex, Does.Contain(factoredMass.ToLatex()));
+        Assert.That(latex, Does.Contain(@"\mathcal L = " + Expr.Exp(Coordinates.Time / CompactForms.Tau).ToLatex()));
+    }
+
+    [Test]
+    public void Json_PrettyFields_ParseBackEqualInValueToText()
+    {
+        var r = Derivation.Run(_catalog, "heavy-ball", "scale", ModelSpec.FromCatalog("cosine"));
+        using var doc = JsonDocument.Parse(DerivationFormatter.ToJson(r));
+        int compared = 0;
+        void Visit(JsonElement e, string path)
+        {
+            if (e.ValueKind == JsonValueKind.Object)
+            {
+                if (e.TryGetProperty("pretty", out var pretty))
+                {
+                    var text = Expr.Parse(e.GetProperty("text").GetString()!);
+                    var back = Expr.Parse(pretty.GetString()!);
+                    Assert.That(ZeroTest.Run(back - text).IsZero, Is.True, $"{path}: pretty {pretty} ≠ text {text}");
+                    Assert.That(e.GetProperty("prettyLatex").GetString(), Is.Not.Empty, path);
+                    compared++;
+                }
+                foreach (var p in e.EnumerateObject()) Visit(p.Value, path + "." + p.Name);
+            }
+            else if (e.ValueKind == JsonValueKind.Array)
+            {
+                int i = 0;
+                foreach (var x in e.EnumerateArray()) Visit(x, $"{path}[{i++}]");
+            }
+        }
+        Visit(doc.RootElement, "$");
+        Assert.That(compared, Is.GreaterThan(0), "heavy ball's mass has a factored form, so some pretty field must exist");
+        var mass = doc.RootElement.GetProperty("modifiedEquation").GetProperty("mass");
+        Assert.That(mass.GetProperty("pretty").GetString(), Is.EqualTo(Expr.Parse("eta*(1 + beta)*(1 - delta)/2").Factor().ToString()));
+    }
+
+    /// <summary>
+    /// The compiled right-hand side of the core derivation must cost O(n): ∇V's shared sums (Σ qᵢ(uᵢ − cᵢ)·…, Σ qᵢqᵢ₊₁)
+    /// have to reach the compiler as single nodes. Doubling n from 16 to 32 doubles an O(n) DAG and quadruples an O(n²)
+    /// one; 2.5 separates the two with room for the O(1) per-component overhead.
+    /// </summary>
+    [Test]
+    public void CoreDerivation_CollectedAccelerations_GrowLinearly()
+    {
+        const double LinearGrowthBound = 2.5;
+        static int Size(int n) => DagSize(((IReadOnlyList<Expr>)CoreDerivation.Run(n, new ZeroTestOptions { TryProof = false }).Accelerations).CollectCommonFactors());
+        double ratio = (double)Size(32) / Size(16);
+        Assert.That(ratio, Is.LessThan(LinearGrowthBound), "the compiled RHS DAG grows faster than linearly in n");
+    }
+
+    private static int DagSize(IEnumerable<Expr> roots)
+    {
+        var seen = new HashSet<Expr>();
+        var stack = new Stack<Expr>(roots);
+        while (stack.Count > 0)
+        {
+            var e = stack.Pop();
+            if (seen.Add(e)) foreach (var c in e.Children) stack.Push(c);
+        }
+        return seen.Count;
+    }
+
     [TestCase(2)]
     [TestCase(5)]
     public void CoreDerivationBenchmark_VerifiesTheScaleChargeLaw(int n)

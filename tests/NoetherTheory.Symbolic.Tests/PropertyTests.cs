@@ -31,14 +31,25 @@ public sealed class PropertyTests
     public void Compiled_EqualsInterpreted() =>
         Gen.Select(ExprGen.Smooth(4), ExprGen.Smooth(3), ExprGen.Point(2)).Sample((a, b, point) =>
         {
-            var f = ExprCompiler.Compile([a, b, a * b], ExprGen.Variables);
+            var f = ExprCompiler.Compile([a, b, a * b], ExprGen.Variables, new CompileOptions { CollectCommonFactors = false });
             var y = f.Evaluate([point[ExprGen.X], point[ExprGen.Y], point[ExprGen.Z]]);
-            // Same operations in the same order (integer powers by the same squaring chain): equal up to the
-            // JIT's freedom to fuse, hence round-off rather than bitwise.
+            // Without collecting: same operations in the same order (integer powers by the same squaring chain): equal
+            // up to the JIT's freedom to fuse, hence round-off rather than bitwise.
             NumericAssert.Close(a.Evaluate(point), y[0], Tolerance.RoundOff);
             NumericAssert.Close(b.Evaluate(point), y[1], Tolerance.RoundOff);
             NumericAssert.Close((a * b).Evaluate(point), y[2], Tolerance.RoundOff);
         }, iter: Iterations);
+
+    [Test]
+    public void CollectCommonFactors_KeepsTheValue_Exactly() =>
+        Gen.Select(ExprGen.Smooth(4), ExprGen.Smooth(3), ExprGen.Smooth(3)).Sample((a, b, c) =>
+        {
+            // Sums of products that share factors, the shape collecting acts on.
+            var e = (a * b) + (a * c) + (b * c * a) - (c * c);
+            var collected = e.CollectCommonFactors();
+            var verdict = ZeroTest.Run(e - collected);
+            Assert.That(verdict.IsZero, Is.True, $"{e} collected to {collected}: {verdict.Evidence}");
+        }, iter: Iterations / 3);
 
     [Test]
     public void ParsePrint_RoundTrips() =>

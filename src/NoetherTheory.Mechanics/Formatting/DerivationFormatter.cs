@@ -23,16 +23,29 @@ public static class DerivationFormatter
         Line(sb, $"two-step form        {me.TwoStep} = 0   (t = n·{me.Step})");
         Line(sb, $"modified equation    {me.FirstOrder} = 0   (first order in eta)");
         if (me.Reduction is not null) Line(sb, $"reduction            {me.Reduction}");
-        Line(sb, $"  m = {me.Mass},  mu = {me.Friction},  kappa = {me.WeightDecay},  tau = {me.DampingTime}");
-        Line(sb, $"Lagrangian           L = {result.Lagrangian}");
-        for (int i = 0; i < result.Dimension; i++)
-            Line(sb, $"EOM[{i}]               ({result.Equations.MassMatrix[i][i]})·qddot[{i}] = {result.Equations.Forcing[i]}");
+        var compact = CompactForms.TryCreate(result);
+        Line(sb, $"  m = {P(me.Mass)},  mu = {P(me.Friction)},  kappa = {P(me.WeightDecay)},  tau = {P(me.DampingTime)}");
+        if (compact is not null)
+        {
+            Line(sb, $"Lagrangian           L = {compact.Lagrangian}");
+            Line(sb, $"  where m = {compact.Mass}, mu = {compact.Friction}, tau = m/mu   [L checked: {compact.LagrangianCheck.Kind}]");
+            for (int i = 0; i < result.Dimension; i++)
+                Line(sb, $"EOM[{i}]               {CompactForms.Left(result.Equations.System.Coordinates[i])} = {compact.Forcing[i]}");
+            Line(sb, $"  (Euler–Lagrange residuals divided by exp(t/tau); the engine verified the division: "
+                     + $"{string.Join(", ", compact.DivisionCheck.Select(c => c.Kind).Distinct())})");
+        }
+        else
+        {
+            Line(sb, $"Lagrangian           L = {P(result.Lagrangian)}");
+            for (int i = 0; i < result.Dimension; i++)
+                Line(sb, $"EOM[{i}]               ({P(result.Equations.MassMatrix[i][i])})·qddot[{i}] = {P(result.Equations.Forcing[i])}");
+        }
         Line(sb, $"generator            xi = ({string.Join(", ", result.Generator)})");
-        Line(sb, $"charge               J = {result.Charge}   (Q = e^(t/tau)·J)");
+        Line(sb, $"charge               J = {P(result.Charge)}   (Q = e^(t/tau)·J)");
         Line(sb, $"charge equation      dJ/dt + J/tau = ∂_s T − ∂_s V");
-        Line(sb, $"  ∂_s T (KSB)        {result.KineticBreaking}");
-        Line(sb, $"  ∂_s(kappa|q|²/2)   {result.WeightDecayBreaking}");
-        Line(sb, $"  ∂_s f              {result.LossBreaking}");
+        Line(sb, $"  ∂_s T (KSB)        {P(result.KineticBreaking)}");
+        Line(sb, $"  ∂_s(kappa|q|²/2)   {P(result.WeightDecayBreaking)}");
+        Line(sb, $"  ∂_s f              {P(result.LossBreaking)}");
         foreach (var v in result.Verdicts) Line(sb, $"verdict              {v.Name}: {v.Outcome.ToString().ToLowerInvariant()}");
         if (result.Law is { } law)
         {
@@ -40,15 +53,15 @@ public static class DerivationFormatter
             else
             {
                 Line(sb, $"charge law           {law.Statement}");
-                if (law.Green is { } g) Line(sb, $"  gamma = {g.Gamma}, omega² = {g.OmegaSquared}, gamma² − omega² = {g.Discriminant}");
+                if (law.Green is { } g) Line(sb, $"  gamma = {P(g.Gamma)}, omega² = {P(g.OmegaSquared)}, gamma² − omega² = {P(g.Discriminant)}");
                 Line(sb, $"  overdamped         {law.Overdamped}");
             }
         }
         if (result.Adaptive is { } a)
         {
             Line(sb, $"r^4 law (NLD Eq. 17) {a.Law}");
-            Line(sb, $"  steady r^4         persistent {a.SteadyStatePersistent}; white noise {a.SteadyStateWhite}");
-            Line(sb, $"  rho_eff = {a.DiscountPerStep}, eta_eff = {a.EffectiveLearningRate}" + (a.MomentumAmplification is { } amp ? $", amplification = {amp}" : ""));
+            Line(sb, $"  steady r^4         persistent {P(a.SteadyStatePersistent)}; white noise {P(a.SteadyStateWhite)}");
+            Line(sb, $"  rho_eff = {P(a.DiscountPerStep)}, eta_eff = {P(a.EffectiveLearningRate)}" + (a.MomentumAmplification is { } amp ? $", amplification = {P(amp)}" : ""));
             Line(sb, $"  assumptions        {a.Assumptions}");
             Line(sb, $"  RMSProp            {a.RmsProp}");
         }
@@ -94,16 +107,27 @@ public static class DerivationFormatter
         Line(sb, $"% {result.Rule.Id} x {result.Symmetry.Id} x {result.ModelName}");
         Line(sb, @"\begin{align*}");
         Line(sb, $@"  &\text{{modified equation:}} && {me.FirstOrder.ToLatex()} = 0\\");
-        Line(sb, $@"  &m = {me.Mass.ToLatex()},\quad \mu = {me.Friction.ToLatex()},\quad \kappa = {me.WeightDecay.ToLatex()}\\");
-        Line(sb, $@"  &\mathcal L = {result.Lagrangian.ToLatex()}\\");
-        for (int i = 0; i < result.Dimension; i++)
-            Line(sb, $@"  &{result.Equations.MassMatrix[i][i].ToLatex()}\,\ddot q_{{{i}}} = {result.Equations.Forcing[i].ToLatex()}\\");
-        Line(sb, $@"  &\xi = \left({string.Join(", ", result.Generator.Select(g => g.ToLatex()))}\right),\quad J = {result.Charge.ToLatex()}\\");
-        Line(sb, $@"  &\dot J + J/\tau = \partial_s T - \partial_s V,\quad \partial_s T = {result.KineticBreaking.ToLatex()},\quad \partial_s V = {(result.LossBreaking + result.WeightDecayBreaking).ToLatex()}");
+        var compact = CompactForms.TryCreate(result);
+        Line(sb, $@"  &m = {P(me.Mass).ToLatex()},\quad \mu = {P(me.Friction).ToLatex()},\quad \kappa = {P(me.WeightDecay).ToLatex()},\quad \tau = m/\mu\\");
+        if (compact is not null)
+        {
+            Line(sb, $@"  &\mathcal L = {compact.Lagrangian.ToLatex()}\\");
+            for (int i = 0; i < result.Dimension; i++)
+                Line(sb, $@"  &{CompactForms.Left(result.Equations.System.Coordinates[i]).ToLatex()} = {compact.Forcing[i].ToLatex()}\\");
+            Line(sb, $@"  &\text{{(Euler--Lagrange equations divided by }}e^{{t/\tau}}\text{{; division verified by the zero test)}}\\");
+        }
+        else
+        {
+            Line(sb, $@"  &\mathcal L = {P(result.Lagrangian).ToLatex()}\\");
+            for (int i = 0; i < result.Dimension; i++)
+                Line(sb, $@"  &{P(result.Equations.MassMatrix[i][i]).ToLatex()}\,\ddot q_{{{i}}} = {P(result.Equations.Forcing[i]).ToLatex()}\\");
+        }
+        Line(sb, $@"  &\xi = \left({string.Join(", ", result.Generator.Select(g => g.ToLatex()))}\right),\quad J = {P(result.Charge).ToLatex()}\\");
+        Line(sb, $@"  &\dot J + J/\tau = \partial_s T - \partial_s V,\quad \partial_s T = {P(result.KineticBreaking).ToLatex()},\quad \partial_s V = {(result.LossBreaking + result.WeightDecayBreaking).ToLatex()}");
         if (result.Law is { Kind: ChargeLawKind.Oscillator } law)
-            Line(sb, $@"\\  &m\ddot {law.Quantity} + \mu\dot {law.Quantity} + {law.Stiffness.ToLatex()}\,{law.Quantity} = {law.Source.ToLatex()},\quad {law.Quantity} = {law.Value.ToLatex()}");
+            Line(sb, $@"\\  &m\ddot {law.Quantity} + \mu\dot {law.Quantity} + {P(law.Stiffness).ToLatex()}\,{law.Quantity} = {P(law.Source).ToLatex()},\quad {law.Quantity} = {P(law.Value).ToLatex()}");
         if (result.Adaptive is { } a)
-            Line(sb, $@"\\  &r^2(t) = \sqrt{{{a.GainPersistent.ToLatex()}\int_0^t e^{{-({a.Decay.ToLatex()})(t-u)}}|\hat g(u)|^2\,du + e^{{-({a.Decay.ToLatex()})t}}\,r^4(0)}}");
+            Line(sb, $@"\\  &r^2(t) = \sqrt{{{P(a.GainPersistent).ToLatex()}\int_0^t e^{{-({P(a.Decay).ToLatex()})(t-u)}}|\hat g(u)|^2\,du + e^{{-({P(a.Decay).ToLatex()})t}}\,r^4(0)}}");
         Line(sb, @"\end{align*}");
         foreach (var c in result.Checks)
             Line(sb, $@"% [{(c.Holds ? "ok" : "FAIL")}] {c.Name}: {c.Result.Kind}");
@@ -313,6 +337,16 @@ public static class DerivationFormatter
         w.WriteStartObject(name);
         w.WriteString("text", e.ToString());
         w.WriteString("latex", e.ToLatex());
+        var pretty = P(e);
+        if (!pretty.Equals(e))
+        {
+            var text = pretty.ToString();
+            if (text != e.ToString())
+            {
+                w.WriteString("pretty", text);
+                w.WriteString("prettyLatex", pretty.ToLatex());
+            }
+        }
         w.WriteEndObject();
     }
 
@@ -322,6 +356,9 @@ public static class DerivationFormatter
         foreach (var e in items) w.WriteStringValue(e.ToString());
         w.WriteEndArray();
     }
+
+    /// <summary>The display form: <see cref="Algebra.Factor"/> (exact, never larger than its input).</summary>
+    internal static Expr P(Expr e) => e.Factor();
 
     private static void Line(StringBuilder sb, string text) => sb.Append(text).Append('\n');
 }

@@ -50,6 +50,19 @@ public sealed class CompiledFunction
     }
 }
 
+/// <summary>Options of <see cref="ExprCompiler.Compile"/>.</summary>
+public sealed record CompileOptions
+{
+    /// <summary>
+    /// Rewrite every output with <see cref="Algebra.CollectCommonFactors(IReadOnlyList{Expr}, CollectOptions?)"/> before common-subexpression elimination
+    /// (default true). Differentiated expressions carry shared sums distributed into every component (O(n²) work for a
+    /// gradient); collected, the shared sums are single nodes that CSE computes once (O(n)). The value is exact; the
+    /// floating-point evaluation order differs from <see cref="Evaluation.Evaluate(Expr, IReadOnlyDictionary{Symbol, double})"/>
+    /// on the original expression. Set false to evaluate in exactly the interpreter's order.
+    /// </summary>
+    public bool CollectCommonFactors { get; init; } = true;
+}
+
 /// <summary>Compiles expressions to delegates with System.Linq.Expressions.</summary>
 /// <remarks>
 /// Sub-expressions used more than once (across all outputs) are computed once into locals; integer powers are
@@ -59,12 +72,16 @@ public sealed class CompiledFunction
 public static class ExprCompiler
 {
     /// <summary>Compiles several outputs of the same inputs into one kernel.</summary>
+    /// <param name="outputs">The expressions to compute.</param>
+    /// <param name="inputs">The symbols, in the order of the input array.</param>
+    /// <param name="options">Null uses the defaults (common factors collected).</param>
     /// <exception cref="ArgumentException">An output uses a symbol not in <paramref name="inputs"/>, inputs repeat, or an
     /// undefined function occurs.</exception>
-    public static CompiledFunction Compile(IReadOnlyList<Expr> outputs, IReadOnlyList<Symbol> inputs)
+    public static CompiledFunction Compile(IReadOnlyList<Expr> outputs, IReadOnlyList<Symbol> inputs, CompileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(inputs);
+        options ??= new CompileOptions();
         var index = new Dictionary<Symbol, int>();
         for (int i = 0; i < inputs.Count; i++)
             if (!index.TryAdd(inputs[i], i))
@@ -72,11 +89,17 @@ public static class ExprCompiler
         var inArray = LinqExpression.Parameter(typeof(double[]), "inputs");
         var outArray = LinqExpression.Parameter(typeof(double[]), "outputs");
         var builder = new Builder(index, inArray);
-        foreach (var o in outputs) builder.CountUses(o);
-        var body = new List<LinqExpression>();
-        for (int i = 0; i < outputs.Count; i++)
+        IReadOnlyList<Expr> forms = outputs;
+        if (options.CollectCommonFactors)
         {
-            var value = builder.Build(outputs[i]);
+            // One collector for all outputs, so a sub-expression shared between outputs is collected once, identically.
+            forms = outputs.CollectCommonFactors();
+        }
+        foreach (var o in forms) builder.CountUses(o);
+        var body = new List<LinqExpression>();
+        for (int i = 0; i < forms.Count; i++)
+        {
+            var value = builder.Build(forms[i]);
             body.AddRange(builder.TakeStatements());
             body.Add(LinqExpression.Assign(LinqExpression.ArrayAccess(outArray, LinqExpression.Constant(i)), value));
         }
@@ -162,15 +185,16 @@ public static class ExprCompiler
                     return LinqExpression.ArrayIndex(inputs, LinqExpression.Constant(i));
                 case Sum s:
                 {
-                    LinqExpression acc = LinqExpression.Constant(s.Constant.ToDouble());
-                    foreach (var t in s.Terms) acc = LinqExpression.Add(acc, Build(t));
-                    return acc;
+                    // x + 0 and 1·x are exact in IEEE arithmetic (up to the sign of a zero), so skip them.
+                    LinqExpression? acc = s.Constant.IsZero ? null : LinqExpression.Constant(s.Constant.ToDouble());
+                    foreach (var t in s.Terms) acc = acc is null ? Build(t) : LinqExpression.Add(acc, Build(t));
+                    return acc ?? LinqExpression.Constant(0.0);
                 }
                 case Product p:
                 {
-                    LinqExpression acc = LinqExpression.Constant(p.Coefficient.ToDouble());
-                    foreach (var f in p.Factors) acc = LinqExpression.Multiply(acc, Build(f));
-                    return acc;
+                    LinqExpression? acc = p.Coefficient.IsOne ? null : LinqExpression.Constant(p.Coefficient.ToDouble());
+                    foreach (var f in p.Factors) acc = acc is null ? Build(f) : LinqExpression.Multiply(acc, Build(f));
+                    return acc ?? LinqExpression.Constant(1.0);
                 }
                 case Power p:
                 {
