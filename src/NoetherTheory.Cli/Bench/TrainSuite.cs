@@ -4,6 +4,7 @@ using NoetherTheory.Torch.Data;
 using NoetherTheory.Torch.Measurement;
 using NoetherTheory.Torch.Models;
 using NoetherTheory.Torch.Optimization;
+using NoetherTheory.Torch.Runs;
 using NoetherTheory.Torch.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -53,10 +54,11 @@ internal sealed record TrainReport(string Device, string Model, int ImageSize, i
 
 /// <summary>
 /// Issue 5's benchmark: images per second of a VGG11-BN training step on the current device, for three loops over the same
-/// model and batches: TorchSharp's own <c>torch.optim.SGD</c> loop ("TorchSharp default"), our step (<see cref="HeavyBall"/>
-/// plus the trainer's on-device loss/accuracy accumulators) with measurement never, and with
-/// <see cref="FilterMeasurement"/> packed and copied to the host every step. PyTorch eager (Bench/pytorch_train.py) runs
-/// beside it when <c>import torch</c> works.
+/// model and batches (each assembled from an on-device uint8 data set, as in training): TorchSharp's own
+/// <c>torch.optim.SGD</c> loop ("TorchSharp default"), and the trainer's own <see cref="TrainingStep"/> with
+/// <see cref="StepLogging.None"/> (measure never) and with <see cref="StepLogging.LogAndMeasure"/> (<see cref="FilterMeasurement"/>
+/// packed and copied to the host every step). PyTorch eager (Bench/pytorch_train.py) runs beside it when
+/// <c>import torch</c> works.
 /// </summary>
 internal static class TrainSuite
 {
@@ -94,23 +96,18 @@ internal static class TrainSuite
 
     private static double[] Measure(TrainOptions o, Device device, int batch)
     {
-        using var data = SyntheticImages.Create(new SyntheticImageOptions(batch * BatchesInMemory, 2, 3, o.ImageSize, o.Classes, Seed));
-        var xs = new Tensor[BatchesInMemory];
-        var ys = new Tensor[BatchesInMemory];
+        using var pair = SyntheticImages.Create(new SyntheticImageOptions(batch * BatchesInMemory, 2, 3, o.ImageSize, o.Classes, Seed));
+        using var data = pair.Train.To(device);
+        var batches = new Tensor[BatchesInMemory];
         for (int b = 0; b < BatchesInMemory; b++)
-        {
-            using var scope = NewDisposeScope();
-            var images = data.Train.Images.narrow(0, b * batch, batch).to(ScalarType.Float32).div(255).sub(0.5).div(0.25);
-            xs[b] = images.to(device).DetachFromDisposeScope();
-            ys[b] = data.Train.Labels.narrow(0, b * batch, batch).to(device).DetachFromDisposeScope();
-        }
+            batches[b] = arange(b * batch, (b + 1) * batch, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
         var loops = new[] { Variant.TorchSharpDefault, Variant.Ours, Variant.OursMeasured }.Select(v => new Loop(v, o, device)).ToArray();
         try
         {
             int cursor = 0;
             void Steps(Loop loop, int count)
             {
-                for (int s = 0; s < count; s++, cursor++) loop.Step(xs[cursor % BatchesInMemory], ys[cursor % BatchesInMemory]);
+                for (int s = 0; s < count; s++, cursor++) loop.Step(data, batches[cursor % BatchesInMemory]);
                 loop.Synchronise();
             }
             foreach (var loop in loops) Steps(loop, o.WarmUpSteps);
@@ -127,24 +124,22 @@ internal static class TrainSuite
         finally
         {
             foreach (var loop in loops) loop.Dispose();
-            foreach (var t in xs.Concat(ys)) t.Dispose();
+            foreach (var t in batches) t.Dispose();
         }
     }
 
     /// <summary>One model with one optimizer and one way of stepping.</summary>
     private sealed class Loop : IDisposable
     {
-        private readonly Variant _variant;
         private readonly Vgg11Bn _model;
         private readonly optim.Optimizer? _sgd;
         private readonly HeavyBall? _heavyBall;
-        private readonly FilterMeasurement? _measurement;
-        private readonly Tensor _lossSum, _correctSum;
-        private long _step;
+        private readonly TrainingStep? _step;
+        private readonly StepLogging _logging;
+        private long _n;
 
         public Loop(Variant variant, TrainOptions o, Device device)
         {
-            _variant = variant;
             torch.manual_seed(Seed);
             _model = new Vgg11Bn(new Vgg11BnOptions(3, o.ImageSize, o.Classes, o.Width, Head: o.Head));
             _model.to(device);
@@ -156,40 +151,25 @@ internal static class TrainSuite
             else
             {
                 _heavyBall = new HeavyBall(_model.parameters(), new HeavyBallOptions(Momentum, WeightDecay: WeightDecay));
-                if (variant == Variant.OursMeasured) _measurement = new FilterMeasurement(_model, _heavyBall);
+                _step = new TrainingStep(_model, _heavyBall, new TrainingStepOptions());
+                _logging = variant == Variant.OursMeasured ? StepLogging.LogAndMeasure : StepLogging.None;
             }
-            _lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
-            _correctSum = zeros(1, dtype: ScalarType.Float64, device: device);
         }
 
-        public void Step(Tensor x, Tensor y)
+        public void Step(ImageDataset data, Tensor indices)
         {
-            using var scope = NewDisposeScope();
-            if (_sgd is not null)
+            if (_step is not null)
             {
-                _sgd.zero_grad();
-                var loss = nn.functional.cross_entropy(_model.call(x), y);
-                loss.backward();
-                _sgd.step();
+                _ = _step.Run(_n++, data, indices, LearningRate, _logging);    // the trainer's step, unchanged
                 return;
             }
-            var logits = _model.call(x);
-            var l = nn.functional.cross_entropy(logits, y);
-            _heavyBall!.ZeroGrad();
-            l.backward();
-            using (no_grad())
-            {
-                _lossSum.add_(l.detach().to(ScalarType.Float64));
-                _correctSum.add_(logits.argmax(1).eq(y).sum().to(ScalarType.Float64));
-            }
-            if (_measurement is not null)
-            {
-                var packed = cat([_lossSum, _correctSum, _measurement.Pack()], 0);
-                double[] host = packed.cpu().data<double>().ToArray();     // the trainer's one host transfer per measured step
-                _ = _measurement.Unpack(_step, host, 2);
-            }
-            _heavyBall.Step(LearningRate);
-            _step++;
+            using var scope = NewDisposeScope();
+            var x = data.Batch(indices);
+            var y = data.Labels.index_select(0, indices);
+            _sgd!.zero_grad();
+            var loss = nn.functional.cross_entropy(_model.call(x), y);
+            loss.backward();
+            _sgd.step();
         }
 
         /// <summary>Waits for queued device work (a host read of a parameter the last step wrote).</summary>
@@ -202,9 +182,8 @@ internal static class TrainSuite
         public void Dispose()
         {
             _sgd?.Dispose();
+            _step?.Dispose();
             _heavyBall?.Dispose();
-            _lossSum.Dispose();
-            _correctSum.Dispose();
             _model.Dispose();
         }
     }

@@ -1,3 +1,4 @@
+using NoetherTheory.Torch.Runtime;
 using static TorchSharp.torch;
 
 namespace NoetherTheory.Torch.Data;
@@ -22,7 +23,7 @@ internal static class BatchPipeline
         if (augmentation is { CropPadding: > 0 }) x = RandomCrop(x, augmentation.CropPadding, generator);
         if (augmentation is { HorizontalFlip: true })
         {
-            var flip = rand([x.shape[0]], generator: generator).lt(0.5).to(x.device).view(-1, 1, 1, 1);
+            var flip = rand([x.shape[0]], generator: generator).lt(0.5).ToDeviceWithoutSync(x.device).view(-1, 1, 1, 1);
             x = where(flip, x.flip(3), x);
         }
         return Normalise(x, data);
@@ -31,8 +32,13 @@ internal static class BatchPipeline
     /// <summary>(x/255 − mean)/std per channel.</summary>
     public static Tensor Normalise(Tensor x, ImageDataset data)
     {
-        var mean = tensor(data.Mean.Select(m => (float)m).ToArray(), device: x.device).view(1, -1, 1, 1);
-        var std = tensor(data.Std.Select(s => (float)s).ToArray(), device: x.device).view(1, -1, 1, 1);
+        var mean = data.NormalisationMean;
+        var std = data.NormalisationStd;
+        if (mean.device_type != x.device_type || mean.device_index != x.device_index)
+        {
+            mean = mean.to(x.device);
+            std = std.to(x.device);
+        }
         return x.div(255f).sub_(mean).div_(std);
     }
 
@@ -42,8 +48,11 @@ internal static class BatchPipeline
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         var padded = nn.functional.pad(x, [pad, pad, pad, pad]);
         // Offsets are drawn on the host generator (see Trainer: random streams are device independent) and moved over.
-        var dy = randint(0, 2 * pad + 1, [b], dtype: ScalarType.Int64, generator: generator).to(x.device);
-        var dx = randint(0, 2 * pad + 1, [b], dtype: ScalarType.Int64, generator: generator).to(x.device);
+        var dy = randint(0, 2 * pad + 1, [b], dtype: ScalarType.Int64, generator: generator);
+        var dx = randint(0, 2 * pad + 1, [b], dtype: ScalarType.Int64, generator: generator);
+        var offsets = stack([dy, dx]).ToDeviceWithoutSync(x.device);
+        dy = offsets[0];
+        dx = offsets[1];
         var rows = (dy.view(-1, 1) + arange(h, device: x.device)).view(b, 1, h, 1).expand(b, c, h, w + 2 * pad);
         var cropped = padded.gather(2, rows);
         var cols = (dx.view(-1, 1) + arange(w, device: x.device)).view(b, 1, 1, w).expand(b, c, h, w);

@@ -29,6 +29,10 @@ public sealed class ImageDataset : IDisposable
         Classes = classes;
         Mean = mean.ToArray();
         Std = std.ToArray();
+        // Normalisation constants live on the images' device, so that assembling a batch copies nothing from the host.
+        using var scope = NewDisposeScope();
+        NormalisationMean = tensor(Mean.Select(m => (float)m).ToArray()).view(1, -1, 1, 1).to(images.device).DetachFromDisposeScope();
+        NormalisationStd = tensor(Std.Select(x => (float)x).ToArray()).view(1, -1, 1, 1).to(images.device).DetachFromDisposeScope();
     }
 
     /// <summary>A short description (e.g. "fashion-mnist/train").</summary>
@@ -49,6 +53,12 @@ public sealed class ImageDataset : IDisposable
     /// <summary>Per-channel standard deviation of pixel/255.</summary>
     public IReadOnlyList<double> Std { get; }
 
+    /// <summary>float32 [1, C, 1, 1] of <see cref="Mean"/> on the images' device.</summary>
+    internal Tensor NormalisationMean { get; }
+
+    /// <summary>float32 [1, C, 1, 1] of <see cref="Std"/> on the images' device.</summary>
+    internal Tensor NormalisationStd { get; }
+
     /// <summary>Number of images.</summary>
     public long Count => Images.shape[0];
 
@@ -57,6 +67,12 @@ public sealed class ImageDataset : IDisposable
 
     /// <summary>Height = width.</summary>
     public int Size => (int)Images.shape[2];
+
+    /// <summary>The float32 [B, C, H, W] batch of the images at <paramref name="indices"/> (int64 on the images' device),
+    /// normalised per channel, optionally augmented with draws from <paramref name="generator"/> (a CPU generator: the
+    /// draws are made on the host and moved to the device). The result belongs to the caller's dispose scope.</summary>
+    public Tensor Batch(Tensor indices, AugmentationOptions? augmentation = null, Generator? generator = null) =>
+        BatchPipeline.Assemble(this, indices, augmentation, generator);
 
     /// <summary>A copy on <paramref name="device"/> (this instance keeps its tensors).</summary>
     public ImageDataset To(Device device) =>
@@ -85,6 +101,8 @@ public sealed class ImageDataset : IDisposable
     {
         Images.Dispose();
         Labels.Dispose();
+        NormalisationMean.Dispose();
+        NormalisationStd.Dispose();
     }
 }
 

@@ -54,11 +54,24 @@ public sealed record StepMeasurement(long Step, IReadOnlyList<LayerMeasurement> 
 /// Device-side reductions for <see cref="StepMeasurement"/>: all values are packed into one float64 tensor so that a logged
 /// step costs one host transfer (<see cref="Pack"/> on the device, <see cref="Unpack"/> on the host).
 /// </summary>
+/// <remarks>
+/// Conv layers with the same fan-in K are measured together: their filters, gradients and buffers are stacked into one
+/// float64 [F, 3, K] tensor S (rows w, g, v of each filter) and one batched product S·Sᵀ gives each filter's 3×3 Gram
+/// matrix, i.e. |w|², |g|², |v|², ⟨w,g⟩, ⟨w,v⟩ (and ⟨g,v⟩) in one kernel; about six tensor operations per group instead
+/// of a dozen per layer. The packed layout is, per group in order, the row-major Gram matrices of its filters (9 values
+/// per filter), then the four translation sums (theory/03-noether.md#eq-3-8).
+/// </remarks>
 public sealed class FilterMeasurement
 {
+    private const int GramSize = 9;
+    private const int WeightWeight = 0, WeightGrad = 1, WeightVelocity = 2, GradGrad = 4, VelocityVelocity = 8;
+
     private readonly Vgg11Bn _model;
     private readonly HeavyBall _optimizer;
     private readonly int[] _convIndex;
+    private readonly int[][] _groups;          // layer indices with the same fan-in, in layer order within a group
+    private readonly int[] _layerOffset;       // each layer's first packed value
+    private readonly int _filters;
     private readonly int _outputWeightIndex;
     private readonly int _outputBiasIndex;
 
@@ -79,62 +92,93 @@ public sealed class FilterMeasurement
         _convIndex = model.ConvLayers.Select(l => IndexOf(l.Conv.weight!, l.Name + ".weight")).ToArray();
         _outputWeightIndex = IndexOf(model.Output.weight!, "output.weight");
         _outputBiasIndex = model.Output.bias is null ? -1 : IndexOf(model.Output.bias, "output.bias");
+
+        var layers = model.ConvLayers;
+        _groups = Enumerable.Range(0, layers.Count).GroupBy(i => FanIn(layers[i])).Select(g => g.ToArray()).ToArray();
+        _layerOffset = new int[layers.Count];
+        int at = 0;
+        foreach (int i in _groups.SelectMany(g => g))
+        {
+            _layerOffset[i] = at;
+            at += GramSize * (int)layers[i].Filters;
+        }
+        _filters = (int)layers.Sum(l => l.Filters);
     }
 
     /// <summary>Number of float64 values <see cref="Pack"/> produces.</summary>
-    public int PackedLength => 5 * (int)_model.ConvLayers.Sum(l => l.Filters) + 4;
+    public int PackedLength => GramSize * _filters + 4;
 
     /// <summary>Computes every quantity on the device into one float64 vector of length <see cref="PackedLength"/>.
-    /// Call after backward and before the optimizer step. The result belongs to the caller's dispose scope.</summary>
+    /// Call after backward and before the optimizer step. The result belongs to the caller's dispose scope; every
+    /// temporary is freed before it returns.</summary>
     /// <exception cref="InvalidOperationException">A conv weight has no gradient (call after backward).</exception>
     public Tensor Pack()
     {
-        var parts = new List<Tensor>();
-        using (no_grad())
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var parts = new List<Tensor>(_groups.Length + 1);
+        foreach (int[] group in _groups)
         {
-            for (int i = 0; i < _convIndex.Length; i++)
+            var w = new Tensor[group.Length];
+            var g = new Tensor[group.Length];
+            var v = new Tensor[group.Length];
+            for (int j = 0; j < group.Length; j++)
             {
+                int i = group[j];
                 var p = _optimizer.Parameters[_convIndex[i]];
-                var w = p.detach().flatten(1).to(ScalarType.Float64);
-                var g = (p.grad ?? throw new InvalidOperationException($"{_model.ConvLayers[i].Name}.weight has no gradient: measure after backward."))
-                    .flatten(1).to(ScalarType.Float64);
-                var v = _optimizer.Velocity(_convIndex[i])?.flatten(1).to(ScalarType.Float64) ?? zeros_like(w);
-                parts.Add(stack([w.square().sum(1), g.square().sum(1), v.square().sum(1), (w * g).sum(1), (w * v).sum(1)]).flatten());
+                w[j] = p.flatten(1);
+                g[j] = (p.grad ?? throw new InvalidOperationException($"{_model.ConvLayers[i].Name}.weight has no gradient: measure after backward."))
+                    .flatten(1);
+                v[j] = _optimizer.Velocity(_convIndex[i])?.flatten(1) ?? zeros_like(w[j]);
             }
-            var ow = _optimizer.Parameters[_outputWeightIndex];
-            var wsum = ow.detach().to(ScalarType.Float64).sum(0);
-            var gsum = (ow.grad ?? zeros_like(ow)).to(ScalarType.Float64).sum(0);
-            Tensor bsum, bgsum;
-            if (_outputBiasIndex >= 0)
-            {
-                var ob = _optimizer.Parameters[_outputBiasIndex];
-                bsum = ob.detach().to(ScalarType.Float64).sum();
-                bgsum = (ob.grad ?? zeros_like(ob)).to(ScalarType.Float64).sum();
-            }
-            else
-            {
-                bsum = zeros(1, dtype: ScalarType.Float64, device: ow.device).sum();
-                bgsum = bsum.clone();
-            }
-            parts.Add(stack([wsum.square().sum(), gsum.square().sum(), bsum, bgsum]));
-            return cat(parts, 0);
+            var rows = group.Length == 1 ? stack([w[0], g[0], v[0]], 1) : stack([cat(w, 0), cat(g, 0), cat(v, 0)], 1);  // [F, 3, K]
+            var s = rows.to(ScalarType.Float64);
+            parts.Add(bmm(s, s.transpose(1, 2)).flatten());                                                            // [F, 3, 3]
         }
+        parts.Add(TranslationSums());
+        return scope.MoveToOuter(cat(parts, 0));
     }
 
     /// <summary>Reads a packed vector (from <see cref="Pack"/>, copied to the host) starting at <paramref name="offset"/>.</summary>
+    /// <exception cref="ArgumentException">The span is shorter than <paramref name="offset"/> + <see cref="PackedLength"/>.</exception>
     public StepMeasurement Unpack(long step, ReadOnlySpan<double> packed, int offset = 0)
     {
+        if (offset < 0 || packed.Length - offset < PackedLength)
+            throw new ArgumentException($"A packed measurement needs {PackedLength} values from offset {offset}; the span holds {packed.Length}.", nameof(packed));
         var layers = new List<LayerMeasurement>(_model.ConvLayers.Count);
-        int at = offset;
-        foreach (var layer in _model.ConvLayers)
+        for (int l = 0; l < _model.ConvLayers.Count; l++)
         {
+            var layer = _model.ConvLayers[l];
             int f = (int)layer.Filters;
-            var take = new double[5][];
-            for (int k = 0; k < 5; k++) take[k] = packed.Slice(at + k * f, f).ToArray();
-            layers.Add(new LayerMeasurement(layer.Name, new FilterStatistics(take[0], take[1], take[2], take[3], take[4])));
-            at += 5 * f;
+            var ww = new double[f];
+            var gg = new double[f];
+            var vv = new double[f];
+            var wg = new double[f];
+            var wv = new double[f];
+            for (int k = 0, at = offset + _layerOffset[l]; k < f; k++, at += GramSize)
+            {
+                ww[k] = packed[at + WeightWeight];
+                gg[k] = packed[at + GradGrad];
+                vv[k] = packed[at + VelocityVelocity];
+                wg[k] = packed[at + WeightGrad];
+                wv[k] = packed[at + WeightVelocity];
+            }
+            layers.Add(new LayerMeasurement(layer.Name, new FilterStatistics(ww, gg, vv, wg, wv)));
         }
-        var t = new TranslationMeasurement(packed[at], packed[at + 1], packed[at + 2], packed[at + 3]);
-        return new StepMeasurement(step, layers, t);
+        int t = offset + GramSize * _filters;
+        return new StepMeasurement(step, layers, new TranslationMeasurement(packed[t], packed[t + 1], packed[t + 2], packed[t + 3]));
     }
+
+    // [|Σ_c W_c|², |Σ_c ∂f/∂W_c|², Σ_c b_c, Σ_c ∂f/∂b_c] in float64.
+    private Tensor TranslationSums()
+    {
+        var ow = _optimizer.Parameters[_outputWeightIndex];
+        var classSums = stack([ow, ow.grad ?? zeros_like(ow)]).to(ScalarType.Float64).sum(1);     // [2, H]
+        var squares = classSums.square().sum(1);                                                      // [2]
+        if (_outputBiasIndex < 0) return cat([squares, zeros(2, dtype: ScalarType.Float64, device: ow.device)], 0);
+        var ob = _optimizer.Parameters[_outputBiasIndex];
+        return cat([squares, stack([ob, ob.grad ?? zeros_like(ob)]).to(ScalarType.Float64).sum(1)], 0);
+    }
+
+    private static long FanIn(ConvBnLayer layer) => layer.Conv.weight!.numel() / layer.Filters;
 }

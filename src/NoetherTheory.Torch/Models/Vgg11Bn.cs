@@ -1,3 +1,4 @@
+using NoetherTheory.Torch.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -152,7 +153,7 @@ internal sealed class GeneratorDropout(double probability) : nn.Module<Tensor, T
         if (!training || probability == 0) return input.alias();   // a new handle: Sequential disposes intermediates
         double keep = 1 - probability;
         // Drawn on the (CPU) generator and moved: the same masks on every device, and no device generator needed.
-        var mask = torch.rand(input.shape, dtype: input.dtype, generator: Generator).lt(keep).to(input.device);
+        var mask = torch.rand(input.shape, dtype: input.dtype, generator: Generator).lt(keep).ToDeviceWithoutSync(input.device);
         return input * mask / keep;
     }
 }

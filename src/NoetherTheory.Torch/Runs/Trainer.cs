@@ -15,10 +15,11 @@ namespace NoetherTheory.Torch.Runs;
 /// conv filter, writing a crash-safe run folder and checkpoints from which a run resumes exactly.
 /// </summary>
 /// <remarks>
-/// <para>Step n: assemble and augment batch n on the device, forward, backward; at a logged step pack the loss/accuracy
-/// accumulators and (at measured steps) <see cref="FilterMeasurement"/> into one tensor and copy it to the host once;
-/// then the optimizer step with η = schedule(n), then (constrained mode) rescale each BN-preceded conv filter to its
-/// initial norm (theory/05-learning-dynamics.md#eq-5-6). Measurements are of q_n, g_n, v_n before update n.</para>
+/// <para>Step n is one <see cref="TrainingStep.Run"/>: assemble and augment batch n on the device, forward, backward; at a
+/// logged step pack the loss/accuracy accumulators and (at measured steps) <see cref="FilterMeasurement"/> into one tensor
+/// and copy it to the host once; then the optimizer step with η = schedule(n), then (constrained mode) rescale each
+/// BN-preceded conv filter to its initial norm (theory/05-learning-dynamics.md#eq-5-6). Measurements are of q_n, g_n, v_n
+/// before update n. Unlogged steps never wait for the device.</para>
 /// <para>Run folder: config.yaml (resolved config), metrics.csv (step, epoch, lr, train loss/accuracy, translation sums),
 /// layers.csv and filters.csv (per-layer sums and per-filter values), checkpoints/step-N.ckpt, result.yaml. CSV rows are
 /// flushed at every logged step; on resume rows after the checkpoint are dropped before appending, so the files end up
@@ -81,8 +82,9 @@ public static class Trainer
         using var generator = new Generator(unchecked((ulong)config.Seed * 0x9E3779B97F4A7C15UL + 1), CPU);
         model.UseGenerator(generator);
         using var optimizer = new HeavyBall(model.parameters(), config.Optimizer);
-        var measurement = new FilterMeasurement(model, optimizer);
-        var state = new RunState(device, model, config);
+        using var trainingStep = new TrainingStep(model, optimizer,
+            new TrainingStepOptions(config.Augmentation, config.ConstrainFilterNorms), generator);
+        using var state = new RunState(trainingStep);
 
         long? resumedFrom = null;
         if (options.Resume && NewestCheckpoint(checkpoints) is { } ckpt)
@@ -103,52 +105,29 @@ public static class Trainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 long n = state.Step;
-                using (var scope = NewDisposeScope())
+                if (state.Permutation is null)
                 {
-                    if (state.Permutation is null)
+                    using var scope = NewDisposeScope();
+                    state.Permutation = randperm(train.Count, generator: generator).ToDeviceWithoutSync(device).DetachFromDisposeScope();
+                    state.EpochPosition = 0;
+                }
+                using (var idx = state.Permutation.narrow(0, state.EpochPosition * config.BatchSize, config.BatchSize))
+                {
+                    double lr = config.Schedule.At(n);
+                    var logging = !config.IsLogged(n) ? StepLogging.None
+                        : config.IsMeasured(n) ? StepLogging.LogAndMeasure : StepLogging.Log;
+                    if (trainingStep.Run(n, train, idx, lr, logging) is { } logged)
                     {
-                        state.Permutation = randperm(train.Count, generator: generator).to(device).DetachFromDisposeScope();
-                        state.EpochPosition = 0;
-                    }
-                    var idx = state.Permutation.narrow(0, state.EpochPosition * config.BatchSize, config.BatchSize);
-                    var x = BatchPipeline.Assemble(train, idx, config.Augmentation, generator);
-                    var y = train.Labels.index_select(0, idx);
-                    model.train();
-                    var logits = model.call(x);
-                    var loss = nn.functional.cross_entropy(logits, y);
-                    optimizer.ZeroGrad();
-                    loss.backward();
-                    using (no_grad())
-                    {
-                        state.LossSum.add_(loss.detach().to(ScalarType.Float64));
-                        state.CorrectSum.add_(logits.argmax(1).eq(y).sum().to(ScalarType.Float64));
-                    }
-                    state.StepsSinceLog++;
-
-                    if (config.IsLogged(n))
-                    {
-                        bool measure = config.IsMeasured(n);
-                        var packed = measure ? cat([stack([state.LossSum, state.CorrectSum]), measurement.Pack()], 0)
-                                             : stack([state.LossSum, state.CorrectSum]);
-                        double[] host = packed.cpu().data<double>().ToArray();        // the one host transfer of this step
-                        lastLoss = host[0] / state.StepsSinceLog;
-                        lastAccuracy = host[1] / (state.StepsSinceLog * (double)config.BatchSize);
-                        double lr = config.Schedule.At(n);
-                        var m = measure ? measurement.Unpack(n, host, 2) : null;
-                        WriteRows(metrics, layers, filters, n, state.Epoch, lr, lastLoss, lastAccuracy, m);
+                        lastLoss = logged.Loss;
+                        lastAccuracy = logged.Accuracy;
+                        WriteRows(metrics, layers, filters, n, state.Epoch, lr, lastLoss, lastAccuracy, logged.Measurement);
                         double seconds = Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9);
                         double imagesPerSecond = (n + 1 - stepsAtLastLog) * (double)config.BatchSize / seconds;
                         var eta = TimeSpan.FromSeconds((config.Steps - n - 1) * config.BatchSize / Math.Max(imagesPerSecond, 1e-9));
                         progress?.Report(new TrainingProgress(n + 1, config.Steps, state.Epoch, lr, lastLoss, lastAccuracy, imagesPerSecond, eta));
                         sinceLog.Restart();
                         stepsAtLastLog = n + 1;
-                        state.LossSum.zero_();
-                        state.CorrectSum.zero_();
-                        state.StepsSinceLog = 0;
                     }
-
-                    optimizer.Step(config.Schedule.At(n));
-                    if (config.ConstrainFilterNorms) state.ConstrainFilters(model);
                 }
                 state.Step++;
                 if (++state.EpochPosition == batchesPerEpoch)
@@ -172,7 +151,6 @@ public static class Trainer
         var result = new TrainingResult(dir, state.Step, resumedFrom, lastLoss, lastAccuracy, testLoss, testAccuracy,
             device.ToString(), wall.Elapsed);
         WriteResult(Path.Combine(dir, "result.yaml"), result);
-        state.Dispose();
         return result;
     }
 
@@ -272,56 +250,30 @@ public static class Trainer
             $"test_loss: {R(r.TestLoss)}\ntest_accuracy: {R(r.TestAccuracy)}\ndevice: '{r.Device}'\n");
     }
 
-    // Mutable training state that checkpoints save and restore.
-    private sealed class RunState : IDisposable
+    // Mutable training state that checkpoints save and restore (the step's accumulators and initial norms included).
+    private sealed class RunState(TrainingStep step) : IDisposable
     {
-        private readonly Tensor[] _initialNorms;
-
-        public RunState(Device device, Vgg11Bn model, TrainingConfig config)
-        {
-            LossSum = zeros(1, dtype: ScalarType.Float64, device: device).squeeze().DetachFromDisposeScope();
-            CorrectSum = zeros(1, dtype: ScalarType.Float64, device: device).squeeze().DetachFromDisposeScope();
-            using var noGrad = no_grad();
-            _initialNorms = config.ConstrainFilterNorms
-                ? model.ConvLayers.Select(l => l.Conv.weight!.flatten(1).norm(1, false, 2).DetachFromDisposeScope()).ToArray()
-                : [];
-        }
-
         public long Step { get; set; }
         public long Epoch { get; set; }
         public long EpochPosition { get; set; }
         public long StepsSinceLog { get; set; }
         public Tensor? Permutation { get; set; }
-        public Tensor LossSum { get; }
-        public Tensor CorrectSum { get; }
-
-        // q ← q·|q(0)|/|q| per filter, after every step.
-        public void ConstrainFilters(Vgg11Bn model)
-        {
-            using var noGrad = no_grad();
-            for (int i = 0; i < _initialNorms.Length; i++)
-            {
-                var w = model.ConvLayers[i].Conv.weight!;
-                var norm = w.flatten(1).norm(1, false, 2);
-                w.mul_((_initialNorms[i] / norm).view(-1, 1, 1, 1));
-            }
-        }
 
         public void Save(string directory, Vgg11Bn model, HeavyBall optimizer, Generator generator, int keep)
         {
             var counters = new Dictionary<string, long>
             {
-                ["step"] = Step, ["epoch"] = Epoch, ["epoch_position"] = EpochPosition, ["steps_since_log"] = StepsSinceLog,
+                ["step"] = Step, ["epoch"] = Epoch, ["epoch_position"] = EpochPosition, ["steps_since_log"] = step.StepsSinceLog,
             };
             var tensors = new List<(string, Tensor?)>();
             foreach (var (name, t) in model.state_dict()) tensors.Add(("model." + name, t));
             for (int i = 0; i < optimizer.Parameters.Count; i++) tensors.Add(("velocity." + i.ToString(CultureInfo.InvariantCulture), optimizer.Velocity(i)));
-            for (int i = 0; i < _initialNorms.Length; i++) tensors.Add(("initial_norm." + i.ToString(CultureInfo.InvariantCulture), _initialNorms[i]));
+            for (int i = 0; i < step.InitialNorms.Count; i++) tensors.Add(("initial_norm." + i.ToString(CultureInfo.InvariantCulture), step.InitialNorms[i]));
             using var genState = generator.get_state();
             tensors.Add(("generator", genState));
             tensors.Add(("permutation", Permutation));
-            tensors.Add(("loss_sum", LossSum));
-            tensors.Add(("correct_sum", CorrectSum));
+            tensors.Add(("loss_sum", step.LossSum));
+            tensors.Add(("correct_sum", step.CorrectSum));
             string file = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"step-{Step:D9}.ckpt"));
             Checkpoint.Save(file, counters, tensors);
             foreach (string old in Directory.EnumerateFiles(directory, "step-*.ckpt").OrderByDescending(f => f, StringComparer.Ordinal).Skip(keep))
@@ -350,27 +302,21 @@ public static class Trainer
                 }
                 optimizer.LoadVelocity(Enumerable.Range(0, optimizer.Parameters.Count)
                     .Select(i => tensors.GetValueOrDefault("velocity." + i.ToString(CultureInfo.InvariantCulture))).ToList());
-                for (int i = 0; i < _initialNorms.Length; i++) _initialNorms[i].copy_(Need("initial_norm." + i.ToString(CultureInfo.InvariantCulture)));
-                LossSum.copy_(Need("loss_sum"));
-                CorrectSum.copy_(Need("correct_sum"));
+                for (int i = 0; i < step.InitialNorms.Count; i++) step.InitialNorms[i].copy_(Need("initial_norm." + i.ToString(CultureInfo.InvariantCulture)));
+                step.LossSum.copy_(Need("loss_sum"));
+                step.CorrectSum.copy_(Need("correct_sum"));
             }
             generator.set_state(Need("generator"));
             Permutation?.Dispose();
-            Permutation = tensors.GetValueOrDefault("permutation")?.to(LossSum.device).DetachFromDisposeScope();
+            Permutation = tensors.GetValueOrDefault("permutation")?.to(step.LossSum.device).DetachFromDisposeScope();
             Step = counters["step"];
             Epoch = counters["epoch"];
             EpochPosition = counters["epoch_position"];
-            StepsSinceLog = counters["steps_since_log"];
+            step.StepsSinceLog = counters["steps_since_log"];
             foreach (var t in tensors.Values) t?.Dispose();
         }
 
-        public void Dispose()
-        {
-            Permutation?.Dispose();
-            LossSum.Dispose();
-            CorrectSum.Dispose();
-            foreach (var t in _initialNorms) t.Dispose();
-        }
+        public void Dispose() => Permutation?.Dispose();
     }
 
     // An append-only CSV file; on resume rows with step ≥ the checkpoint step are removed first.

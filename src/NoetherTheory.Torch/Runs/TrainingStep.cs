@@ -1,0 +1,170 @@
+using NoetherTheory.Torch.Data;
+using NoetherTheory.Torch.Measurement;
+using NoetherTheory.Torch.Models;
+using NoetherTheory.Torch.Optimization;
+using static TorchSharp.torch;
+
+namespace NoetherTheory.Torch.Runs;
+
+/// <summary>What one training step reports to the host.</summary>
+public enum StepLogging
+{
+    /// <summary>Nothing: the step only queues device work and never waits for the device.</summary>
+    None,
+
+    /// <summary>Mean loss and accuracy since the previous logged step (one host transfer).</summary>
+    Log,
+
+    /// <summary>Loss, accuracy and <see cref="FilterMeasurement"/> of q_n, g_n, v_n (one host transfer).</summary>
+    LogAndMeasure,
+}
+
+/// <summary>Options of a <see cref="TrainingStep"/>.</summary>
+/// <param name="Augmentation">Augmentation of each batch (null: none).</param>
+/// <param name="ConstrainFilterNorms">After every update, rescale each BN-preceded conv filter to its norm at construction
+/// (theory/05-learning-dynamics.md#eq-5-6).</param>
+public sealed record TrainingStepOptions(AugmentationOptions? Augmentation = null, bool ConstrainFilterNorms = false);
+
+/// <summary>The host values of a logged step.</summary>
+/// <param name="Step">Step index n.</param>
+/// <param name="Loss">Mean training loss over the steps since the previous logged step, this one included.</param>
+/// <param name="Accuracy">Training accuracy over the same steps.</param>
+/// <param name="StepsAveraged">Number of steps the means cover.</param>
+/// <param name="Measurement">The filter measurement (null unless <see cref="StepLogging.LogAndMeasure"/>).</param>
+public sealed record LoggedStep(long Step, double Loss, double Accuracy, long StepsAveraged, StepMeasurement? Measurement);
+
+/// <summary>
+/// One training step of <see cref="Trainer"/>, reusable on its own (the train benchmark times exactly this): assemble the
+/// batch, forward, cross-entropy, backward, accumulate loss and accuracy on the device, at a logged step copy the
+/// accumulators (and the measurement) to the host once, update with <see cref="HeavyBall"/>, and optionally constrain
+/// the filter norms.
+/// </summary>
+/// <remarks>
+/// <para>Measurements are of q_n, g_n = ∇f(q_n) and v_n before update n (theory/05-learning-dynamics.md#eq-5-1).
+/// A step with <see cref="StepLogging.None"/> performs no host transfer and no synchronisation: random draws for
+/// augmentation come from the host generator and reach the device by non-blocking copies.</para>
+/// <para>The step owns its accumulators and the initial filter norms (both saved in checkpoints); the model,
+/// optimizer and generator belong to the caller.</para>
+/// </remarks>
+public sealed class TrainingStep : IDisposable
+{
+    private readonly Generator? _generator;
+    private readonly Tensor[] _initialNorms;
+
+    /// <summary>Binds a step to a model on its training device, its optimizer and the run's host generator.</summary>
+    /// <param name="model">The network, already on its device.</param>
+    /// <param name="optimizer">The optimizer over <paramref name="model"/>'s parameters.</param>
+    /// <param name="options">Augmentation and the filter constraint.</param>
+    /// <param name="generator">CPU generator for augmentation draws (null: torch's global generator).</param>
+    /// <exception cref="ArgumentException">The optimizer does not hold the model's conv or output parameters.</exception>
+    public TrainingStep(Vgg11Bn model, HeavyBall optimizer, TrainingStepOptions options, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(options);
+        Model = model;
+        Optimizer = optimizer;
+        Options = options;
+        _generator = generator;
+        Measurement = new FilterMeasurement(model, optimizer);
+        var device = model.Output.weight!.device;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        LossSum = zeros(1, dtype: ScalarType.Float64, device: device).squeeze().DetachFromDisposeScope();
+        CorrectSum = zeros(1, dtype: ScalarType.Float64, device: device).squeeze().DetachFromDisposeScope();
+        _initialNorms = options.ConstrainFilterNorms
+            ? model.ConvLayers.Select(l => l.Conv.weight!.flatten(1).norm(1, false, 2).DetachFromDisposeScope()).ToArray()
+            : [];
+    }
+
+    /// <summary>The network.</summary>
+    public Vgg11Bn Model { get; }
+
+    /// <summary>The optimizer.</summary>
+    public HeavyBall Optimizer { get; }
+
+    /// <summary>The options.</summary>
+    public TrainingStepOptions Options { get; }
+
+    /// <summary>The measurement packed at <see cref="StepLogging.LogAndMeasure"/> steps.</summary>
+    public FilterMeasurement Measurement { get; }
+
+    /// <summary>Steps accumulated since the previous logged step.</summary>
+    public long StepsSinceLog { get; internal set; }
+
+    /// <summary>float64 scalar: Σ loss since the previous logged step (checkpointed).</summary>
+    internal Tensor LossSum { get; }
+
+    /// <summary>float64 scalar: number of correct predictions since the previous logged step (checkpointed).</summary>
+    internal Tensor CorrectSum { get; }
+
+    /// <summary>Per conv layer, the filter norms the constraint restores (empty without it; checkpointed).</summary>
+    internal IReadOnlyList<Tensor> InitialNorms => _initialNorms;
+
+    /// <summary>Runs step <paramref name="step"/> on the images of <paramref name="data"/> at <paramref name="indices"/>.</summary>
+    /// <param name="step">Step index n (labels the measurement).</param>
+    /// <param name="data">The training set, on the model's device.</param>
+    /// <param name="indices">int64 indices of the batch, on the same device.</param>
+    /// <param name="learningRate">η of this update.</param>
+    /// <param name="logging">What to report to the host.</param>
+    /// <returns>The host values at a logged step; null otherwise.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative or not finite.</exception>
+    public LoggedStep? Run(long step, ImageDataset data, Tensor indices, double learningRate, StepLogging logging)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(indices);
+        using var scope = NewDisposeScope();
+        var x = BatchPipeline.Assemble(data, indices, Options.Augmentation, _generator);
+        var y = data.Labels.index_select(0, indices);
+        Model.train();
+        var logits = Model.call(x);
+        var loss = nn.functional.cross_entropy(logits, y);
+        Optimizer.ZeroGrad();
+        loss.backward();
+        using (no_grad())
+        {
+            LossSum.add_(loss.detach().to(ScalarType.Float64));
+            CorrectSum.add_(logits.argmax(1).eq(y).sum().to(ScalarType.Float64));
+        }
+        StepsSinceLog++;
+
+        LoggedStep? logged = null;
+        if (logging != StepLogging.None)
+        {
+            bool measure = logging == StepLogging.LogAndMeasure;
+            var sums = stack([LossSum, CorrectSum]);
+            var packed = measure ? cat([sums, Measurement.Pack()], 0) : sums;
+            double[] host = packed.cpu().data<double>().ToArray();        // the one host transfer of this step
+            long batch = indices.shape[0];
+            logged = new LoggedStep(step, host[0] / StepsSinceLog, host[1] / (StepsSinceLog * (double)batch), StepsSinceLog,
+                measure ? Measurement.Unpack(step, host, 2) : null);
+            LossSum.zero_();
+            CorrectSum.zero_();
+            StepsSinceLog = 0;
+        }
+
+        Optimizer.Step(learningRate);
+        if (Options.ConstrainFilterNorms) ConstrainFilters();
+        return logged;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        LossSum.Dispose();
+        CorrectSum.Dispose();
+        foreach (var t in _initialNorms) t.Dispose();
+    }
+
+    // q ← q·|q(0)|/|q| per filter, after every step.
+    private void ConstrainFilters()
+    {
+        using var noGrad = no_grad();
+        for (int i = 0; i < _initialNorms.Length; i++)
+        {
+            var w = Model.ConvLayers[i].Conv.weight!;
+            var norm = w.flatten(1).norm(1, false, 2);
+            w.mul_((_initialNorms[i] / norm).view(-1, 1, 1, 1));
+        }
+    }
+}
