@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NoetherTheory.Numerics.LinearAlgebra;
 
 namespace NoetherTheory.Numerics.Models;
@@ -57,7 +60,7 @@ public sealed class ScaleCosineModel : IToyModel
 /// Rayleigh quotient f(q) = ½ q̂ᵀ diag(a) q̂ (model id <c>rayleigh</c>), scale-invariant.
 /// Parameters: <c>a</c> (diagonal, default [1, 2, 3]), <c>q0</c> (default all ones).
 /// </summary>
-public sealed class RayleighModel : IToyModel
+public sealed class RayleighModel : IFusedGradientModel
 {
     private readonly double[] _a, _q0;
 
@@ -83,16 +86,65 @@ public sealed class RayleighModel : IToyModel
     /// <inheritdoc />
     public double Loss(ReadOnlySpan<double> q)
     {
-        double s = 0;
-        for (int i = 0; i < q.Length; i++) s += _a[i] * q[i] * q[i];
-        return 0.5 * s / Vec.Norm2(q);
+        var (r2, s) = Vec.Norm2AndWeightedNorm2(q, _a);
+        return 0.5 * s / r2;
     }
 
     /// <inheritdoc />
+    /// <remarks>g = (a − ρ)∘q/|q|² with ρ = qᵀdiag(a)q/|q|² = 2f: one SIMD pass for both reductions, one SIMD pass for g.</remarks>
     public void Gradient(ReadOnlySpan<double> q, Span<double> g, GradientContext context)
     {
-        double r2 = Vec.Norm2(q), rho = 2 * Loss(q);
-        for (int i = 0; i < q.Length; i++) g[i] = (_a[i] * q[i] - rho * q[i]) / r2;
+        var none = default(NoConsumer);
+        Gradient(q, g, ref none);
+    }
+
+    /// <inheritdoc />
+    public void Gradient<TConsumer>(ReadOnlySpan<double> q, Span<double> g, ref TConsumer consumer)
+        where TConsumer : struct, IGradientConsumer, allows ref struct
+    {
+        if (q.Length != _a.Length || g.Length != _a.Length)
+            throw new ArgumentException($"rayleigh: q has {q.Length} components and g {g.Length}, the model {_a.Length}.");
+        var (r2, s) = Vec.Norm2AndWeightedNorm2(q, _a);
+        double rho = s / r2, inv = 1 / r2;
+        var c = consumer;   // a local copy the JIT can keep in registers (written back below)
+        ref double qr = ref MemoryMarshal.GetReference(q);
+        ref double ar = ref MemoryMarshal.GetArrayDataReference(_a);
+        ref double gr = ref MemoryMarshal.GetReference(g);
+        nuint n = (nuint)q.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<double> vr = Vector512.Create(rho), vi = Vector512.Create(inv);
+            for (; i + 8 <= n; i += 8)
+            {
+                var gi = (Vector512.LoadUnsafe(ref ar, i) - vr) * Vector512.LoadUnsafe(ref qr, i) * vi;
+                gi.StoreUnsafe(ref gr, i);
+                c.Take(i, gi);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<double> vr = Vector256.Create(rho), vi = Vector256.Create(inv);
+            for (; i + 4 <= n; i += 4)
+            {
+                var gi = (Vector256.LoadUnsafe(ref ar, i) - vr) * Vector256.LoadUnsafe(ref qr, i) * vi;
+                gi.StoreUnsafe(ref gr, i);
+                c.Take(i, gi);
+            }
+        }
+        for (; i < n; i++)
+        {
+            double gi = (Unsafe.Add(ref ar, i) - rho) * Unsafe.Add(ref qr, i) * inv;
+            Unsafe.Add(ref gr, i) = gi;
+            c.Take(i, gi);
+        }
+        consumer = c;
+    }
+
+    private readonly struct NoConsumer : IGradientConsumer
+    {
+        public void Take(nuint index, Vector512<double> g) { }
+        public void Take(nuint index, Vector256<double> g) { }
+        public void Take(nuint index, double g) { }
     }
 
     /// <inheritdoc />
