@@ -94,6 +94,7 @@ internal static class MainCommand
             {
                 ["device"] = device, ["quick"] = quick ? "true" : "false", ["jobs"] = jobs.ToString(CultureInfo.InvariantCulture),
                 ["filters_protocol"] = filtersProtocol, ["grid_protocol"] = quick ? "skipped" : gridProtocol,
+                ["pipeline_seconds_before_report"] = clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture),
             });
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"main job finished in {clock.Elapsed:mm\\:ss}: {(failures.Count == 0 ? "every check passed" : "CHECKS FAILED: " + string.Join("; ", failures))}"));

@@ -57,22 +57,31 @@ internal static class DerivationSection
             if (r.ValueKind != JsonValueKind.Object)
                 continue;
             report.Heading($"{rule} × {symmetry} on {model}", 2);
-            Equation(report, "Modified equation (first order in η)", r.GetProperty("modifiedEquation").GetProperty("firstOrder"), " = 0");
+            var me = r.GetProperty("modifiedEquation");
+            Equation(report, "Modified equation (first order in η)", me.GetProperty("firstOrder"), " = 0");
+            report.Paragraph($"Mass m = {Text(me.GetProperty("mass"))}, friction μ = {Text(me.GetProperty("friction"))}, weight decay κ = {Text(me.GetProperty("weightDecay"))}, damping time τ = m/μ (theory/01-learning-lagrangian.md#eq-1-8).");
             Equation(report, "Lagrangian", r.GetProperty("lagrangian"), "", "L = ");
             Equation(report, "Noether charge", r.GetProperty("charge"), "", "J = ");
             Equation(report, "Kinetic symmetry breaking", r.GetProperty("kineticBreaking"), "", "∂ₛT = ");
             if (r.GetProperty("law").ValueKind == JsonValueKind.Object && r.GetProperty("law").GetProperty("statement").GetString() is { } statement)
                 report.Paragraph("Charge law: " + statement);
-            report.Pdf.AddCode("L = " + r.GetProperty("lagrangian").GetProperty("latex").GetString() + "\nJ = " + r.GetProperty("charge").GetProperty("latex").GetString(), "LaTeX source");
+            report.Pdf.AddCode("L = " + Latex(r.GetProperty("lagrangian")) + "\nJ = " + Latex(r.GetProperty("charge")), "LaTeX source");
         }
     }
 
     private static void Equation(ReportContext report, string title, JsonElement expr, string suffix, string prefix = "")
     {
         report.Pdf.AddParagraph(title + ":");
-        report.Pdf.AddEquation(prefix + expr.GetProperty("text").GetString() + suffix);
-        report.Index.AddParagraph($"{title}: $${prefix}{expr.GetProperty("latex").GetString()}{suffix}$$");
+        report.Pdf.AddEquation(prefix + Text(expr) + suffix);
+        report.Index.AddParagraph($"{title}: $${prefix}{Latex(expr)}{suffix}$$");
     }
+
+    /// <summary>The factored form when the engine gave one (Mechanics/JSON.md: <c>pretty</c>), else the canonical text.</summary>
+    private static string Text(JsonElement expr) =>
+        (expr.TryGetProperty("pretty", out var p) ? p.GetString() : null) ?? expr.GetProperty("text").GetString()!;
+
+    private static string Latex(JsonElement expr) =>
+        (expr.TryGetProperty("prettyLatex", out var p) ? p.GetString() : null) ?? expr.GetProperty("latex").GetString()!;
 
     private static string ModelName(JsonElement r)
     {
