@@ -14,7 +14,7 @@ namespace NoetherTheory.Torch.Runtime;
 /// the folders of <c>LD_LIBRARY_PATH</c>. The libtorch libraries are loaded by absolute path first so that the later
 /// load of <c>libLibTorchSharp.so</c> binds to them by soname.</para>
 /// <para>On hosts whose libstdc++ predates GLIBCXX_3.4.32 (Debian 12, Ubuntu 22.04) the build patches its copy of
-/// <c>libLibTorchSharp.so</c> (build/NoetherTheory.TorchCompat.targets); a stamp file next to it records that, and a
+/// <c>libLibTorchSharp.so</c> (eng/NoetherTheory.TorchCompat.targets); a stamp file next to it records that, and a
 /// load failure that mentions GLIBCXX_3.4.32 is explained with the fix.</para>
 /// <para>TorchSharp 0.107 exposes neither autocast (mixed precision) nor memory formats (channels_last), so the engine
 /// trains in float32, NCHW.</para>
