@@ -14,7 +14,11 @@ public static class NoetherCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
+            // "Required command was not provided" only adds noise next to an unrecognised command.
+            var errors = parse.Errors.Count > 1 && parse.UnmatchedTokens.Count > 0
+                ? parse.Errors.Where(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)).ToList()
+                : parse.Errors.ToList();
+            foreach (var error in errors)
                 stderr.WriteLine($"noether: {error.Message}");
             stderr.WriteLine("Run 'noether --help' (or 'noether <command> --help') for usage.");
             return ExitCodes.BadInput;
@@ -31,6 +35,12 @@ public static class NoetherCli
         catch (NoetherTheory.Symbolic.NoetherTheoryException e)
         {
             stderr.WriteLine($"noether: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An output or input path the user gave cannot be used (read-only folder, missing parent, disk full).
+            stderr.WriteLine($"noether: {e.Message} Choose a writable --out folder or check the path.");
             return ExitCodes.BadInput;
         }
     }

@@ -34,12 +34,17 @@ public sealed class LayeringTests
     public void PublicTypes_HaveNoPublicStaticMutableState(string assemblyName)
     {
         var assembly = Assembly.Load(assemblyName);
-        var mutable = assembly.GetExportedTypes()
+        var types = assembly.GetExportedTypes();
+        var mutable = types
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Where(f => !f.IsInitOnly && !f.IsLiteral)
             .Select(f => $"{f.DeclaringType!.FullName}.{f.Name}")
+            .Concat(types
+                .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+                .Where(p => p.SetMethod is { IsPublic: true })
+                .Select(p => $"{p.DeclaringType!.FullName}.{p.Name} (settable property)"))
             .ToList();
-        Assert.That(mutable, Is.Empty, "public static fields must be readonly or const");
+        Assert.That(mutable, Is.Empty, "public static fields must be readonly or const, and public static properties must not have a public setter");
     }
 
     private static bool IsFramework(string name) =>

@@ -73,6 +73,39 @@ public sealed class PipelineCommandTests
         Assert.That(r.Error, Does.Contain("abc"));
     }
 
+    [Test]
+    [SetCulture("de-DE")]
+    public void Simulate_UnderCommaCulture_ReadsDotDecimalsInvariantly()
+    {
+        var r = CliRunner.Run("simulate", "--model", "scale-cosine", "--optimizer", "gd", "--lr", "0.1", "--steps", "2");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Error);
+        var rows = r.Out.Trim().Split('\n');
+        Assert.That(rows[0], Does.StartWith("step,t,"));
+        // Column t = n·η: the second row (n = 1) must read 0.1, not 1 (a comma culture once turned "0.1" into 1).
+        Assert.That(rows[2].Split(',')[1], Is.EqualTo("0.1"));
+    }
+
+    [TestCase("0,1")]
+    [TestCase("1,000")]
+    [TestCase("abc")]
+    [TestCase("NaN")]
+    public void Simulate_NonInvariantNumber_ExitsTwo_NamingTheOption(string lr)
+    {
+        var r = CliRunner.Run("simulate", "--model", "scale-cosine", "--lr", lr, "--steps", "2");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(r.Error, Does.Contain("--lr").And.Contain(lr));
+    }
+
+    [Test]
+    public void Simulate_UnwritableOutput_ExitsTwo_WithoutStackTrace()
+    {
+        var blocker = Path.Combine(_root, "a-file");
+        File.WriteAllText(blocker, "");
+        var r = CliRunner.Run("simulate", "--model", "scale-cosine", "--lr", "0.1", "--steps", "2", "--out", Path.Combine(blocker, "x.csv"));
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(r.Error, Does.StartWith("noether:").And.Not.Contain("   at "));
+    }
+
     [Test, Category("Native")]
     public void Main_Quick_OnTheTestProtocol_PassesAndWritesTheReport()
     {

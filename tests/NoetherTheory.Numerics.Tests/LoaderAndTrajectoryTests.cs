@@ -107,12 +107,13 @@ public sealed class TrajectoryTests
         try
         {
             CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-            using var w = new StringWriter(CultureInfo.InvariantCulture);
+            // A comma-culture writer too: WriteCsv must format its numbers itself, not through the writer's culture.
+            using var w = new StringWriter(CultureInfo.GetCultureInfo("de-DE"));
             table.WriteCsv(w);
             var lines = w.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.That(lines[0], Does.StartWith("step,t,loss,q_norm2"));
             Assert.That(lines[2].Split(',').Length, Is.EqualTo(table.Columns.Count));
-            Assert.That(double.Parse(lines[2].Split(',')[1], CultureInfo.InvariantCulture), Is.EqualTo(0.1).Within(1e-15));
+            Assert.That(lines[2].Split(',')[1], Is.EqualTo("0.1"), "t = n·η at n = 1, printed with a dot");
         }
         finally { CultureInfo.CurrentCulture = prev; }
     }

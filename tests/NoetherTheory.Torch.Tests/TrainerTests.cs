@@ -46,6 +46,9 @@ public sealed class TrainerTests
         Assert.That(() => Trainer.Run(config, new TrainingRunOptions(crashed, CheckpointOnCancel: false), stopAt6, cts.Token),
             Throws.InstanceOf<OperationCanceledException>());
         Assert.That(File.ReadLines(Path.Combine(crashed, "metrics.csv")).Count(), Is.GreaterThan(4), "the crash happened after logging past the checkpoint at step 4");
+        // A crash in the middle of a write leaves a torn last row (here: cut before its first comma, and a bare "1").
+        File.AppendAllText(Path.Combine(crashed, "metrics.csv"), "1");
+        File.AppendAllText(Path.Combine(crashed, "layers.csv"), "\n");
 
         var resumed = Trainer.Run(config, new TrainingRunOptions(crashed, Resume: true));
 

@@ -26,7 +26,7 @@ internal static class BenchCommand
             DefaultValueFactory = _ => ["all"],
         };
         var sizes = new Option<string>("--sizes") { Description = "symbolic: the n to run, comma-separated", DefaultValueFactory = _ => "2,4,8,16,32" };
-        var sympyTimeout = new Option<double>("--sympy-timeout") { Description = "Seconds one SymPy run may take before it is stopped and reported as a timeout", DefaultValueFactory = _ => 120 };
+        var sympyTimeout = new NumberOption("--sympy-timeout") { Description = "Seconds one SymPy run may take before it is stopped and reported as a timeout", DefaultValueFactory = _ => 120 };
         var rhsSize = new Option<int>("--rhs-size") { Description = "integrators: n of the compiled-RHS comparison", DefaultValueFactory = _ => 8 };
         var dimension = new Option<int>("--dimension") { Description = "integrators: dimension d of the heavy-ball toy model", DefaultValueFactory = _ => 10_000 };
         var steps = new Option<int>("--steps") { Description = "integrators: heavy-ball steps per timed repeat", DefaultValueFactory = _ => 5_000 };

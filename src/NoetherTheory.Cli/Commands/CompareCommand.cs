@@ -16,9 +16,9 @@ internal static class CompareCommand
     {
         var rule = new Option<string>("--rule") { Description = "gd, heavy-ball or nesterov", Required = true };
         var model = new Option<string>("--model") { Description = $"Catalog model with a toy counterpart: {string.Join(", ", ModelCorrespondence.CatalogIds)}", Required = true };
-        var beta = new Option<double>("--beta") { Description = "Momentum β (heavy-ball, nesterov)" };
-        var k = new Option<double>("--weight-decay") { Description = "Coupled weight decay k" };
-        var time = new Option<double>("--time") { Description = "Compare at t = T (t = nη)", DefaultValueFactory = _ => 1.0 };
+        var beta = new NumberOption("--beta") { Description = "Momentum β (heavy-ball, nesterov)" };
+        var k = new NumberOption("--weight-decay") { Description = "Coupled weight decay k" };
+        var time = new NumberOption("--time") { Description = "Compare at t = T (t = nη)", DefaultValueFactory = _ => 1.0 };
         var etas = new Option<string>("--etas") { Description = "Learning rates, comma separated", DefaultValueFactory = _ => "0.1,0.05,0.025,0.0125" };
         var start = new Option<string>("--start") { Description = "Initial buffer: warm (terminal velocity), shifted (theory/01 eq-1-7) or pytorch", DefaultValueFactory = _ => "warm" };
         var output = new Option<FileInfo?>("--out") { Description = "Write comparisons.json for `noether report`" };

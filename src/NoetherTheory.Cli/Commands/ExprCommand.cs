@@ -119,8 +119,8 @@ internal static class ExprCommand
             if (eq <= 0 || eq == part.Length - 1)
                 throw new UsageException($"--at: '{part}' is not of the form name=value (e.g. x=1.5 or q[0]=0.3).");
             string name = part[..eq].Trim(), number = part[(eq + 1)..].Trim();
-            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-                throw new UsageException($"--at: '{number}' (value of {name}) is not a number; use a dot as decimal separator.");
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+                throw new UsageException($"--at: '{number}' (value of {name}) is not a finite number; use a dot as decimal separator.");
             var symbol = ParseOrThrow(name, "--at") as Symbol
                 ?? throw new UsageException($"--at: '{name}' is not a symbol name.");
             result[symbol.ToString()] = v;

@@ -14,10 +14,10 @@ internal static class SimulateCommand
     {
         var model = new Option<string>("--model") { Description = $"Toy model id: {string.Join(", ", ToyModels.Ids)}", Required = true };
         var optimizer = new Option<string>("--optimizer") { Description = "gd, hb, nesterov, rmsprop or adam", DefaultValueFactory = _ => "gd" };
-        var lr = new Option<double>("--lr") { Description = "Learning rate η", Required = true };
-        var momentum = new Option<double>("--momentum") { Description = "Heavy-ball momentum β (PyTorch form)" };
-        var dampening = new Option<double>("--dampening") { Description = "PyTorch dampening δ (time is t = nη(1−δ))" };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay k (coupled: the step uses g + kq)" };
+        var lr = new NumberOption("--lr") { Description = "Learning rate η", Required = true };
+        var momentum = new NumberOption("--momentum") { Description = "Heavy-ball momentum β (PyTorch form)" };
+        var dampening = new NumberOption("--dampening") { Description = "PyTorch dampening δ (time is t = nη(1−δ))" };
+        var weightDecay = new NumberOption("--weight-decay") { Description = "Weight decay k (coupled: the step uses g + kq)" };
         var decoupled = new Option<bool>("--decoupled") { Description = "Decoupled weight decay (q ← (1 − ηk) q after the step)" };
         var normalized = new Option<bool>("--normalized") { Description = "Project every scale block back to its initial norm after each step" };
         var steps = new Option<int>("--steps") { Description = "Number of steps", Required = true };

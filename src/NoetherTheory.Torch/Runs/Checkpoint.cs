@@ -17,7 +17,8 @@ internal static class Checkpoint
     public static void Save(string path, IReadOnlyDictionary<string, long> counters, IReadOnlyList<(string Name, Tensor? Value)> tensors)
     {
         string tmp = path + ".tmp";
-        using (var w = new BinaryWriter(File.Create(tmp), Encoding.UTF8))
+        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var w = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Encoding.ASCII.GetBytes(Magic));
             w.Write(counters.Count);
@@ -40,6 +41,8 @@ internal static class Checkpoint
                 w.Write(bytes.Length);
                 w.Write(bytes);
             }
+            w.Flush();
+            file.Flush(flushToDisk: true);   // on disk before the rename: a power cut leaves the old checkpoint or the new one
         }
         File.Move(tmp, path, overwrite: true);
     }

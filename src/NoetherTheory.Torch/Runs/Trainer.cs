@@ -209,7 +209,21 @@ public static class Trainer
                 $"{dir} already holds a run: resume it (--resume / TrainingRunOptions.Resume) or choose another output folder.");
         }
         Directory.CreateDirectory(checkpoints);
-        File.WriteAllText(configPath, yaml);
+        WriteAtomically(configPath, yaml);
+    }
+
+    // Temporary file beside the target, flushed to disk, then renamed: readers see the old file or the new one.
+    private static void WriteAtomically(string path, string text)
+    {
+        string tmp = path + ".tmp";
+        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(text);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, path, overwrite: true);
     }
 
     private static string? NewestCheckpoint(string checkpoints) =>
@@ -243,7 +257,7 @@ public static class Trainer
     private static void WriteResult(string path, TrainingResult r)
     {
         static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
-        File.WriteAllText(path,
+        WriteAtomically(path,
             $"steps: {r.Steps.ToString(CultureInfo.InvariantCulture)}\n" +
             $"resumed_from_step: {(r.ResumedFromStep is { } s ? s.ToString(CultureInfo.InvariantCulture) : "null")}\n" +
             $"train_loss: {R(r.TrainLoss)}\ntrain_accuracy: {R(r.TrainAccuracy)}\n" +
@@ -328,8 +342,9 @@ public static class Trainer
         {
             if (File.Exists(path) && keepBelowStep > 0)
             {
-                var kept = File.ReadLines(path).Where((line, i) => i == 0 || (line.Length > 0 &&
-                    long.Parse(line.AsSpan(0, line.IndexOf(',', StringComparison.Ordinal)), NumberStyles.Integer, CultureInfo.InvariantCulture) < keepBelowStep)).ToList();
+                // A row cut short by a crash (no comma, or a step that does not parse) is dropped with the rows after the checkpoint.
+                var kept = File.ReadLines(path).Where((line, i) => i == 0 || (line.IndexOf(',', StringComparison.Ordinal) is int comma and > 0 &&
+                    long.TryParse(line.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) && step < keepBelowStep)).ToList();
                 File.WriteAllLines(path + ".tmp", kept);
                 File.Move(path + ".tmp", path, overwrite: true);
                 _writer = new StreamWriter(path, append: true) { NewLine = "\n" };
