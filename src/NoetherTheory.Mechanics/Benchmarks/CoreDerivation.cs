@@ -26,7 +26,7 @@ public static class CoreDerivation
     /// </summary>
     /// <remarks>theory/03-noether.md#eq-3-5 (the KSB term of the scale symmetry is m|q̇|²).</remarks>
     /// <param name="n">Number of coordinates (≥ 2).</param>
-    /// <param name="options">Zero-test options; null uses the defaults with the expansion proof only for n &lt; 8.</param>
+    /// <param name="options">Zero-test options; null uses <see cref="ZeroTestOptions.Default"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">n &lt; 2.</exception>
     public static CoreDerivationResult Run(int n, ZeroTestOptions? options = null)
     {
@@ -56,9 +56,9 @@ public static class CoreDerivation
         Lap("charge");
         var jet = new JetSpace(coords, t);
         var residual = eom.OnShell(jet.TotalTimeDerivative(charge)) - (weight * m * Expr.Add(coords.Select(c => Expr.Pow(c.QDot, 2))));
-        // For n ≥ 8 the common-denominator expansion exceeds the proof budget anyway; skip it and go straight to
-        // exact evaluation at random rational points (Schwartz–Zippel bound), which is what decides there.
-        var check = ZeroTest.Run(residual, options ?? new ZeroTestOptions { TryProof = n < 8 });
+        // The sparse expansion proof decides up to n = 32 within its default budgets; beyond them the zero test moves on
+        // to exact evaluation at random rational points (Schwartz–Zippel bound).
+        var check = ZeroTest.Run(residual, options ?? ZeroTestOptions.Default);
         Lap("check");
         return new CoreDerivationResult(n, acc, charge, check, timings.ToImmutable());
     }
