@@ -38,7 +38,7 @@ public sealed record ZeroTestOptions
     /// <summary>Term budget of any polynomial in the sparse expansion proof; beyond it the test moves on to evaluation.</summary>
     public int MaxProofTerms { get; init; } = 400_000;
 
-    /// <summary>Work budget of the sparse expansion proof, in monomial products (about 10⁷ per second on one core);
+    /// <summary>Work budget of the sparse expansion proof, in monomial products (the n = 32 core-derivation proof fits);
     /// beyond it the test moves on to evaluation.</summary>
     public long MaxProofWork { get; init; } = 20_000_000;
 
