@@ -130,21 +130,12 @@ public static class FigureExport
     private static void WriteBytes(string path, byte[] bytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        CreateFolder(path);
-        File.WriteAllBytes(path, bytes);
+        AtomicFiles.Write(path, bytes);
     }
 
     private static void WriteText(string path, string text)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        CreateFolder(path);
-        File.WriteAllText(path, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-    }
-
-    private static void CreateFolder(string path)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder))
-            Directory.CreateDirectory(folder);
+        AtomicFiles.Write(path, text);
     }
 }

@@ -96,10 +96,7 @@ public sealed class MarkdownIndex
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder))
-            Directory.CreateDirectory(folder);
-        File.WriteAllText(path, ToMarkdown(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        NoetherTheory.Reporting.Export.AtomicFiles.Write(path, ToMarkdown());
     }
 
     /// <summary>Escapes characters that would start markdown syntax inside inline text.</summary>
