@@ -58,6 +58,16 @@ public sealed class PipelineCommandTests
     }
 
     [Test]
+    public void Report_FromResultsFileOfWrongShape_NamesTheField_NotAnInternalType()
+    {
+        string bad = Path.Combine(_root, "results.json");
+        File.WriteAllText(bad, "{\"kind\": \"noether.verify/1\", \"passed\": 1, \"failed\": 0, \"records\": [{\"case\": 42}]}");
+        var r = CliRunner.Run("report", "--from", bad, "--out", Path.Combine(_root, "r"));
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(r.Error, Does.Contain("records[0].case").And.Not.Contain("NoetherTheory.Cli."));
+    }
+
+    [Test]
     public void Derive_UnknownRule_ExitsTwo_ListingKnownRules()
     {
         var r = CliRunner.Run("derive", "--rule", "adamw", "--symmetry", "scale");

@@ -113,7 +113,7 @@ internal static class ComparisonsFile
         }
         catch (JsonException e)
         {
-            throw new UsageException($"{path}: not a comparisons file ({e.Message}).");
+            throw new UsageException($"{path}: not a comparisons file written by `noether compare --out`: {Json.Describe(e)}.");
         }
     }
 }

@@ -18,4 +18,12 @@ internal static class Json
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    /// <summary>A user-facing description of a deserialisation failure: the JSON path and line, without .NET type names.</summary>
+    public static string Describe(JsonException e)
+    {
+        string where = e.Path is { Length: > 0 } path ? $"field '{path.TrimStart('$', '.')}'" : "the document";
+        string line = e.LineNumber is { } n ? $" (line {n + 1})" : "";
+        return $"{where}{line} has the wrong type or shape";
+    }
 }

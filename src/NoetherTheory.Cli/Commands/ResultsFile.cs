@@ -61,7 +61,7 @@ internal static class ResultsFile
         }
         catch (JsonException e)
         {
-            throw new UsageException($"{path}: not a `noether verify --out` results file ({e.Message}).");
+            throw new UsageException($"{path}: not a results file written by `noether verify --out`: {Json.Describe(e)}.");
         }
     }
 }

@@ -66,7 +66,7 @@ internal sealed record ReportInputs
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw new UsageException($"{path}: not a `noether validate` summary ({e.Message}).");
+            throw new UsageException($"{path}: not a `noether validate` summary.json: {Json.Describe(e)}.");
         }
     }
 }
