@@ -45,8 +45,9 @@ internal sealed class SparseProof
     }
 
     /// <summary>Outcome: Zero is true when the numerator is the zero polynomial; NumeratorTerms is its size otherwise;
-    /// Abandoned says why no decision was reached (budget, overflow).</summary>
-    internal readonly record struct Outcome(bool Zero, int NumeratorTerms, string? Abandoned);
+    /// Abandoned says why no decision was reached (budget, overflow); AbsAtoms is the number of atoms |u| (u real) that
+    /// were reduced by a² = u².</summary>
+    internal readonly record struct Outcome(bool Zero, int NumeratorTerms, string? Abandoned, int AbsAtoms = 0);
 
     /// <summary>Runs the proof attempt on e (which must not contain floats).</summary>
     public static Outcome Run(Expr e, Radicals? radicals, int maxTerms, long maxWork)
@@ -58,13 +59,26 @@ internal sealed class SparseProof
             p.CollectAtoms(body);
             if (radicals is not null)
                 foreach (var b in radicals.Bases) p.CollectAtoms(b);
+            // Relations a² = v: square-root radicals r² = b, and |u|² = u² for every abs atom of a real u. Collecting the
+            // atoms of each v may register further abs atoms (|u| inside a radicand or inside another |…|).
+            var relations = new List<(int Atom, Expr Value)>();
+            if (radicals is not null)
+                for (int i = 0; i < radicals.Count; i++)
+                    if (p._atomIndex.TryGetValue(radicals.Symbols[i], out var atom))
+                        relations.Add((atom, radicals.Bases[i]));
+            int absAtoms = 0;
+            for (int scanned = 0; scanned < p._atoms.Count; scanned++)
+                if (p._atoms[scanned] is Call { Kind: FunctionKind.Abs, Argument: var u } && RealValued.Is(u))
+                {
+                    var square = Expr.Pow(u, 2);
+                    p.CollectAtoms(square);
+                    relations.Add((scanned, square));
+                    absAtoms++;
+                }
             p._words = Math.Max(1, (p._atoms.Count + 7) / 8);
             var num = p.T(body).Num;
-            if (radicals is not null)
-                for (int i = 0; i < radicals.Count && num.Count > 0; i++)
-                    if (p._atomIndex.TryGetValue(radicals.Symbols[i], out var atom))
-                        num = p.Reduce(num, atom, radicals.Bases[i]);
-            return new Outcome(num.Count == 0, num.Count, null);
+            num = p.ReduceAll(num, relations);
+            return new Outcome(num.Count == 0, num.Count, null, absAtoms);
         }
         catch (AbandonedException ex)
         {
@@ -505,9 +519,31 @@ internal sealed class SparseProof
         den[id] = checked(den.GetValueOrDefault(id) + m);
     }
 
-    // ---------------------------------------------------------------- radicals
+    // ---------------------------------------------------------------- radicals and abs
 
-    /// <summary>num reduced modulo r² = b: r^(2j+ε)·C → (N_b/D_b)^j·r^ε·C, multiplied through by D_b^J (J the largest j),
+    /// <summary>Reduces num modulo every relation a² = v until no atom a of a relation has an exponent ≥ 2. Reducing by one
+    /// relation can bring back powers of another (|u| inside a radicand, nested |…|), so the pass repeats; nesting is
+    /// finite, so it stops after at most one pass per relation plus one.</summary>
+    private Poly ReduceAll(Poly num, List<(int Atom, Expr Value)> relations)
+    {
+        for (int pass = 0; pass <= relations.Count && num.Count > 0; pass++)
+        {
+            bool changed = false;
+            // Outer atoms first (a larger node cannot be contained in a smaller one), so inner powers appear before
+            // their own reduction.
+            foreach (var (atom, value) in relations.OrderByDescending(r => _atoms[r.Atom].NodeCount))
+            {
+                var reduced = Reduce(num, atom, value);
+                if (!ReferenceEquals(reduced, num)) changed = true;
+                num = reduced;
+                if (num.Count == 0) return num;
+            }
+            if (!changed) break;
+        }
+        return num;
+    }
+
+    /// <summary>num reduced modulo r² = b (r a radical or an abs atom): r^(2j+ε)·C → (N_b/D_b)^j·r^ε·C, multiplied through by D_b^J (J the largest j),
     /// which does not change whether the numerator vanishes where D_b ≠ 0.</summary>
     private Poly Reduce(Poly num, int radical, Expr radicand)
     {

@@ -122,11 +122,17 @@ public static class ZeroTest
         {
             var sparse = SparseProof.Run(e, radicals, options.MaxProofTerms, options.MaxProofWork);
             if (sparse.Zero)
+            {
+                string absNote = sparse.AbsAtoms == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+                    $"with each |u| of a real u an atom a with a² = u² ({sparse.AbsAtoms} abs atom{(sparse.AbsAtoms == 1 ? "" : "s")}), ");
                 return Result(ZeroTestKind.Proven, radicals is null
-                    ? "the numerator over a common denominator expands to 0 (sparse polynomial expansion)"
+                    ? (sparse.AbsAtoms == 0
+                        ? "the numerator over a common denominator expands to 0 (sparse polynomial expansion)"
+                        : absNote + "the numerator over a common denominator reduces to 0 modulo the relations (sparse polynomial expansion)")
                     : string.Create(CultureInfo.InvariantCulture,
-                        $"with each half-integer power b^(k/2) written as r^k, r² = b ({RadicalList(radicals)}), the numerator over a common denominator reduces to 0 modulo the relations (sparse polynomial expansion)"),
+                        $"{absNote}with each half-integer power b^(k/2) written as r^k, r² = b ({RadicalList(radicals)}), the numerator over a common denominator reduces to 0 modulo the relations (sparse polynomial expansion)"),
                     options);
+            }
             if (sparse.Abandoned is { } why)
             {
                 proofNote = "expansion proof abandoned: " + why;
