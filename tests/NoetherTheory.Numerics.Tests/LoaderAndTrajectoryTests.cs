@@ -67,6 +67,11 @@ public sealed class TrajectoryTests
     private static readonly Tolerance GreensLaw = Tolerance.Relative(1e-3);
     // During the first few hundred steps the measured gap is up to 2.2e-3 (step 100).
     private static readonly Tolerance GreensLawTransient = Tolerance.Relative(3e-3);
+    // Eq. 17 drops the Green's-law memory of the start-up: the validation case's 0.2% relative budget (G#10).
+    private static readonly Tolerance Eq17Persistent = Tolerance.Relative(2e-3);
+    // GD with decay: (1−ηk)^n vs e^{−kηn} differ by n(ηk)²/2 = 5e-4 relative at n = 1000 (G#8), +20% headroom; the
+    // absolute floor is round-off for a bias sum that can sit at ≈ 0.
+    private static readonly Tolerance DiscreteVsContinuousDecay = new(1e-14, 6e-4);
 
     [Test]
     public void Recorder_PutsPredictionsBesideMeasurements()
@@ -85,7 +90,7 @@ public sealed class TrajectoryTests
         NumericAssert.AllClose(measured, nm, GreensLawTransient);
         NumericAssert.AllClose(measured[5..], nm[5..], GreensLaw);
         // Eq. 17 is the cruder model: within 0.2% (G#10) but not as close as the Green's law at the end.
-        NumericAssert.Close(measured[^1], eq17[^1], Tolerance.Relative(2e-3));
+        NumericAssert.Close(measured[^1], eq17[^1], Eq17Persistent);
         Assert.That(Math.Abs(eq17[^1] - measured[^1]), Is.GreaterThan(Math.Abs(nm[^1] - measured[^1])));
         Assert.That(table.Column("step")[^1], Is.EqualTo(2000));
     }
@@ -95,8 +100,7 @@ public sealed class TrajectoryTests
     {
         var table = Trajectory.Run(new TrajectoryOptions("softmax", new OptimizerOptions { LearningRate = 0.05, WeightDecay = 0.02 }, 1000)
         { Every = 250, Predict = ["nm"] });
-        // (1−ηk)^n vs e^{−kηn}: relative n(ηk)²/2 = 5e-4 at n = 1000 (G#8).
-        NumericAssert.AllClose(table.Column("translation.bias.sum.nm"), table.Column("translation.bias.sum"), new Tolerance(1e-14, 6e-4));
+        NumericAssert.AllClose(table.Column("translation.bias.sum.nm"), table.Column("translation.bias.sum"), DiscreteVsContinuousDecay);
     }
 
     [Test]

@@ -108,17 +108,8 @@ public sealed class CompiledFlow
     /// <summary>A right side y′ = φ(y) with its own scratch buffers (not thread-safe; make one per thread).</summary>
     public OdeRhs CreateRhs()
     {
-        var input = (double[])_template.Clone();
-        var output = new double[Dimension];
-        int n = Dimension;
-        var kernel = _velocity;
-        return (t, y, dy) =>
-        {
-            input[0] = t;
-            for (int i = 0; i < n; i++) input[1 + i] = y[i];
-            kernel.Evaluate(input, output);
-            output.CopyTo(dy);
-        };
+        var velocity = new BoundKernel(_velocity, _template, Dimension);
+        return (t, y, dy) => velocity.Evaluate(t, y).CopyTo(dy);
     }
 
     /// <summary>The initial-value problem from q₀ at t₀ to t₁.</summary>

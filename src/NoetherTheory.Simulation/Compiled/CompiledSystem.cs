@@ -125,20 +125,13 @@ public sealed class CompiledSystem
     /// <summary>A right side y′ = (q̇, M⁻¹F) over y = (q, q̇) with its own scratch buffers (not thread-safe; make one per thread).</summary>
     public OdeRhs CreateRhs()
     {
-        var input = (double[])_template.Clone();
-        var output = new double[_n];
+        var accelerations = new BoundKernel(_accelerations, _template, 2 * _n);
         int n = _n;
-        var kernel = _accelerations;
         return (t, y, dy) =>
         {
-            input[0] = t;
-            for (int i = 0; i < 2 * n; i++) input[1 + i] = y[i];
-            kernel.Evaluate(input, output);
-            for (int i = 0; i < n; i++)
-            {
-                dy[i] = y[n + i];
-                dy[n + i] = output[i];
-            }
+            var qddot = accelerations.Evaluate(t, y);
+            y.Slice(n, n).CopyTo(dy);
+            qddot.CopyTo(dy[n..]);
         };
     }
 
@@ -193,17 +186,13 @@ public sealed class CompiledSystem
         var kernel = _charge ?? throw new InvalidOperationException(
             "This system was compiled from bare equations of motion; compile a DerivationResult to get its charge equation.");
         var flow = CreateRhs();
-        var input = (double[])_chargeTemplate!.Clone();
-        var output = new double[kernel.OutputCount];
+        var charge = new BoundKernel(kernel, _chargeTemplate!, 2 * _n);
         int n = _n;
         double tau = DampingTime!.Value;
         return (t, y, dy) =>
         {
             flow(t, y[..(2 * n)], dy[..(2 * n)]);
-            input[0] = t;
-            for (int i = 0; i < 2 * n; i++) input[1 + i] = y[i];
-            kernel.Evaluate(input, output);
-            dy[2 * n] = output[1] - (y[2 * n] / tau);
+            dy[2 * n] = charge.Evaluate(t, y)[1] - (y[2 * n] / tau);
         };
     }
 
