@@ -31,7 +31,7 @@ internal static class BenchCommand
         var dimension = new Option<int>("--dimension") { Description = "integrators: dimension d of the heavy-ball toy model", DefaultValueFactory = _ => 10_000 };
         var steps = new Option<int>("--steps") { Description = "integrators: heavy-ball steps per timed repeat", DefaultValueFactory = _ => 5_000 };
         var repeats = new Option<int>("--repeats") { Description = "integrators: timed repeats (best is reported)", DefaultValueFactory = _ => 3 };
-        var device = new Option<string>("--device") { Description = "train: cpu, cuda or cuda:<i>", DefaultValueFactory = _ => "cpu" };
+        var device = new DeviceOption();
         var batchSizes = new Option<string?>("--batch-sizes") { Description = "train: comma-separated batch sizes (default 64 on the CPU, 256,512 on CUDA)" };
         var imageSize = new Option<int?>("--image-size") { Description = "train: image height = width (default 32 on the CPU, 64 on CUDA)" };
         var width = new Option<double?>("--width") { Description = "train: VGG width multiplier (default 0.25 on the CPU, 1 on CUDA)" };

@@ -11,7 +11,7 @@ internal static class DoctorCommand
 {
     public static Command Create(CliContext context)
     {
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<i>", DefaultValueFactory = _ => "cpu" };
+        var device = new DeviceOption();
         var command = new Command("doctor", "Check the libtorch installation and the device, step by step.") { device };
         command.SetAction(parse => Run(context, parse.GetValue(device)!));
         return command;

@@ -17,7 +17,7 @@ internal static class MainCommand
     public static Command Create(CliContext context)
     {
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => Path.Combine("out", "main") };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<i> for the training stages", DefaultValueFactory = _ => "cpu" };
+        var device = new DeviceOption();
         var quick = new Option<bool>("--quick") { Description = "Skip the Fig. 4 grid (the longest stage)" };
         var jobs = new Option<int>("--jobs") { Description = "Grid cells trained concurrently", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var filters = new Option<string>("--filters-protocol") { Description = "Filter-check protocol", DefaultValueFactory = _ => "filters-cpu" };

@@ -13,7 +13,7 @@ internal static class TrainCommand
     public static Command Create(CliContext context)
     {
         var config = new Option<FileInfo>("--config") { Description = "Training config (YAML); see validation/experiments/*.yaml for examples", Required = true };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<i>", DefaultValueFactory = _ => "cpu" };
+        var device = new DeviceOption();
         var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<config name>)" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's last checkpoint" };
         var dataPath = new Option<string?>("--dataset-path") { Description = "Override dataset.path (e.g. the bundle's data/fashion-mnist)" };

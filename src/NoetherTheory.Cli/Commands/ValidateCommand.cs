@@ -23,7 +23,7 @@ internal static class ValidateCommand
     public static Command Create(CliContext context)
     {
         var experiment = new Option<FileInfo>("--experiment") { Description = "Protocol (YAML) in validation/experiments", Required = true };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:<i>", DefaultValueFactory = _ => "cpu" };
+        var device = new DeviceOption();
         var output = new Option<string?>("--out") { Description = "Output folder (default: runs/<protocol name>)" };
         var jobs = new Option<int>("--jobs") { Description = "Cells trained concurrently on this machine", DefaultValueFactory = _ => 1 };
         var cells = new Option<string[]>("--cell") { Description = "Run only this cell id (repeatable; no summary is written)", AllowMultipleArgumentsPerToken = false };
