@@ -34,11 +34,7 @@ internal static class VerifyCommand
         return failed == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 
-    /// <summary>Loads and runs a suite, turning bad case files and unknown suites into usage errors.</summary>
-    internal static IReadOnlyList<VerificationRecord> RunSuite(string directory, string suite) =>
-        RunSuiteWithTraces(directory, suite).Select(o => o.Record).ToList();
-
-    /// <summary>As <see cref="RunSuite"/>, keeping the trace (measured vs predicted series) of every case whose law records one.
+    /// <summary>Loads and runs a suite (bad case files and unknown suites become usage errors), keeping the trace (measured vs predicted series) of every case whose law records one.
     /// A traced case runs once, through the same code path as an untraced one.</summary>
     internal static IReadOnlyList<(VerificationRecord Record, CaseTrace? Trace)> RunSuiteWithTraces(string directory, string suite)
     {

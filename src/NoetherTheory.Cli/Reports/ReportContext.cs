@@ -35,15 +35,14 @@ internal sealed class ReportContext(string outputDirectory, ReportDocument pdf, 
 
     /// <summary>Saves the figure as figures/&lt;name&gt;.png and .svg, draws it (as vectors) in the PDF and links it in index.md.</summary>
     public void Figure(string name, FigureSpec spec, string caption, FigureSize? size = null) =>
-        Figure(name, caption, size, png => FigureExport.SavePng(spec, png, size), svg => FigureExport.SaveSvg(spec, svg, size), () => Pdf.AddFigure(spec, caption, size));
+        Figure(name, caption, png => FigureExport.SavePng(spec, png, size), svg => FigureExport.SaveSvg(spec, svg, size), () => Pdf.AddFigure(spec, caption, size));
 
     /// <summary>As <see cref="Figure(string, FigureSpec, string, FigureSize?)"/> for a grid of panels.</summary>
     public void Figure(string name, FigureGrid grid, string caption, FigureSize? size = null) =>
-        Figure(name, caption, size, png => FigureExport.SavePng(grid, png, size), svg => FigureExport.SaveSvg(grid, svg, size), () => Pdf.AddFigure(grid, caption, size));
+        Figure(name, caption, png => FigureExport.SavePng(grid, png, size), svg => FigureExport.SaveSvg(grid, svg, size), () => Pdf.AddFigure(grid, caption, size));
 
-    private void Figure(string name, string caption, FigureSize? size, Action<string> png, Action<string> svg, Action pdf)
+    private void Figure(string name, string caption, Action<string> png, Action<string> svg, Action pdf)
     {
-        _ = size;
         if (!_figureNames.Add(name))
             throw new InvalidOperationException($"figure name '{name}' used twice in one report");
         var dir = Path.Combine(OutputDirectory, "figures");

@@ -168,6 +168,19 @@ public static class ZeroTest
     private static ZeroTestResult Result(ZeroTestKind kind, string evidence, ZeroTestOptions options) =>
         new(kind, evidence, null, null, null, null, null, null, options);
 
+    /// <summary>A random integer point in [−R, R] per symbol (positive symbols in [1, R + 1]): the Schwartz–Zippel sample set.</summary>
+    private static Dictionary<Symbol, Rational> RandomIntegerPoint(ImmutableArray<Symbol> symbols, ZeroTestOptions options, Random rng)
+    {
+        var values = new Dictionary<Symbol, Rational>();
+        foreach (var s in symbols)
+        {
+            int v = rng.Next(-options.SampleRadius, options.SampleRadius + 1);
+            if (s.Assumptions == SymbolAssumptions.Positive) v = Math.Abs(v) + 1;
+            values[s] = v;
+        }
+        return values;
+    }
+
     private static (ZeroTestResult? Result, string? Note) ExactTest(Expr e, ImmutableArray<Symbol> symbols, ZeroTestOptions options, Random rng)
     {
         int degree = DegreeBound.Of(e);
@@ -178,13 +191,7 @@ public static class ZeroTest
         {
             if (retries > 10 * options.ExactPoints)
                 return (null, "exact evaluation kept hitting singular points");
-            var values = new Dictionary<Symbol, Rational>();
-            foreach (var s in symbols)
-            {
-                int v = rng.Next(-options.SampleRadius, options.SampleRadius + 1);
-                if (s.Assumptions == SymbolAssumptions.Positive) v = Math.Abs(v) + 1;
-                values[s] = v;
-            }
+            var values = RandomIntegerPoint(symbols, options, rng);
             var opaque = new Dictionary<Expr, Rational>();
             var ev = new ExactEvaluator(values, node =>
             {
@@ -260,13 +267,7 @@ public static class ZeroTest
         {
             if (retries > 10 * options.ExactPoints)
                 return (null, "exact evaluation with radicals kept hitting singular points");
-            var values = new Dictionary<Symbol, Rational>();
-            foreach (var s in symbols)
-            {
-                int v = rng.Next(-options.SampleRadius, options.SampleRadius + 1);
-                if (s.Assumptions == SymbolAssumptions.Positive) v = Math.Abs(v) + 1;
-                values[s] = v;
-            }
+            var values = RandomIntegerPoint(symbols, options, rng);
             var opaque = new Dictionary<Expr, Rational>();
             var ev = new RadicalEvaluator(values, radicals, node =>
             {
