@@ -10,7 +10,12 @@ bundle="$here/.gpu-bundle"
 out="${OUT:-$here/gpu-out}"
 stages="${STAGES:-doctor smoke filters grid bench}"
 jobs="${JOBS:-4}"
-mkdir -p "$out"
+mkdir -p "$out" "$out/crash"
+# A native crash (segfault) writes a .NET crash report (JSON with the native and managed stack of every thread) under
+# crash/; the dump beside it is deleted at the end (too large to bring back). createdump ships with the bundled runtime.
+# Checkpoints and dumps stay on the GPU host, also when a stage fails; summaries, CSVs and crash reports come back.
+trap 'find "$out" \( -name "*.ckpt" -o -name "*.dmp" \) -delete' EXIT
+export DOTNET_DbgEnableMiniDump=1 DOTNET_DbgMiniDumpType=1 DOTNET_EnableCrashReport=1 DOTNET_DbgMiniDumpName="$out/crash/%e.%p.dmp"
 [ -x "$bundle/gpu-run.sh" ] || { echo "no .gpu-bundle/: run scripts/gpu-bundle.sh on a machine with .NET first" >&2; exit 2; }
 data="$bundle/data/fashion-mnist"
 [ -d "$data" ] || { echo "the bundle has no data/fashion-mnist (build it with NOETHER_BUNDLE_FASHION=N)" >&2; exit 2; }
@@ -18,6 +23,7 @@ run() { local name=$1; shift; echo "== $name: $*" | tee -a "$out/session.log"
   local start=$SECONDS
   "$bundle/gpu-run.sh" "$@" > "$out/$name.log" 2>&1; local rc=$?
   echo "   exit $rc after $((SECONDS - start)) s" | tee -a "$out/session.log"; tail -n 5 "$out/$name.log"
+  if [ "$rc" -ge 128 ]; then echo "   killed by signal $((rc - 128)); crash reports: $(ls "$out/crash" 2>/dev/null | tr '\n' ' ')" | tee -a "$out/session.log"; fi
   return $rc; }
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv > "$out/gpu.txt" 2>&1
 python3 -c "import torch; print(torch.__version__, torch.version.cuda)" >> "$out/gpu.txt" 2>&1
@@ -53,5 +59,4 @@ YAML
     *) echo "unknown stage '$stage' (doctor smoke filters grid bench)" >&2; exit 2 ;;
   esac
 done
-find "$out" -name '*.ckpt' -delete   # checkpoints stay on the GPU host; summaries and CSVs come back
 echo "done: $out"

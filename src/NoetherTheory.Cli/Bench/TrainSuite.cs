@@ -21,15 +21,15 @@ namespace NoetherTheory.Cli.Bench;
 /// <param name="WarmUpSteps">Untimed steps per variant before timing.</param>
 /// <param name="Rounds">Timed rounds; each runs every variant in turn (interleaved, so drift hits all alike).</param>
 /// <param name="StepsPerRound">Steps per variant per round.</param>
-/// <param name="TorchPython">Interpreter to try for PyTorch.</param>
+/// <param name="TorchPython">Interpreter with PyTorch (null: python3 on PATH, then Debian's /usr/bin/python3).</param>
 internal sealed record TrainOptions(string Device, IReadOnlyList<int> BatchSizes, int ImageSize, int Classes, double Width, Vgg11BnHead Head,
-    int WarmUpSteps, int Rounds, int StepsPerRound, string TorchPython)
+    int WarmUpSteps, int Rounds, int StepsPerRound, string? TorchPython)
 {
     /// <summary>CPU defaults: a narrow net on small images, a suite of well under 2 minutes on 2 cores.</summary>
-    public static TrainOptions Cpu(string python) => new("cpu", [64], 32, 10, 0.25, Vgg11BnHead.GapLinear, 3, 5, 10, python);
+    public static TrainOptions Cpu(string? python) => new("cpu", [64], 32, 10, 0.25, Vgg11BnHead.GapLinear, 3, 5, 10, python);
 
     /// <summary>CUDA defaults: the Tiny ImageNet setting of NLD's Fig. 4 (VGG11-BN, 64×64, 200 classes).</summary>
-    public static TrainOptions Cuda(string device, string python) => new(device, [256, 512], 64, 200, 1.0, Vgg11BnHead.Classifier, 5, 3, 10, python);
+    public static TrainOptions Cuda(string device, string? python) => new(device, [256, 512], 64, 200, 1.0, Vgg11BnHead.Classifier, 5, 3, 10, python);
 }
 
 /// <summary>Images per second of one batch size, as written to the JSON file.</summary>
@@ -49,8 +49,10 @@ internal sealed record TrainRow(
 }
 
 /// <summary>The train suite's JSON record.</summary>
+/// <remarks>CPU runs pin PyTorch to the same number of intra-op threads as ours (<see cref="Threads"/>, <see cref="PyTorchThreads"/>):
+/// Debian's python3-torch starts with one OpenMP thread, libtorch with one per core.</remarks>
 internal sealed record TrainReport(string Device, string Model, int ImageSize, int Classes, double Width, string Head,
-    int TimedSteps, IReadOnlyList<TrainRow> Rows, string PyTorchStatus, string? PyTorchVersion, string? PyTorchDetail);
+    int TimedSteps, IReadOnlyList<TrainRow> Rows, string PyTorchStatus, string? PyTorchVersion, string? PyTorchDetail, int Threads, int? PyTorchThreads);
 
 /// <summary>
 /// Issue 5's benchmark: images per second of a VGG11-BN training step on the current device, for three loops over the same
@@ -90,8 +92,10 @@ internal static class TrainSuite
             double? pyRate = PyRate(r.Batch);
             return new TrainRow(r.Batch, def, ours, measured, ours / def, cost, cost <= TrainRow.MeasurementTarget, pyRate, ours / pyRate);
         }).ToList();
+        int? pyThreads = py.IsOk && py.Json!.Value.TryGetProperty("threads", out var th) ? th.GetInt32() : null;
         return new TrainReport(device.ToString(), "VGG11-BN", o.ImageSize, o.Classes, o.Width, o.Head.ToString(), o.Rounds * o.StepsPerRound, result,
-            py.Outcome.ToString().ToLowerInvariant(), py.IsOk ? py.Json!.Value.GetProperty("torch").GetString() : null, py.IsOk ? null : py.Detail);
+            py.Outcome.ToString().ToLowerInvariant(), py.IsOk ? py.Json!.Value.GetProperty("torch").GetString() : null, py.IsOk ? null : py.Detail,
+            torch.get_num_threads(), pyThreads);
     }
 
     private static double[] Measure(TrainOptions o, Device device, int batch)
@@ -197,8 +201,16 @@ internal static class TrainSuite
             "--head", o.Head == Vgg11BnHead.Classifier ? "classifier" : "gap", "--warmup", Inv($"{o.WarmUpSteps}"),
             "--rounds", Inv($"{o.Rounds}"), "--steps", Inv($"{o.StepsPerRound}"),
             "--lr", Inv($"{LearningRate:R}"), "--momentum", Inv($"{Momentum:R}"), "--weight-decay", Inv($"{WeightDecay:R}"),
+            "--threads", Inv($"{torch.get_num_threads()}"),
         };
-        var run = PythonScript.Run(o.TorchPython, PythonScript.Locate("pytorch_train.py"), args, TimeSpan.FromMinutes(10));
+        string script = PythonScript.Locate("pytorch_train.py");
+        string[] interpreters = o.TorchPython is { } chosen ? [chosen] : ["python3", PythonScript.DebianPython];
+        PythonRun run = null!;
+        foreach (string python in interpreters)
+        {
+            run = PythonScript.Run(python, script, args, TimeSpan.FromMinutes(10));
+            if (run.Outcome != PythonOutcome.Unavailable) break;
+        }
         context.Error.WriteLine(run.IsOk ? "bench train: PyTorch eager ran side by side." : $"bench train: PyTorch not available ({run.Detail}).");
         return run;
     }
@@ -223,7 +235,7 @@ internal static class TrainSuite
         }
         w.Write(t);
         if (!py) w.WriteLine($"PyTorch not available: {r.PyTorchDetail}; compared with the TorchSharp default loop only.");
-        else w.WriteLine($"PyTorch {r.PyTorchVersion} eager, same model and settings (Bench/pytorch_train.py).");
+        else w.WriteLine(Inv($"PyTorch {r.PyTorchVersion} eager, same model and settings (Bench/pytorch_train.py); intra-op threads: ours {r.Threads}, PyTorch {r.PyTorchThreads?.ToString(CultureInfo.InvariantCulture) ?? "?"}."));
         w.WriteLine();
     }
 

@@ -5,7 +5,7 @@ Same model as NoetherTheory.Torch.Models.Vgg11Bn (configuration A, conv without 
 max-pools skipped at 1x1, width multiplier, head "gap" = global average pool + Linear, or "classifier" = the VGG
 classifier Linear(., 1024)-ReLU-Dropout(0.5)-Linear(1024, 1024)-ReLU-Dropout(0.5)-Linear), same optimizer
 (torch.optim.SGD, momentum, coupled weight decay), same synthetic batch layout (float32 NCHW, batches resident on the
-device), same timing protocol (warm-up, then `rounds` rounds of `steps` steps, best round, a device sync at the
+device), same number of intra-op CPU threads (--threads), same timing protocol (warm-up, then `rounds` rounds of `steps` steps, best round, a device sync at the
 end of each round). Prints one JSON object. Run with the python3 that has PyTorch (on the GPU host: the one on PATH).
 """
 import argparse
@@ -97,13 +97,16 @@ def main():
     p.add_argument('--lr', type=float, default=0.01)
     p.add_argument('--momentum', type=float, default=0.9)
     p.add_argument('--weight-decay', type=float, default=5e-4)
+    p.add_argument('--threads', type=int, default=0, help='intra-op CPU threads (0: leave PyTorch\'s default)')
     args = p.parse_args()
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     if device.type == 'cuda' and not torch.cuda.is_available():
         print('torch is importable but reports no CUDA device', file=sys.stderr)
         sys.exit(3)
     results = [measure(args, device, int(b)) for b in args.batch_sizes.split(',')]
-    print(json.dumps({'torch': torch.__version__, 'device': str(device), 'results': results}))
+    print(json.dumps({'torch': torch.__version__, 'device': str(device), 'threads': torch.get_num_threads(), 'results': results}))
 
 
 if __name__ == '__main__':

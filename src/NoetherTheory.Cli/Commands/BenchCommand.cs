@@ -39,7 +39,7 @@ internal static class BenchCommand
         var rounds = new Option<int?>("--rounds") { Description = "train: interleaved timed rounds (default 5 on the CPU, 3 on CUDA)" };
         var warmUp = new Option<int?>("--warmup") { Description = "train: untimed steps per loop first (default 3 on the CPU, 5 on CUDA)" };
         var python = new Option<string>("--python") { Description = "Interpreter with SymPy and NumPy", DefaultValueFactory = _ => PythonScript.DebianPython };
-        var torchPython = new Option<string>("--torch-python") { Description = "Interpreter to try for PyTorch (train suite)", DefaultValueFactory = _ => "python3" };
+        var torchPython = new Option<string?>("--torch-python") { Description = "Interpreter with PyTorch for the train suite (default: python3 on PATH, then /usr/bin/python3, the first that imports torch)" };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the results as JSON to this file" };
         var command = new Command("bench", "Side-by-side benchmarks (SymPy, NumPy, hand-written C#, TorchSharp default loop, PyTorch) as tables of times and ratios.")
         {
@@ -63,7 +63,7 @@ internal static class BenchCommand
             {
                 string dev = parse.GetValue(device)!;
                 bool cuda = dev.Trim().StartsWith("cuda", StringComparison.OrdinalIgnoreCase);
-                var baseline = cuda ? TrainOptions.Cuda(dev, parse.GetValue(torchPython)!) : TrainOptions.Cpu(parse.GetValue(torchPython)!) with { Device = dev };
+                var baseline = cuda ? TrainOptions.Cuda(dev, parse.GetValue(torchPython)) : TrainOptions.Cpu(parse.GetValue(torchPython)) with { Device = dev };
                 double w = parse.GetValue(width) ?? baseline.Width;
                 if (!(w > 0) || !double.IsFinite(w)) throw new UsageException(Inv($"--width {w}: give a positive width multiplier (1 is the standard VGG11)."));
                 train = baseline with
