@@ -10,8 +10,8 @@ public sealed class ExperimentsProtocolTests
 
     [TestCase("fig4-gpu.yaml", 48)]
     [TestCase("fig4-cpu.yaml", 48)]
-    [TestCase("filters-gpu.yaml", 2)]
-    [TestCase("filters-cpu.yaml", 2)]
+    [TestCase("filters-gpu.yaml", 3)]
+    [TestCase("filters-cpu.yaml", 3)]
     [TestCase("test-tiny.yaml", 26)]
     public void Load_ShippedProtocols_ExpandToTheirCells(string file, int cells)
     {
@@ -46,6 +46,20 @@ public sealed class ExperimentsProtocolTests
         Assert.That(eps0.Model.BatchNormEpsilon, Is.Zero);
         Assert.That(eps0.MeasureWindow, Is.EqualTo(2));
         Assert.That(eps0.IsMeasured(20) && eps0.IsMeasured(21) && !eps0.IsMeasured(22), Is.True);
+    }
+
+    [TestCase("filters-gpu.yaml")]
+    [TestCase("filters-cpu.yaml")]
+    public void Load_FilterProtocols_CheckTheDefaultZeroAndALargeEpsilon(string file)
+    {
+        // theory/05-learning-dynamics.md#eq-5-7: ε = 0.1 makes the violation far larger than float32 round-off, ε = 0 is exact,
+        // 1e-5 is PyTorch's default.
+        var p = ExperimentProtocolLoader.Load(Protocol(file));
+        Assert.That(p.Cells.Select(c => c.Config.Model.BatchNormEpsilon).Order(), Is.EqualTo(new[] { 0, 1e-5, 0.1 }));
+        var large = p.Cells.Single(c => c.Config.Model.BatchNormEpsilon == 0.1).Config;
+        var standard = p.Cells.Single(c => c.Config.Model.BatchNormEpsilon == 1e-5).Config;
+        Assert.That(large.Steps, Is.LessThanOrEqualTo(standard.Steps), "the large-ε run adds at most one run's time");
+        Assert.That(large.IsMeasured(0), "its initial state is measured");
     }
 
     [TestCase("name: x\nbase:\n  steps: 10\n  optimizer:\n    lr: 0.1\n  bogus: 1\ngrid:\n  panels:\n    A: {vary: lr, values: [0.1]}\n", "<protocol>:6:")]

@@ -104,6 +104,73 @@ public sealed class TrainerTests
             Throws.TypeOf<TrainingConfigException>().With.Message.Contains("different config"));
     }
 
+    [Test]
+    public void Run_LogsThePredictedWeightDotGrad_AndTheBatchVariance_AtMeasuredSteps()
+    {
+        var config = Tiny(steps: 5) with { LogEvery = 1, MeasureEvery = 4, CheckpointEvery = 0 };
+        string dir = Trainer.Run(config, new TrainingRunOptions(Path.Combine(_root, "eps"))).RunDirectory;
+        var filters = File.ReadAllLines(Path.Combine(dir, "filters.csv"));
+        Assert.That(filters[0], Is.EqualTo("step,layer,filter,w2,g2,v2,wg,wv,wg_pred,bn_var"));
+        var rows = filters.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.That(rows.Select(r => r[0]).Distinct(), Is.EqualTo(new[] { "0", "4" }), "measured steps only");
+        Assert.That(rows.Select(r => Parse(r[8])), Has.All.Matches<double>(double.IsFinite), "a prediction for every filter");
+        Assert.That(rows.Select(r => Parse(r[9])), Has.All.GreaterThan(0), "c > 0 for every channel");
+        var layers = File.ReadAllLines(Path.Combine(dir, "layers.csv"));
+        Assert.That(layers[0], Is.EqualTo("step,layer,filters,w2,g2,v2,wg,wv,wg_pred"));
+        foreach (var layer in layers.Skip(1).Select(l => l.Split(',')))
+        {
+            double sum = rows.Where(r => r[0] == layer[0] && r[1] == layer[1]).Sum(r => Parse(r[8]));
+            NumericAssert.Close(sum, Parse(layer[8]), Tolerance.RoundOff, $"step {layer[0]} {layer[1]}: Σ wg_pred");
+        }
+    }
+
+    [Test]
+    public void Resume_OfARunStartedInTheOlderLayout_ContinuesInThatLayout()
+    {
+        var config = Tiny();
+        string fullDir = Trainer.Run(config, new TrainingRunOptions(Path.Combine(_root, "full"))).RunDirectory;
+        string old = Path.Combine(_root, "old");
+        CrashAfterTheFirstCheckpoint(config, old);
+        // Make the crashed run's logs look as an older version wrote them: no wg_pred (layers), no wg_pred,bn_var (filters).
+        StripColumns(Path.Combine(old, "layers.csv"), 1);
+        StripColumns(Path.Combine(old, "filters.csv"), 2);
+
+        Trainer.Run(config, new TrainingRunOptions(old, Resume: true));
+
+        // Every row, before and after the resume, is in the older layout and equals the uninterrupted run's row without the new columns.
+        StripColumns(Path.Combine(fullDir, "layers.csv"), 1);
+        StripColumns(Path.Combine(fullDir, "filters.csv"), 2);
+        foreach (string csv in new[] { "layers.csv", "filters.csv" })
+            Assert.That(File.ReadAllText(Path.Combine(old, csv)), Is.EqualTo(File.ReadAllText(Path.Combine(fullDir, csv))), csv);
+    }
+
+    [Test]
+    public void Resume_WithAnUnknownFiltersHeader_StopsNamingTheFile()
+    {
+        var config = Tiny();
+        string dir = Path.Combine(_root, "odd");
+        CrashAfterTheFirstCheckpoint(config, dir);
+        string path = Path.Combine(dir, "filters.csv");
+        var lines = File.ReadAllLines(path);
+        lines[0] = "step,layer,filter,w2";
+        File.WriteAllLines(path, lines);
+        Assert.That(() => Trainer.Run(config, new TrainingRunOptions(dir, Resume: true)),
+            Throws.TypeOf<TrainingConfigException>().With.Message.Contains(path + ":1:").And.Message.Contains("new folder"));
+    }
+
+    private static void CrashAfterTheFirstCheckpoint(TrainingConfig config, string dir)
+    {
+        using var cts = new CancellationTokenSource();
+        var stop = new SynchronousProgress(p => { if (p.Step >= 7) cts.Cancel(); });
+        Assert.That(() => Trainer.Run(config, new TrainingRunOptions(dir, CheckpointOnCancel: false), stop, cts.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    private static void StripColumns(string path, int count) =>
+        File.WriteAllLines(path, File.ReadAllLines(path).Select(l => string.Join(',', l.Split(',')[..^count])));
+
+    private static double Parse(string s) => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+
     internal sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);

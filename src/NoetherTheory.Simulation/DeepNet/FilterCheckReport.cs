@@ -30,6 +30,19 @@ public enum GradientRegime
 public sealed record LayerCurvePoint(long Step, double MeasuredR2, double GreenR2, double Eq17R2, double EffectiveLearningRate,
     double RmsPropEffectiveLearningRate, double GreenError, double Eq17Error);
 
+/// <summary>
+/// The BN-ε symmetry breaking of one layer: measured ⟨w,g⟩ against its prediction ε/(c+ε)·γ·∂f/∂γ
+/// (theory/05-learning-dynamics.md#eq-5-7) over every measured step and filter that carries a prediction.
+/// </summary>
+/// <param name="Samples">Filter-steps compared (0: the log has no prediction, e.g. an older filters.csv).</param>
+/// <param name="Violation">|predicted|/(|w||g|): how strongly ε breaks the scale symmetry, as a cosine.</param>
+/// <param name="Residual">|measured − predicted|/(|w||g|): the identity's error on the scale of ⟨w,g⟩'s summands; finite
+/// even where both sides are ≈ 0 (for ε = 0 it is |cos(w,g)|, the round-off floor).</param>
+/// <param name="ResolvedSamples">Filter-steps whose violation is at least <see cref="FilterChecks.ResolvedViolation"/>.</param>
+/// <param name="RelativeError">|measured − predicted|/|predicted| over those resolved filter-steps.</param>
+public sealed record EpsilonCheck(int Samples, ErrorStatistics Violation, ErrorStatistics Residual, int ResolvedSamples,
+    ErrorStatistics RelativeError);
+
 /// <summary>The filter checks of one BN-preceded conv layer.</summary>
 /// <param name="Layer">Layer name.</param>
 /// <param name="Filters">Number of filters.</param>
@@ -46,10 +59,11 @@ public sealed record LayerCurvePoint(long Step, double MeasuredR2, double GreenR
 /// <param name="Regime">The regime the index points to.</param>
 /// <param name="SymmetryCosine">|⟨w,g⟩|/(|w||g|) over all filters and analysed steps (theory/05-learning-dynamics.md#eq-5-1).</param>
 /// <param name="Curves">Medians over filters at each analysed measured step.</param>
+/// <param name="Epsilon">Measured ⟨w,g⟩ against the BN-ε prediction, over all measured steps.</param>
 public sealed record LayerFilterCheck(string Layer, int Filters, int RecursionPairs, ErrorStatistics RecursionWeightNorm,
     ErrorStatistics RecursionWeightDotVelocity, ErrorStatistics GreenLaw, ErrorStatistics Eq17, IReadOnlyList<double> GreenErrors,
     IReadOnlyList<double> Eq17Errors, double PersistenceIndex, GradientRegime Regime, ErrorStatistics SymmetryCosine,
-    IReadOnlyList<LayerCurvePoint> Curves);
+    IReadOnlyList<LayerCurvePoint> Curves, EpsilonCheck Epsilon);
 
 /// <summary>The filter checks of one run.</summary>
 /// <param name="Settings">The run's settings.</param>
@@ -58,9 +72,36 @@ public sealed record LayerFilterCheck(string Layer, int Filters, int RecursionPa
 /// <param name="RecursionTolerance">The bound each recursion error is held to.</param>
 /// <param name="LastAnalysedStep">The last measured step the laws were evaluated at.</param>
 /// <param name="Layers">Per-layer results, in network order.</param>
+/// <param name="EpsilonTolerance">The bound each layer's median BN-ε residual |measured − predicted|/(|w||g|) is held to
+/// (<see cref="FilterChecks.EpsilonMedianTolerance"/>).</param>
 public sealed record FilterCheckReport(FilterCheckSettings Settings, double EffectiveDiscount, string? RecursionSkippedBecause,
-    double RecursionTolerance, long LastAnalysedStep, IReadOnlyList<LayerFilterCheck> Layers)
+    double RecursionTolerance, long LastAnalysedStep, IReadOnlyList<LayerFilterCheck> Layers, double EpsilonTolerance)
 {
+    /// <summary>Filter-steps compared with the BN-ε prediction, over all layers.</summary>
+    public int EpsilonSamples => Layers.Sum(l => l.Epsilon.Samples);
+
+    /// <summary>Largest BN-ε residual |measured − predicted|/(|w||g|) over layers (NaN when nothing was compared).</summary>
+    public double EpsilonResidualMax => EpsilonSamples == 0 ? double.NaN
+        : Layers.Where(l => l.Epsilon.Samples > 0).Max(l => l.Epsilon.Residual.Max);
+
+    /// <summary>Largest per-layer median BN-ε residual (NaN when nothing was compared): what <see cref="EpsilonTolerance"/> bounds.</summary>
+    public double EpsilonResidualMedianMax => EpsilonSamples == 0 ? double.NaN
+        : Layers.Where(l => l.Epsilon.Samples > 0).Max(l => l.Epsilon.Residual.Median);
+
+    /// <summary>Largest violation |predicted|/(|w||g|) over layers (NaN when nothing was compared).</summary>
+    public double EpsilonViolationMax => EpsilonSamples == 0 ? double.NaN
+        : Layers.Where(l => l.Epsilon.Samples > 0).Max(l => l.Epsilon.Violation.Max);
+
+    /// <summary>Largest |cos(w,g)| = |⟨w,g⟩|/(|w||g|) over layers and analysed steps: for an ε = 0 run, the round-off floor
+    /// of the exact symmetry (NaN when nothing was measured).</summary>
+    public double SymmetryCosineMax => Layers.Count == 0 || Layers.All(l => l.SymmetryCosine.Count == 0) ? double.NaN
+        : Layers.Where(l => l.SymmetryCosine.Count > 0).Max(l => l.SymmetryCosine.Max);
+
+    /// <summary>True when at least one filter-step was compared and every layer's median residual is within
+    /// <see cref="EpsilonTolerance"/>: the measured ⟨w,g⟩ is the predicted ε/(c+ε)·γ·∂f/∂γ up to float32 round-off, with no
+    /// systematic error (the largest single residual, <see cref="EpsilonResidualMax"/>, is the round-off tail).</summary>
+    public bool EpsilonIdentityHolds => EpsilonSamples > 0 && EpsilonResidualMedianMax <= EpsilonTolerance;
+
     /// <summary>Total pairs × filters checked against the exact recursion.</summary>
     public int RecursionPairs => Layers.Sum(l => l.RecursionPairs);
 

@@ -10,7 +10,13 @@ namespace NoetherTheory.Torch.Measurement;
 /// <param name="VelocityNormSq">|v|² of the momentum buffer (0 before the first step).</param>
 /// <param name="WeightDotGrad">⟨w, g⟩ (0 for ε = 0 by scale symmetry, theory/05-learning-dynamics.md#eq-5-1).</param>
 /// <param name="WeightDotVelocity">⟨w, v⟩.</param>
-public sealed record FilterStatistics(double[] WeightNormSq, double[] GradNormSq, double[] VelocityNormSq, double[] WeightDotGrad, double[] WeightDotVelocity)
+/// <param name="PredictedWeightDotGrad">The predicted ⟨w, g⟩ = ε/(c+ε)·γ·∂f/∂γ of the filter's BN channel
+/// (theory/05-learning-dynamics.md#eq-5-7); exactly 0 for ε = 0; NaN when the forward pass did not capture c
+/// (<see cref="Vgg11Bn.CaptureBatchVariance"/>).</param>
+/// <param name="BatchVariance">c, the biased batch variance of the filter's conv output that BN normalised with (NaN when
+/// not captured).</param>
+public sealed record FilterStatistics(double[] WeightNormSq, double[] GradNormSq, double[] VelocityNormSq, double[] WeightDotGrad,
+    double[] WeightDotVelocity, double[] PredictedWeightDotGrad, double[] BatchVariance)
 {
     /// <summary>Number of filters.</summary>
     public int Count => WeightNormSq.Length;
@@ -35,6 +41,9 @@ public sealed record LayerMeasurement(string Name, FilterStatistics Filters)
 
     /// <summary>Σ⟨w, v⟩.</summary>
     public double WeightDotVelocity => Filters.WeightDotVelocity.Sum();
+
+    /// <summary>Σ of the predicted ⟨w, g⟩ (theory/05-learning-dynamics.md#eq-5-7; NaN when not captured).</summary>
+    public double PredictedWeightDotGrad => Filters.PredictedWeightDotGrad.Sum();
 }
 
 /// <summary>Translation symmetry of the softmax layer (theory/03-noether.md#eq-3-8): sums over classes of the final layer.</summary>
@@ -55,11 +64,16 @@ public sealed record StepMeasurement(long Step, IReadOnlyList<LayerMeasurement> 
 /// step costs one host transfer (<see cref="Pack"/> on the device, <see cref="Unpack"/> on the host).
 /// </summary>
 /// <remarks>
-/// Conv layers with the same fan-in K are measured together: their filters, gradients and buffers are stacked into one
+/// <para>Conv layers with the same fan-in K are measured together: their filters, gradients and buffers are stacked into one
 /// float64 [F, 3, K] tensor S (rows w, g, v of each filter) and one batched product S·Sᵀ gives each filter's 3×3 Gram
 /// matrix, i.e. |w|², |g|², |v|², ⟨w,g⟩, ⟨w,v⟩ (and ⟨g,v⟩) in one kernel; about six tensor operations per group instead
-/// of a dozen per layer. The packed layout is, per group in order, the row-major Gram matrices of its filters (9 values
-/// per filter), then the four translation sums (theory/03-noether.md#eq-3-8).
+/// of a dozen per layer.</para>
+/// <para>The BN-ε prediction (theory/05-learning-dynamics.md#eq-5-7) is one batched computation over all layers' channels:
+/// the batch variances c that <see cref="Vgg11Bn.CaptureBatchVariance"/> kept during the forward pass, BN's γ and ∂f/∂γ,
+/// concatenated in layer order, give ε/(c+ε)·γ·∂f/∂γ per filter (about eight tensor operations in all).</para>
+/// <para>Packed layout: per fan-in group in order, the row-major Gram matrices of its filters (9 values per filter); then,
+/// over all filters in layer order, the predicted ⟨w,g⟩, then c; then the four translation sums
+/// (theory/03-noether.md#eq-3-8).</para>
 /// </remarks>
 public sealed class FilterMeasurement
 {
@@ -71,6 +85,7 @@ public sealed class FilterMeasurement
     private readonly int[] _convIndex;
     private readonly int[][] _groups;          // layer indices with the same fan-in, in layer order within a group
     private readonly int[] _layerOffset;       // each layer's first packed value
+    private readonly int[] _channelOffset;     // each layer's first channel in the BN block (layer order)
     private readonly int _filters;
     private readonly int _outputWeightIndex;
     private readonly int _outputBiasIndex;
@@ -103,15 +118,19 @@ public sealed class FilterMeasurement
             at += GramSize * (int)layers[i].Filters;
         }
         _filters = (int)layers.Sum(l => l.Filters);
+        _channelOffset = new int[layers.Count];
+        for (int i = 1; i < layers.Count; i++) _channelOffset[i] = _channelOffset[i - 1] + (int)layers[i - 1].Filters;
     }
 
     /// <summary>Number of float64 values <see cref="Pack"/> produces.</summary>
-    public int PackedLength => GramSize * _filters + 4;
+    public int PackedLength => (GramSize + 2) * _filters + 4;
 
     /// <summary>Computes every quantity on the device into one float64 vector of length <see cref="PackedLength"/>.
     /// Call after backward and before the optimizer step. The result belongs to the caller's dispose scope; every
     /// temporary is freed before it returns.</summary>
-    /// <exception cref="InvalidOperationException">A conv weight has no gradient (call after backward).</exception>
+    /// <remarks>The predicted ⟨w,g⟩ and c are NaN for a layer whose batch variance the last forward pass did not capture
+    /// (<see cref="Vgg11Bn.CaptureBatchVariance"/> off, or evaluation mode).</remarks>
+    /// <exception cref="InvalidOperationException">A conv weight or a BN γ has no gradient (call after backward).</exception>
     public Tensor Pack()
     {
         using var scope = NewDisposeScope();
@@ -135,6 +154,7 @@ public sealed class FilterMeasurement
             var s = rows.to(ScalarType.Float64);
             parts.Add(bmm(s, s.transpose(1, 2)).flatten());                                                            // [F, 3, 3]
         }
+        parts.Add(BatchNormPrediction());
         parts.Add(TranslationSums());
         return scope.MoveToOuter(cat(parts, 0));
     }
@@ -155,6 +175,9 @@ public sealed class FilterMeasurement
             var vv = new double[f];
             var wg = new double[f];
             var wv = new double[f];
+            int bn = offset + GramSize * _filters + _channelOffset[l];
+            var predicted = packed.Slice(bn, f).ToArray();
+            var variance = packed.Slice(bn + _filters, f).ToArray();
             for (int k = 0, at = offset + _layerOffset[l]; k < f; k++, at += GramSize)
             {
                 ww[k] = packed[at + WeightWeight];
@@ -163,10 +186,28 @@ public sealed class FilterMeasurement
                 wg[k] = packed[at + WeightGrad];
                 wv[k] = packed[at + WeightVelocity];
             }
-            layers.Add(new LayerMeasurement(layer.Name, new FilterStatistics(ww, gg, vv, wg, wv)));
+            layers.Add(new LayerMeasurement(layer.Name, new FilterStatistics(ww, gg, vv, wg, wv, predicted, variance)));
         }
-        int t = offset + GramSize * _filters;
+        int t = offset + (GramSize + 2) * _filters;
         return new StepMeasurement(step, layers, new TranslationMeasurement(packed[t], packed[t + 1], packed[t + 2], packed[t + 3]));
+    }
+
+    // [predicted ⟨w,g⟩ (all filters, layer order), c (same order)] in float64: ⟨g,w⟩ = ε/(c+ε)·γ·∂f/∂γ
+    // (theory/05-learning-dynamics.md#eq-5-7). For ε = 0 the prediction is exactly 0 (not 0·γ·∂f/∂γ/c, which is NaN for a
+    // constant channel, c = 0). Layers without a captured c get NaN for both.
+    private Tensor BatchNormPrediction()
+    {
+        var layers = _model.ConvLayers;
+        var device = layers[0].Norm.weight!.device;
+        var captured = _model.BatchVariances;
+        var c = cat(layers.Select((l, i) => captured[i]?.to(ScalarType.Float64)
+            ?? full(l.Filters, double.NaN, dtype: ScalarType.Float64, device: device)).ToArray(), 0);
+        var gamma = cat(layers.Select(l => l.Norm.weight!.detach()).ToArray(), 0).to(ScalarType.Float64);
+        var gammaGrad = cat(layers.Select(l => l.Norm.weight!.grad
+            ?? throw new InvalidOperationException($"{l.Name}'s BN weight γ has no gradient: measure after backward.")).ToArray(), 0).to(ScalarType.Float64);
+        double eps = _model.Options.BatchNormEpsilon;
+        var predicted = eps == 0 ? zeros_like(c).where(c.isnan().logical_not(), c) : gamma * gammaGrad * (eps / (c + eps));
+        return cat([predicted, c], 0);
     }
 
     // [|Σ_c W_c|², |Σ_c ∂f/∂W_c|², Σ_c b_c, Σ_c ∂f/∂b_c] in float64.

@@ -34,6 +34,9 @@ public sealed class Vgg11Bn : nn.Module<Tensor, Tensor>
     private readonly Linear _output;
     private readonly List<GeneratorDropout> _dropouts = [];
     private readonly List<ConvBnLayer> _layers = [];
+    private readonly List<nn.Module<Tensor, Tensor>> _featureModules = [];
+    private readonly Dictionary<nn.Module<Tensor, Tensor>, int> _normIndex = new(ReferenceEqualityComparer.Instance);
+    private readonly Tensor?[] _batchVariance;
 
     /// <summary>Builds the network on the CPU, initialised from torch's global generator (seed it first).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
@@ -66,6 +69,9 @@ public sealed class Vgg11Bn : nn.Module<Tensor, Tensor>
         }
         _features = nn.Sequential(features.ToArray());
         register_module("features", _features);
+        _featureModules.AddRange(features.Select(f => f.Item2));
+        for (int i = 0; i < _layers.Count; i++) _normIndex[_layers[i].Norm] = i;
+        _batchVariance = new Tensor?[_layers.Count];
 
         if (options.Head == Vgg11BnHead.GapLinear)
         {
@@ -98,6 +104,25 @@ public sealed class Vgg11Bn : nn.Module<Tensor, Tensor>
     /// (theory/03-noether.md#eq-3-8).</summary>
     public Linear Output => _output;
 
+    /// <summary>
+    /// When true, every forward pass in training mode keeps, per BN-preceded conv, the biased batch variance
+    /// c_f = Var_{N,H,W}[z_f] of the conv output that BN normalised with (<see cref="BatchVariances"/>). Off by default:
+    /// an uncaptured forward costs nothing extra.
+    /// </summary>
+    /// <remarks>
+    /// The measurement of the BN-ε symmetry breaking needs c (theory/05-learning-dynamics.md#eq-5-7): the predicted
+    /// ⟨g,w⟩ of filter f is ε/(c_f+ε)·γ_f·∂f/∂γ_f. BatchNorm2d in training mode divides by √(c+ε) with c the variance
+    /// over (N, H, W) with divisor N·H·W (not the unbiased one, and not the running variance), which is what is kept.
+    /// </remarks>
+    public bool CaptureBatchVariance { get; set; }
+
+    /// <summary>
+    /// Per BN-preceded conv (input to output), the [F] biased batch variance (in the model's dtype) of its output from the most recent
+    /// forward pass in training mode with <see cref="CaptureBatchVariance"/> on; all null after any other forward pass.
+    /// The tensors belong to the model (detached from every dispose scope, freed at the next forward pass).
+    /// </summary>
+    public IReadOnlyList<Tensor?> BatchVariances => _batchVariance;
+
     /// <summary>Makes dropout draw its masks from <paramref name="generator"/> (null: torch's global generator).</summary>
     public void UseGenerator(Generator? generator)
     {
@@ -107,10 +132,39 @@ public sealed class Vgg11Bn : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        var x = _features.call(input);
+        ClearBatchVariances();
+        var x = CaptureBatchVariance && training ? CapturingFeatures(input) : _features.call(input);
         if (_classifier is null)
             return _output.call(nn.functional.adaptive_avg_pool2d(x, 1).flatten(1));
         return _output.call(_classifier.call(x.flatten(1)));
+    }
+
+    // The same modules as _features, called one by one so that each BN input z can be read: c = Var[z] over (N, H, W)
+    // with divisor N·H·W, BatchNorm2d's training-mode statistic. Identical kernels, so the output is bitwise that of
+    // _features.call. Intermediates stay in the caller's dispose scope (autograd needs them anyway).
+    private Tensor CapturingFeatures(Tensor input)
+    {
+        var x = input;
+        foreach (var module in _featureModules)
+        {
+            if (_normIndex.TryGetValue(module, out int layer))
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = torch.no_grad();
+                _batchVariance[layer] = x.detach().var([0L, 2L, 3L], unbiased: false).DetachFromDisposeScope();
+            }
+            x = module.call(x);
+        }
+        return x;
+    }
+
+    private void ClearBatchVariances()
+    {
+        for (int i = 0; i < _batchVariance.Length; i++)
+        {
+            _batchVariance[i]?.Dispose();
+            _batchVariance[i] = null;
+        }
     }
 
     private void Initialise()
@@ -135,6 +189,7 @@ public sealed class Vgg11Bn : nn.Module<Tensor, Tensor>
     {
         if (disposing)
         {
+            ClearBatchVariances();
             _features.Dispose();
             _classifier?.Dispose();
             _output.Dispose();

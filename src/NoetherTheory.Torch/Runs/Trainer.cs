@@ -21,9 +21,12 @@ namespace NoetherTheory.Torch.Runs;
 /// BN-preceded conv filter to its initial norm (theory/05-learning-dynamics.md#eq-5-6). Measurements are of q_n, g_n, v_n
 /// before update n. Unlogged steps never wait for the device.</para>
 /// <para>Run folder: config.yaml (resolved config), metrics.csv (step, epoch, lr, train loss/accuracy, translation sums),
-/// layers.csv and filters.csv (per-layer sums and per-filter values), checkpoints/step-N.ckpt, result.yaml. CSV rows are
+/// layers.csv and filters.csv (per-layer sums and per-filter values, including the predicted ⟨w,g⟩ = ε/(c+ε)·γ·∂f/∂γ and
+/// the BN batch variance c, theory/05-learning-dynamics.md#eq-5-7), checkpoints/step-N.ckpt, result.yaml. CSV rows are
 /// flushed at every logged step; on resume rows after the checkpoint are dropped before appending, so the files end up
-/// identical to those of an uninterrupted run.</para>
+/// identical to those of an uninterrupted run. A run folder whose layers.csv / filters.csv were started in the older
+/// layout without wg_pred / bn_var columns is resumed in that layout (never a file with mixed rows); a file with any
+/// other header stops the resume with a message.</para>
 /// <para>All randomness after initialisation (data order, crops, flips, dropout) comes from one host (CPU) generator,
 /// saved in checkpoints, whose draws are moved to the training device; initialisation uses torch's global generator seeded with the config
 /// seed. On the CPU a resumed run is bitwise identical to an uninterrupted one.</para>
@@ -32,8 +35,11 @@ public static class Trainer
 {
     private static readonly Lock InitialisationLock = new();
     private const string MetricsHeader = "step,epoch,lr,train_loss,train_accuracy,translation_w2,translation_g2,bias_sum,bias_grad_sum";
-    private const string LayersHeader = "step,layer,filters,w2,g2,v2,wg,wv";
-    private const string FiltersHeader = "step,layer,filter,w2,g2,v2,wg,wv";
+    private const string LayersHeader = "step,layer,filters,w2,g2,v2,wg,wv,wg_pred";
+    private const string FiltersHeader = "step,layer,filter,w2,g2,v2,wg,wv,wg_pred,bn_var";
+    // Written before the BN-ε prediction was measured; a run folder started in this layout is resumed in it.
+    private const string LegacyLayersHeader = "step,layer,filters,w2,g2,v2,wg,wv";
+    private const string LegacyFiltersHeader = "step,layer,filter,w2,g2,v2,wg,wv";
 
     /// <summary>Runs (or resumes) a training run.</summary>
     /// <exception cref="TrainingConfigException">The config is invalid, or the run folder holds another run.</exception>
@@ -92,9 +98,9 @@ public static class Trainer
             state.Restore(ckpt, model, optimizer, generator);
             resumedFrom = state.Step;
         }
-        using var metrics = new CsvLog(Path.Combine(dir, "metrics.csv"), MetricsHeader, state.Step);
-        using var layers = new CsvLog(Path.Combine(dir, "layers.csv"), LayersHeader, state.Step);
-        using var filters = new CsvLog(Path.Combine(dir, "filters.csv"), FiltersHeader, state.Step);
+        using var metrics = new CsvLog(Path.Combine(dir, "metrics.csv"), MetricsHeader, null, state.Step);
+        using var layers = new CsvLog(Path.Combine(dir, "layers.csv"), LayersHeader, LegacyLayersHeader, state.Step);
+        using var filters = new CsvLog(Path.Combine(dir, "filters.csv"), FiltersHeader, LegacyFiltersHeader, state.Step);
 
         double lastLoss = double.NaN, lastAccuracy = double.NaN;
         var sinceLog = Stopwatch.StartNew();
@@ -243,10 +249,14 @@ public static class Trainer
         {
             foreach (var layer in m.Layers)
             {
-                layers.Write($"{s},{layer.Name},{layer.Filters.Count.ToString(CultureInfo.InvariantCulture)},{R(layer.WeightNormSq)},{R(layer.GradNormSq)},{R(layer.VelocityNormSq)},{R(layer.WeightDotGrad)},{R(layer.WeightDotVelocity)}");
+                string layerRow = $"{s},{layer.Name},{layer.Filters.Count.ToString(CultureInfo.InvariantCulture)},{R(layer.WeightNormSq)},{R(layer.GradNormSq)},{R(layer.VelocityNormSq)},{R(layer.WeightDotGrad)},{R(layer.WeightDotVelocity)}";
+                layers.Write(layers.Legacy ? layerRow : $"{layerRow},{R(layer.PredictedWeightDotGrad)}");
                 var f = layer.Filters;
                 for (int i = 0; i < f.Count; i++)
-                    filters.Write($"{s},{layer.Name},{i.ToString(CultureInfo.InvariantCulture)},{R(f.WeightNormSq[i])},{R(f.GradNormSq[i])},{R(f.VelocityNormSq[i])},{R(f.WeightDotGrad[i])},{R(f.WeightDotVelocity[i])}");
+                {
+                    string row = $"{s},{layer.Name},{i.ToString(CultureInfo.InvariantCulture)},{R(f.WeightNormSq[i])},{R(f.GradNormSq[i])},{R(f.VelocityNormSq[i])},{R(f.WeightDotGrad[i])},{R(f.WeightDotVelocity[i])}";
+                    filters.Write(filters.Legacy ? row : $"{row},{R(f.PredictedWeightDotGrad[i])},{R(f.BatchVariance[i])}");
+                }
             }
         }
         metrics.Flush();
@@ -333,15 +343,22 @@ public static class Trainer
         public void Dispose() => Permutation?.Dispose();
     }
 
-    // An append-only CSV file; on resume rows with step ≥ the checkpoint step are removed first.
+    // An append-only CSV file; on resume rows with step ≥ the checkpoint step are removed first, and the file keeps the
+    // layout its header names (the current one or, where given, the legacy one).
     private sealed class CsvLog : IDisposable
     {
         private readonly StreamWriter _writer;
 
-        public CsvLog(string path, string header, long keepBelowStep)
+        public CsvLog(string path, string header, string? legacyHeader, long keepBelowStep)
         {
-            if (File.Exists(path) && keepBelowStep > 0)
+            string? existing = File.Exists(path) && keepBelowStep > 0 ? File.ReadLines(path).FirstOrDefault() : null;
+            if (!string.IsNullOrEmpty(existing))
             {
+                if (existing == legacyHeader) Legacy = true;
+                else if (existing != header)
+                    throw new TrainingConfigException($"{path}:1: cannot resume: the header '{existing}' is neither this version's '{header}'"
+                        + (legacyHeader is null ? "" : $" nor the older '{legacyHeader}'")
+                        + "; resume with the version that started the run, or start the run again in a new folder.");
                 // A row cut short by a crash (no comma, or a step that does not parse) is dropped with the rows after the checkpoint.
                 var kept = File.ReadLines(path).Where((line, i) => i == 0 || (line.IndexOf(',', StringComparison.Ordinal) is int comma and > 0 &&
                     long.TryParse(line.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) && step < keepBelowStep)).ToList();
@@ -355,6 +372,9 @@ public static class Trainer
                 _writer.WriteLine(header);
             }
         }
+
+        // True when the file was started in the legacy layout: rows are written in it.
+        public bool Legacy { get; }
 
         public void Write(string line) => _writer.WriteLine(line);
 

@@ -40,7 +40,8 @@ public sealed record LoggedStep(long Step, double Loss, double Accuracy, long St
 /// the filter norms.
 /// </summary>
 /// <remarks>
-/// <para>Measurements are of q_n, g_n = ∇f(q_n) and v_n before update n (theory/05-learning-dynamics.md#eq-5-1).
+/// <para>Measurements are of q_n, g_n = ∇f(q_n) and v_n before update n (theory/05-learning-dynamics.md#eq-5-1), with
+/// the BN batch variances of the same forward pass for the predicted ⟨w,g⟩ (theory/05-learning-dynamics.md#eq-5-7).
 /// A step with <see cref="StepLogging.None"/> performs no host transfer and no synchronisation: random draws for
 /// augmentation come from the host generator and reach the device by non-blocking copies.</para>
 /// <para>The step owns its accumulators and the initial filter norms (both saved in checkpoints); the model,
@@ -117,6 +118,8 @@ public sealed class TrainingStep : IDisposable
         var x = BatchPipeline.Assemble(data, indices, Options.Augmentation, _generator);
         var y = data.Labels.index_select(0, indices);
         Model.train();
+        // The BN batch variances for the ε prediction are kept only when this step is measured (no cost otherwise).
+        Model.CaptureBatchVariance = logging == StepLogging.LogAndMeasure;
         var logits = Model.call(x);
         var loss = nn.functional.cross_entropy(logits, y);
         Optimizer.ZeroGrad();
