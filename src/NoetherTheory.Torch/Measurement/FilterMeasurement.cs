@@ -64,10 +64,13 @@ public sealed record StepMeasurement(long Step, IReadOnlyList<LayerMeasurement> 
 /// step costs one host transfer (<see cref="Pack"/> on the device, <see cref="Unpack"/> on the host).
 /// </summary>
 /// <remarks>
-/// <para>Conv layers with the same fan-in K are measured together: their filters, gradients and buffers are stacked into one
-/// float64 [F, 3, K] tensor S (rows w, g, v of each filter) and one batched product S·Sᵀ gives each filter's 3×3 Gram
-/// matrix, i.e. |w|², |g|², |v|², ⟨w,g⟩, ⟨w,v⟩ (and ⟨g,v⟩) in one kernel; about six tensor operations per group instead
-/// of a dozen per layer.</para>
+/// <para>Per conv layer, the filters, gradients and buffers are copied (converting to float64 in the copy) into a persistent
+/// float64 [F, 3, K] buffer S (rows w, g, v of each filter) and one batched product S·Sᵀ gives each filter's 3×3 Gram
+/// matrix, i.e. |w|², |g|², |v|², ⟨w,g⟩, ⟨w,v⟩ (and ⟨g,v⟩): four tensor operations per layer and no allocation but the
+/// Gram output. (Stacking layers of equal fan-in K into one product, and a float32 stack converted afterwards, cost one and
+/// two more passes over the weights and measured slower.) The buffers hold 24 bytes per conv weight (≈ 0.2 GB for the
+/// full-width VGG11) and are freed by <see cref="Dispose"/>. Layers are packed by fan-in group, in layer order within a
+/// group.</para>
 /// <para>The BN-ε prediction (theory/05-learning-dynamics.md#eq-5-7) is one batched computation over all layers' channels:
 /// the batch variances c that <see cref="Vgg11Bn.CaptureBatchVariance"/> kept during the forward pass, BN's γ and ∂f/∂γ,
 /// concatenated in layer order, give ε/(c+ε)·γ·∂f/∂γ per filter (about eight tensor operations in all).</para>
@@ -75,7 +78,7 @@ public sealed record StepMeasurement(long Step, IReadOnlyList<LayerMeasurement> 
 /// over all filters in layer order, the predicted ⟨w,g⟩, then c; then the four translation sums
 /// (theory/03-noether.md#eq-3-8).</para>
 /// </remarks>
-public sealed class FilterMeasurement
+public sealed class FilterMeasurement : IDisposable
 {
     private const int GramSize = 9;
     private const int WeightWeight = 0, WeightGrad = 1, WeightVelocity = 2, GradGrad = 4, VelocityVelocity = 8;
@@ -89,6 +92,8 @@ public sealed class FilterMeasurement
     private readonly int _filters;
     private readonly int _outputWeightIndex;
     private readonly int _outputBiasIndex;
+    private Tensor[]? _rows;                   // per layer, a persistent float64 [F, 3, K] buffer (allocated by the first Pack)
+    private bool _disposed;
 
     /// <summary>Binds to a model and the optimizer that updates its parameters (in model.parameters() order).</summary>
     /// <exception cref="ArgumentException">The optimizer does not hold the model's conv or output parameters.</exception>
@@ -135,28 +140,33 @@ public sealed class FilterMeasurement
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var parts = new List<Tensor>(_groups.Length + 1);
-        foreach (int[] group in _groups)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _rows ??= [.. _model.ConvLayers.Select(l => empty([l.Filters, 3, FanIn(l)], dtype: ScalarType.Float64, device: l.Conv.weight!.device)
+            .DetachFromDisposeScope())];
+        var parts = new List<Tensor>(_model.ConvLayers.Count + 2);
+        foreach (int i in _groups.SelectMany(g => g))                 // the packed order: groups in turn, layers in order
         {
-            var w = new Tensor[group.Length];
-            var g = new Tensor[group.Length];
-            var v = new Tensor[group.Length];
-            for (int j = 0; j < group.Length; j++)
-            {
-                int i = group[j];
-                var p = _optimizer.Parameters[_convIndex[i]];
-                w[j] = p.flatten(1);
-                g[j] = (p.grad ?? throw new InvalidOperationException($"{_model.ConvLayers[i].Name}.weight has no gradient: measure after backward."))
-                    .flatten(1);
-                v[j] = _optimizer.Velocity(_convIndex[i])?.flatten(1) ?? zeros_like(w[j]);
-            }
-            var rows = group.Length == 1 ? stack([w[0], g[0], v[0]], 1) : stack([cat(w, 0), cat(g, 0), cat(v, 0)], 1);  // [F, 3, K]
-            var s = rows.to(ScalarType.Float64);
-            parts.Add(bmm(s, s.transpose(1, 2)).flatten());                                                            // [F, 3, 3]
+            var p = _optimizer.Parameters[_convIndex[i]];
+            var grad = p.grad ?? throw new InvalidOperationException($"{_model.ConvLayers[i].Name}.weight has no gradient: measure after backward.");
+            var rows = _rows[i];                                        // [F, 3, K] float64: rows w, g, v of each filter
+            rows.select(1, 0).copy_(p.flatten(1));                      // the float32 → float64 conversion happens in the copy
+            rows.select(1, 1).copy_(grad.flatten(1));
+            if (_optimizer.Velocity(_convIndex[i]) is { } v) rows.select(1, 2).copy_(v.flatten(1));
+            else rows.select(1, 2).zero_();
+            parts.Add(bmm(rows, rows.transpose(1, 2)).flatten());       // [F, 3, 3] Gram matrices
         }
         parts.Add(BatchNormPrediction());
         parts.Add(TranslationSums());
         return scope.MoveToOuter(cat(parts, 0));
+    }
+
+    /// <summary>Frees the float64 work buffers (they are allocated again if <see cref="Pack"/> is called after this).</summary>
+    public void Dispose()
+    {
+        if (_rows is not null)
+            foreach (var t in _rows) t.Dispose();
+        _rows = null;
+        _disposed = true;
     }
 
     /// <summary>Reads a packed vector (from <see cref="Pack"/>, copied to the host) starting at <paramref name="offset"/>.</summary>

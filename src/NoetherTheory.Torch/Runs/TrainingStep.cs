@@ -156,6 +156,7 @@ public sealed class TrainingStep : IDisposable
     {
         LossSum.Dispose();
         CorrectSum.Dispose();
+        Measurement.Dispose();
         foreach (var t in _initialNorms) t.Dispose();
     }
 
