@@ -48,6 +48,14 @@ public sealed class ValidateCommandTests
             .Max(l => l.GetProperty("symmetryCosine").GetProperty("median").GetDouble());
         Assert.That(Cosine("filters-eps0"), Is.LessThan(RoundOffCosine), "ε = 0: exact scale symmetry");
         Assert.That(Cosine("filters-eps"), Is.GreaterThan(RoundOffCosine), "ε = 0.1 breaks it measurably");
+        foreach (string cell in new[] { "filters-eps", "filters-eps0" })
+        {
+            Assert.That(filters[cell].GetProperty("epsilonSamples").GetInt32(), Is.GreaterThan(0), cell);
+            Assert.That(filters[cell].GetProperty("epsilonIdentityHolds").GetBoolean(), Is.True, $"{cell}: ⟨g,w⟩ = ε/(c+ε)·γ·∂f/∂γ");
+        }
+        Assert.That(first.Out, Does.Contain("filters-eps: BN-ε identity").And.Contain("holds"));
+        var header = File.ReadLines(Path.Combine(outDir, "filter-checks.csv")).First().Split(',');
+        Assert.That(header, Does.Contain("eps_residual_median").And.Contain("eps_violation_max"));
         // The one Fig. 4 effect visible at this size: at a tiny constant learning rate η_eff barely moves, so constrained
         // and unconstrained runs coincide. (Larger-η, momentum and weight-decay effects are too noisy at 60 steps.)
         var claims = root.GetProperty("grid").GetProperty("claims").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);

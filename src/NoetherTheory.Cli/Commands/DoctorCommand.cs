@@ -68,6 +68,7 @@ internal static class DoctorCommand
                 y.backward();
                 _ = conv.weight!.grad!.abs().sum().cpu().item<float>();
             }),
+            ("precision switch (TF32 on, then strict float32)", () => { TorchRuntime.ConfigurePrecision(device, true); TorchRuntime.ConfigurePrecision(device, false); }),
             ("VGG11-BN training step (heavy ball, per-filter measurement, augmentation)", () => TrainingStepProbe(device)),
             ("device generator (not used by the engine)", () => { using var g = new Generator(1, device); }),
             ("randperm with device generator", () => { using var g = new Generator(1, device); using var r = randperm(10, generator: g, device: device); }),

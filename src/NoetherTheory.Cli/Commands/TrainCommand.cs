@@ -17,17 +17,18 @@ internal static class TrainCommand
         var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<config name>)" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's last checkpoint" };
         var dataPath = new Option<string?>("--dataset-path") { Description = "Override dataset.path (e.g. the bundle's data/fashion-mnist)" };
+        var tf32 = new Tf32Option();
         var command = new Command("train", "Train VGG11-BN with per-filter measurement (metrics, filters.csv, checkpoints in the run folder).")
         {
-            config, device, output, resume, dataPath,
+            config, device, output, resume, dataPath, tf32,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(context, parse.GetValue(config)!, parse.GetValue(device)!,
-            parse.GetValue(output), parse.GetValue(resume), parse.GetValue(dataPath), cancel)));
+            parse.GetValue(output), parse.GetValue(resume), parse.GetValue(dataPath), parse.GetValue(tf32), cancel)));
         return command;
     }
 
     private static int Run(CliContext context, FileInfo configFile, string device, string? output, bool resume, string? datasetPath,
-        CancellationToken cancel)
+        bool tf32, CancellationToken cancel)
     {
         var config = LoadConfig(configFile.FullName);
         if (datasetPath is not null)
@@ -37,6 +38,8 @@ internal static class TrainCommand
             config = config with { Dataset = config.Dataset with { Path = Path.GetFullPath(datasetPath) } };
         }
         string outDir = output ?? Path.Combine("runs", config.Name);
+        string precision = Tf32Option.Apply(device, tf32);
+        if (precision != "float32") context.Error.WriteLine($"train {config.Name}: arithmetic {precision}");
         var result = RunTraining(context, config, new TrainingRunOptions(outDir, device, resume), cancel);
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run {result.RunDirectory}: {result.Steps} steps on {result.Device} in {result.WallTime.TotalSeconds:F1} s; " +

@@ -28,18 +28,20 @@ internal static class ValidateCommand
         var jobs = new Option<int>("--jobs") { Description = "Cells trained concurrently on this machine", DefaultValueFactory = _ => 1 };
         var cells = new Option<string[]>("--cell") { Description = "Run only this cell id (repeatable; no summary is written)", AllowMultipleArgumentsPerToken = false };
         var dataPath = new Option<string?>("--dataset-path") { Description = "Override dataset.path of every run (e.g. the bundle's data/fashion-mnist)" };
+        var tf32 = new Tf32Option();
         var emit = new Option<string?>("--emit") { Description = "slurm: write an sbatch array script (one cell per task) into the output folder instead of running" };
         var command = new Command("validate", "Run a deep-network validation protocol: filter-level checks of the learning-dynamics laws and the NLD Fig. 4 grid.")
         {
-            experiment, device, output, jobs, cells, emit, dataPath,
+            experiment, device, output, jobs, cells, emit, dataPath, tf32,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(context, parse.GetValue(experiment)!.FullName, parse.GetValue(device)!,
-            parse.GetValue(output), parse.GetValue(jobs), parse.GetValue(cells) ?? [], parse.GetValue(emit), cancel, parse.GetValue(dataPath))));
+            parse.GetValue(output), parse.GetValue(jobs), parse.GetValue(cells) ?? [], parse.GetValue(emit), cancel, parse.GetValue(dataPath),
+            parse.GetValue(tf32))));
         return command;
     }
 
     internal static int Run(CliContext context, string protocolPath, string device, string? output, int jobs, string[] only, string? emit,
-        CancellationToken cancel, string? datasetPath = null)
+        CancellationToken cancel, string? datasetPath = null, bool tf32 = false)
     {
         if (jobs < 1) throw new UsageException($"--jobs {jobs}: must be ≥ 1.");
         var protocol = WithDatasetPath(LoadProtocol(protocolPath), datasetPath);
@@ -47,11 +49,12 @@ internal static class ValidateCommand
         if (emit is not null)
         {
             if (emit != "slurm") throw new UsageException($"--emit '{emit}': the only target is 'slurm'.");
-            string script = WriteSlurm(protocol, protocolPath, outDir, device);
+            string script = WriteSlurm(protocol, protocolPath, outDir, device, tf32);
             context.Out.WriteLine($"wrote {script}: sbatch it, then run validate again without --cell to write the summary.");
             return ExitCodes.Ok;
         }
-        context.Error.WriteLine($"validate {protocol.Name}: {protocol.Cells.Count} runs on {protocol.DatasetName}, device {device}, {jobs} at a time → {outDir}");
+        string precision = Tf32Option.Apply(device, tf32);
+        context.Error.WriteLine($"validate {protocol.Name}: {protocol.Cells.Count} runs on {protocol.DatasetName}, device {device} ({precision}), {jobs} at a time → {outDir}");
         IReadOnlyList<CellOutcome> outcomes;
         try
         {
@@ -71,7 +74,7 @@ internal static class ValidateCommand
             context.Out.WriteLine($"ran {outcomes.Count} cell(s); run validate without --cell to write the summary.");
             return ExitCodes.Ok;
         }
-        var summary = Summarise(protocol, outcomes, device);
+        var summary = Summarise(protocol, outcomes, device, precision);
         WriteSummary(outDir, summary);
         PrintSummary(context.Out, summary, outDir);
         return summary.Filters.Any(f => f.Report.RecursionPairs > 0 && !f.Report.RecursionHolds) ? ExitCodes.CheckFailed : ExitCodes.Ok;
@@ -100,7 +103,7 @@ internal static class ValidateCommand
 
     /// <summary>Everything validate found; serialised to summary.json (camelCase).</summary>
     internal sealed record Summary(string Protocol, string Source, string Dataset, string Device, IReadOnlyList<CellRecord> Cells,
-        IReadOnlyList<GridRun> GridRuns, Fig4Summary? Grid, IReadOnlyList<FilterRun> Filters);
+        IReadOnlyList<GridRun> GridRuns, Fig4Summary? Grid, IReadOnlyList<FilterRun> Filters, string Precision = "float32");
 
     /// <summary>One cell's row of grid.csv / summary.json.</summary>
     internal sealed record CellRecord(string Id, string Kind, string? Panel, string? Variable, double Value, bool Constrained, long Seed,
@@ -110,7 +113,7 @@ internal static class ValidateCommand
     /// <summary>The filter checks of one filter run.</summary>
     internal sealed record FilterRun(string Cell, FilterCheckReport Report);
 
-    internal static Summary Summarise(ExperimentProtocol protocol, IReadOnlyList<CellOutcome> outcomes, string device)
+    internal static Summary Summarise(ExperimentProtocol protocol, IReadOnlyList<CellOutcome> outcomes, string device, string precision = "float32")
     {
         var records = outcomes.Select(o => new CellRecord(o.Cell.Id, o.Cell.Kind == CellKind.Grid ? "grid" : "filters", o.Cell.Panel,
             o.Cell.Variable, o.Cell.Value, o.Cell.Constrained, o.Cell.Seed, o.TestAccuracy, o.TestLoss, o.TrainLoss, o.WallSeconds, o.Device,
@@ -126,7 +129,7 @@ internal static class ValidateCommand
             return new FilterRun(o.Cell.Id, FilterChecks.Analyse(FilterCsv.Read(Path.Combine(o.RunDirectory, "filters.csv")), settings));
         }).ToList();
         return new Summary(protocol.Name, protocol.Source, protocol.DatasetName, device, records, gridRuns,
-            gridRuns.Count > 0 ? Fig4Analysis.Analyse(gridRuns) : null, filters);
+            gridRuns.Count > 0 ? Fig4Analysis.Analyse(gridRuns) : null, filters, precision);
     }
 
     /// <summary>train_loss at every logged step of a run's metrics.csv.</summary>
@@ -152,10 +155,10 @@ internal static class ValidateCommand
         foreach (var c in summary.Cells)
             grid.Append(CultureInfo.InvariantCulture, $"{c.Id},{c.Kind},{c.Panel},{c.Variable},{R(c.Value)},{(c.Constrained ? "true" : "false")},{c.Seed},{R(c.TestAccuracy)},{R(c.TestLoss)},{R(c.TrainLoss)},{R(c.WallSeconds)},{c.Device},\"{c.Dataset}\"\n");
         AtomicFile.WriteAllText(Path.Combine(outDir, "grid.csv"), grid.ToString());
-        var checks = new StringBuilder("cell,layer,filters,recursion_pairs,recursion_w2_max,recursion_wv_max,green_median,green_p90,eq17_median,eq17_p90,persistence_index,regime,symmetry_cosine_median,symmetry_cosine_max\n");
+        var checks = new StringBuilder("cell,layer,filters,recursion_pairs,recursion_w2_max,recursion_wv_max,green_median,green_p90,eq17_median,eq17_p90,persistence_index,regime,symmetry_cosine_median,symmetry_cosine_max,eps_samples,eps_violation_median,eps_violation_max,eps_residual_median,eps_residual_max,eps_resolved,eps_relative_median,eps_relative_max\n");
         foreach (var f in summary.Filters)
         foreach (var l in f.Report.Layers)
-            checks.Append(CultureInfo.InvariantCulture, $"{f.Cell},{l.Layer},{l.Filters},{l.RecursionPairs},{R(l.RecursionWeightNorm.Max)},{R(l.RecursionWeightDotVelocity.Max)},{R(l.GreenLaw.Median)},{R(l.GreenLaw.P90)},{R(l.Eq17.Median)},{R(l.Eq17.P90)},{R(l.PersistenceIndex)},{l.Regime},{R(l.SymmetryCosine.Median)},{R(l.SymmetryCosine.Max)}\n");
+            checks.Append(CultureInfo.InvariantCulture, $"{f.Cell},{l.Layer},{l.Filters},{l.RecursionPairs},{R(l.RecursionWeightNorm.Max)},{R(l.RecursionWeightDotVelocity.Max)},{R(l.GreenLaw.Median)},{R(l.GreenLaw.P90)},{R(l.Eq17.Median)},{R(l.Eq17.P90)},{R(l.PersistenceIndex)},{l.Regime},{R(l.SymmetryCosine.Median)},{R(l.SymmetryCosine.Max)},{l.Epsilon.Samples},{R(l.Epsilon.Violation.Median)},{R(l.Epsilon.Violation.Max)},{R(l.Epsilon.Residual.Median)},{R(l.Epsilon.Residual.Max)},{l.Epsilon.ResolvedSamples},{R(l.Epsilon.RelativeError.Median)},{R(l.Epsilon.RelativeError.Max)}\n");
         AtomicFile.WriteAllText(Path.Combine(outDir, "filter-checks.csv"), checks.ToString());
     }
 
@@ -168,6 +171,9 @@ internal static class ValidateCommand
             o.WriteLine(r.RecursionPairs > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"{f.Cell}: exact HB recursion over {r.RecursionPairs} filter-pairs: max error {r.RecursionMaxError:E2} (bound {r.RecursionTolerance:E0}) {(r.RecursionHolds ? "holds" : "FAILS")}")
                 : $"{f.Cell}: exact HB recursion not checked ({r.RecursionSkippedBecause ?? "no consecutive steps measured: set measure_window: 2"})");
+            if (r.EpsilonSamples > 0)
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{f.Cell}: BN-ε identity ⟨g,w⟩ = ε/(c+ε)·γ·∂f/∂γ over {r.EpsilonSamples} filter-steps: largest per-layer median residual {r.EpsilonResidualMedianMax:E2} (bound {r.EpsilonTolerance:E0}) {(r.EpsilonIdentityHolds ? "holds" : "FAILS")}; violation up to {r.EpsilonViolationMax:E2} of |w||g|"));
             foreach (var l in r.Layers)
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {l.Layer,-12} NM Green median rel. err {l.GreenLaw.Median:E2}, Eq. 17 {l.Eq17.Median:E2}, regime {l.Regime} (index {l.PersistenceIndex:F2}), |cos(w,g)| median {l.SymmetryCosine.Median:E2}"));
@@ -177,7 +183,7 @@ internal static class ValidateCommand
                 o.WriteLine($"claim {c.Id}: {c.Verdict} — {c.Evidence}");
     }
 
-    private static string WriteSlurm(ExperimentProtocol protocol, string protocolPath, string outDir, string device)
+    private static string WriteSlurm(ExperimentProtocol protocol, string protocolPath, string outDir, string device, bool tf32)
     {
         var ids = protocol.Cells.Select(c => c.Id).ToList();
         string gpuDevice = device == "cpu" ? "cuda" : device;
@@ -194,7 +200,7 @@ internal static class ValidateCommand
         s.Append("set -euo pipefail\n");
         s.Append("bundle=\"${NOETHER_BUNDLE:?set NOETHER_BUNDLE to the unpacked GPU bundle folder}\"\n");
         s.Append("cells=(").Append(string.Join(' ', ids)).Append(")\n");
-        s.Append(CultureInfo.InvariantCulture, $"exec \"$bundle/gpu-run.sh\" validate --experiment '{Path.GetFullPath(protocolPath)}' --device {gpuDevice} --out '{outDir}' --cell \"${{cells[$SLURM_ARRAY_TASK_ID]}}\"\n");
+        s.Append(CultureInfo.InvariantCulture, $"exec \"$bundle/gpu-run.sh\" validate --experiment '{Path.GetFullPath(protocolPath)}' --device {gpuDevice} --out '{outDir}'{(tf32 ? " --tf32" : "")} --cell \"${{cells[$SLURM_ARRAY_TASK_ID]}}\"\n");
         string path = Path.Combine(outDir, protocol.Name + ".sbatch");
         AtomicFile.WriteAllText(path, s.ToString());
         return path;

@@ -75,6 +75,22 @@ public static class TorchRuntime
         throw new ArgumentException($"Unknown device '{name}': use cpu, cuda or cuda:<index>.", nameof(name));
     }
 
+    /// <summary>Chooses the float32 arithmetic of CUDA convolutions and matmuls for this process: with
+    /// <paramref name="tf32"/> cuDNN convolutions and cuBLAS float32 matmuls may use TF32 (10-bit mantissa products, faster
+    /// on Ampere and later); without it they are strict float32. libtorch's own default is TF32 for cuDNN convolutions, so
+    /// a CUDA run that never calls this is not strict. No effect on the CPU.</summary>
+    /// <remarks>Process-wide (libtorch keeps one flag): concurrent runs in one process share it. The filter-level identities
+    /// (theory/05-learning-dynamics.md#eq-5-7) are checked at float32 round-off and need strict float32.</remarks>
+    /// <returns>The precision in words, for logs and summaries.</returns>
+    public static string ConfigurePrecision(torch.Device device, bool tf32)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.type != DeviceType.CUDA) return "float32";
+        torch.backends.cudnn.allow_tf32 = tf32;
+        torch.backends.cuda.matmul.allow_tf32 = tf32;
+        return tf32 ? "tf32 (cuDNN convolutions, cuBLAS matmuls)" : "float32 (TF32 off)";
+    }
+
     private static TorchRuntimeInfo Load()
     {
         var trace = new StringBuilder();
