@@ -2,26 +2,28 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using NoetherTheory.Cli.Bench;
+using NoetherTheory.Torch.Data;
+using NoetherTheory.Torch.Runs;
 using NoetherTheory.Torch.Runtime;
 
 namespace NoetherTheory.Cli.Commands;
 
 /// <summary>
-/// <c>noether bench [--suite symbolic|integrators|train|all]</c>: side-by-side benchmarks against SymPy, NumPy, a hand-written
-/// kernel, TorchSharp's own loop and (where installed) PyTorch, printed as Markdown tables of absolute times and ratios with
+/// <c>noether bench [--suite symbolic|integrators|train|cell|all]</c>: side-by-side benchmarks against SymPy, NumPy, a hand-written
+/// kernel, TorchSharp's own loop and (where installed) PyTorch (a training step, and one whole protocol cell), printed as Markdown tables of absolute times and ratios with
 /// their targets, and written to a JSON file with <c>--out</c>.
 /// </summary>
 /// <remarks>Exit code 1 when a correctness check that guards a benchmark fails (hand-written vs compiled RHS, ours vs SymPy,
 /// ours vs NumPy, the on-shell charge check); missed speed targets are reported (✗), not failed.</remarks>
 internal static class BenchCommand
 {
-    private static readonly string[] SuiteNames = ["symbolic", "integrators", "train"];
+    private static readonly string[] SuiteNames = ["symbolic", "integrators", "train", "cell"];
 
     public static Command Create(CliContext context)
     {
         var suite = new Option<string[]>("--suite")
         {
-            Description = "symbolic, integrators, train or all (repeatable)",
+            Description = "symbolic, integrators, train, cell or all (repeatable)",
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => ["all"],
         };
@@ -39,12 +41,18 @@ internal static class BenchCommand
         var rounds = new Option<int?>("--rounds") { Description = "train: interleaved timed rounds (default 5 on the CPU, 3 on CUDA)" };
         var warmUp = new Option<int?>("--warmup") { Description = "train: untimed steps per loop first (default 3 on the CPU, 5 on CUDA)" };
         var python = new Option<string>("--python") { Description = "Interpreter with SymPy and NumPy", DefaultValueFactory = _ => PythonScript.DebianPython };
-        var torchPython = new Option<string?>("--torch-python") { Description = "Interpreter with PyTorch for the train suite (default: python3 on PATH, then /usr/bin/python3, the first that imports torch)" };
+        var torchPython = new Option<string?>("--torch-python") { Description = "Interpreter with PyTorch for the train and cell suites (default: python3 on PATH, then /usr/bin/python3, the first that imports torch)" };
+        var protocol = new Option<FileInfo?>("--protocol") { Description = "cell: validation protocol (default validation/experiments/fig4-cpu.yaml on the CPU, fig4-gpu.yaml on CUDA)" };
+        var cellId = new Option<string?>("--cell") { Description = "cell: the cell id to run (default: the protocol's first cell)" };
+        var cellSteps = new Option<long?>("--cell-steps") { Description = Inv($"cell: run at most N steps of the cell (default on the CPU: {CellOptions.CpuDefaultStepCap}; on CUDA: all)") };
+        var cellRepeats = new Option<int>("--cell-repeats") { Description = "cell: runs of each side, alternating (best total is reported)", DefaultValueFactory = _ => 2 };
+        var cellJobs = new Option<int?>("--cell-jobs") { Description = "cell: cells at a time assumed by the whole-protocol estimate (default 1 on the CPU, 4 on CUDA)" };
+        var datasetPath = new Option<string?>("--dataset-path") { Description = "cell: override dataset.path of the protocol (e.g. the bundle's data/fashion-mnist)" };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the results as JSON to this file" };
         var command = new Command("bench", "Side-by-side benchmarks (SymPy, NumPy, hand-written C#, TorchSharp default loop, PyTorch) as tables of times and ratios.")
         {
             suite, sizes, sympyTimeout, rhsSize, dimension, steps, repeats, device, batchSizes, imageSize, width, trainSteps, rounds, warmUp,
-            python, torchPython, output,
+            protocol, cellId, cellSteps, cellRepeats, cellJobs, datasetPath, python, torchPython, output,
         };
         command.SetAction(parse =>
         {
@@ -76,12 +84,24 @@ internal static class BenchCommand
                     WarmUpSteps = Require("--warmup", parse.GetValue(warmUp) ?? baseline.WarmUpSteps, 0, 100_000),
                 };
             }
-            return Run(context, symbolic, integrators, train, parse.GetValue(output));
+            CellOptions? cell = null;
+            if (chosen.Contains("cell"))
+            {
+                string dev = parse.GetValue(device)!;
+                long? steps = parse.GetValue(cellSteps);
+                if (steps is < 2) throw new UsageException(Inv($"--cell-steps {steps}: give at least 2 steps (steps 1 … N−1 are the timed part)."));
+                bool defaultCap = steps is null && !CellOptions.IsCuda(dev);
+                cell = new CellOptions(parse.GetValue(protocol)?.FullName ?? CellOptions.DefaultProtocol(dev), dev, parse.GetValue(cellId),
+                    steps ?? (defaultCap ? CellOptions.CpuDefaultStepCap : null), defaultCap, Require("--cell-repeats", parse.GetValue(cellRepeats), 1, 100),
+                    Require("--cell-jobs", parse.GetValue(cellJobs) ?? CellOptions.DefaultJobs(dev), 1, 1024), parse.GetValue(torchPython), parse.GetValue(datasetPath));
+            }
+            return Run(context, symbolic, integrators, train, cell, parse.GetValue(output));
         });
         return command;
     }
 
-    private static int Run(CliContext context, SymbolicOptions? symbolic, IntegratorOptions? integrators, TrainOptions? train, FileInfo? output)
+    private static int Run(CliContext context, SymbolicOptions? symbolic, IntegratorOptions? integrators, TrainOptions? train, CellOptions? cell,
+        FileInfo? output)
     {
         var w = context.Out;
         w.WriteLine(Inv($"# noether bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RuntimeInformation.OSDescription.Trim()} ({RuntimeInformation.ProcessArchitecture})"));
@@ -90,6 +110,7 @@ internal static class BenchCommand
         IReadOnlyList<SymbolicRow>? symbolicRows = null;
         IntegratorReport? integratorReport = null;
         TrainReport? trainReport = null;
+        CellReport? cellReport = null;
         if (symbolic is not null)
         {
             symbolicRows = SymbolicSuite.Run(context, symbolic);
@@ -113,6 +134,18 @@ internal static class BenchCommand
                 throw new UsageException($"bench --suite train: {e.Message}");
             }
             TrainSuite.Print(w, trainReport);
+        }
+        if (cell is not null)
+        {
+            try
+            {
+                cellReport = CellSuite.Run(context, cell);
+            }
+            catch (Exception e) when (e is TorchUnavailableException or TrainingConfigException or DatasetUnavailableException)
+            {
+                throw new UsageException($"bench --suite cell: {e.Message}");
+            }
+            CellSuite.Print(w, cellReport);
         }
         if (!ok) context.Error.WriteLine("noether bench: a correctness check that guards a benchmark failed (marked ✗ with its tolerance above).");
         if (output is not null)
@@ -138,6 +171,7 @@ internal static class BenchCommand
                 symbolic = symbolicRows,
                 integrators = integratorReport,
                 train = trainReport,
+                cell = cellReport,
             };
             AtomicFile.WriteAllText(output.FullName, Json.Serialize(document));
             context.Error.WriteLine($"wrote {output.FullName}");
