@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # One batched GPU session on a CUDA host, from a checkout that carries .gpu-bundle/ (see scripts/gpu-bundle.sh):
 #   1. doctor (load trace + each CUDA operation probed in turn),  2. a 200-step CUDA smoke run,
-#   3. the filter-level protocol, 4. the Fig. 4 grid, 5. the training benchmark beside PyTorch eager.
+#   3. the filter-level protocol (strict float32: its identities are checked at round-off),
+#   4. the Fig. 4 grid (--tf32, as a PyTorch user would run it), 5. the training-step benchmark beside PyTorch eager,
+#   strict float32 and TF32, 6. one Fig. 4 cell through our engine and through PyTorch (the grid-time comparison).
 # Each stage stops the session on failure and writes its output under ${OUT:-./gpu-out}; stages can be picked with
-# STAGES="doctor smoke filters grid bench" (default: all). Fashion-MNIST comes from the bundle's data/ folder.
+# STAGES="doctor smoke filters grid bench cell" (default: all). Fashion-MNIST comes from the bundle's data/ folder.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bundle="$here/.gpu-bundle"
 out="${OUT:-$here/gpu-out}"
-stages="${STAGES:-doctor smoke filters grid bench}"
+stages="${STAGES:-doctor smoke filters grid bench cell}"
 jobs="${JOBS:-4}"
 mkdir -p "$out" "$out/crash"
 # A native crash (segfault) writes a .NET crash report (JSON with the native and managed stack of every thread) under
@@ -53,10 +55,13 @@ YAML
       run smoke train --config "$out/smoke.yaml" --device cuda --out "$out/smoke" || exit 1 ;;
     filters) run filters validate --experiment "$bundle/data/validation/experiments/filters-gpu.yaml" --device cuda \
                --dataset-path "$data" --out "$out/filters" || exit 1 ;;
-    grid) run grid validate --experiment "$bundle/data/validation/experiments/fig4-gpu.yaml" --device cuda --jobs "$jobs" \
+    grid) run grid validate --experiment "$bundle/data/validation/experiments/fig4-gpu.yaml" --device cuda --jobs "$jobs" --tf32 \
             --dataset-path "$data" --out "$out/fig4" || exit 1 ;;
-    bench) run bench bench --suite train --device cuda --out "$out/bench-train.json" || exit 1 ;;
-    *) echo "unknown stage '$stage' (doctor smoke filters grid bench)" >&2; exit 2 ;;
+    bench) run bench bench --suite train --device cuda --out "$out/bench-train.json" || exit 1
+           run bench-tf32 bench --suite train --device cuda --tf32 --out "$out/bench-train-tf32.json" || exit 1 ;;
+    cell) run bench-cell bench --suite cell --device cuda --tf32 --cell-jobs "$jobs" \
+            --protocol "$bundle/data/validation/experiments/fig4-gpu.yaml" --dataset-path "$data" --out "$out/bench-cell.json" || exit 1 ;;
+    *) echo "unknown stage '$stage' (doctor smoke filters grid bench cell)" >&2; exit 2 ;;
   esac
 done
 echo "done: $out"

@@ -19,8 +19,9 @@ namespace NoetherTheory.Cli.Bench;
 /// <param name="Jobs">Cells assumed to train concurrently in the whole-protocol estimate.</param>
 /// <param name="TorchPython">Interpreter with PyTorch (null: python3 on PATH, then Debian's /usr/bin/python3).</param>
 /// <param name="DatasetPath">Override of dataset.path (as <c>validate --dataset-path</c>); null: the protocol's.</param>
+/// <param name="Tf32">CUDA: both sides allow TF32 convolutions and matmuls (false: strict float32 on both).</param>
 internal sealed record CellOptions(string ProtocolPath, string Device, string? CellId, long? StepCap, bool StepCapIsDefault, int Repeats, int Jobs,
-    string? TorchPython, string? DatasetPath)
+    string? TorchPython, string? DatasetPath, bool Tf32 = false)
 {
     /// <summary>Steps a CPU run is capped at unless --cell-steps says otherwise: the whole fig4-cpu cell (300 steps) took
     /// 3–40 s per run on the 2-core development machine, depending on what else ran (two runs of each side: under 2 minutes);
@@ -138,7 +139,7 @@ internal static class CellSuite
         {
             string config = Path.Combine(root, "config.yaml");
             File.WriteAllText(config, ran.Config.ToYaml());
-            var args = ScriptArguments(config, o.Device, threads, Path.Combine(root, "pytorch"));
+            var args = ScriptArguments(config, o.Device, threads, Path.Combine(root, "pytorch"), o.Tf32);
             string script = PythonScript.Locate(Script);
             var ours = new List<CellTiming>();
             var py = new List<PythonRun>();
@@ -198,8 +199,9 @@ internal static class CellSuite
     }
 
     /// <summary>The reference script's command line for a resolved config file.</summary>
-    public static IReadOnlyList<string> ScriptArguments(string configPath, string device, int threads, string outDir) =>
-        ["--config", configPath, "--device", device, "--threads", Inv($"{threads}"), "--out", outDir];
+    public static IReadOnlyList<string> ScriptArguments(string configPath, string device, int threads, string outDir, bool tf32 = false) =>
+        tf32 ? ["--config", configPath, "--device", device, "--threads", Inv($"{threads}"), "--out", outDir, "--tf32"]
+             : ["--config", configPath, "--device", device, "--threads", Inv($"{threads}"), "--out", outDir];
 
     /// <summary>Σ over cells of (overhead + seconds per step × steps of the cell) / jobs, where the per-step time and the
     /// per-cell overhead (total − per-step × steps: data, model, evaluation, warm-up) come from one run of

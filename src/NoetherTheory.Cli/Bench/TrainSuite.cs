@@ -22,8 +22,9 @@ namespace NoetherTheory.Cli.Bench;
 /// <param name="Rounds">Timed rounds; each runs every variant in turn (interleaved, so drift hits all alike).</param>
 /// <param name="StepsPerRound">Steps per variant per round.</param>
 /// <param name="TorchPython">Interpreter with PyTorch (null: python3 on PATH, then Debian's /usr/bin/python3).</param>
+/// <param name="Tf32">CUDA: both sides allow TF32 convolutions and matmuls (false: strict float32 on both).</param>
 internal sealed record TrainOptions(string Device, IReadOnlyList<int> BatchSizes, int ImageSize, int Classes, double Width, Vgg11BnHead Head,
-    int WarmUpSteps, int Rounds, int StepsPerRound, string? TorchPython)
+    int WarmUpSteps, int Rounds, int StepsPerRound, string? TorchPython, bool Tf32 = false)
 {
     /// <summary>CPU defaults: a narrow net on small images, a suite of well under 2 minutes on 2 cores.</summary>
     public static TrainOptions Cpu(string? python) => new("cpu", [64], 32, 10, 0.25, Vgg11BnHead.GapLinear, 3, 5, 10, python);
@@ -203,6 +204,7 @@ internal static class TrainSuite
             "--lr", Inv($"{LearningRate:R}"), "--momentum", Inv($"{Momentum:R}"), "--weight-decay", Inv($"{WeightDecay:R}"),
             "--threads", Inv($"{torch.get_num_threads()}"),
         };
+        if (o.Tf32) args.Add("--tf32");
         string script = PythonScript.Locate("pytorch_train.py");
         string[] interpreters = o.TorchPython is { } chosen ? [chosen] : ["python3", PythonScript.DebianPython];
         PythonRun run = null!;

@@ -474,10 +474,14 @@ def main():
     p.add_argument('--config', required=True, help='resolved training config (a run folder\'s config.yaml)')
     p.add_argument('--device', default='cpu')
     p.add_argument('--threads', type=int, default=0, help='intra-op CPU threads (0: leave PyTorch\'s default)')
+    p.add_argument('--tf32', action='store_true', help='CUDA: allow TF32 in cuDNN convolutions and cuBLAS matmuls (default: strict float32)')
     p.add_argument('--out', default=None, help='folder for CSVs and checkpoints (default: a temporary folder, removed)')
     args = p.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
+    # Set both flags either way: PyTorch's own default is TF32 for cuDNN convolutions and strict float32 for matmuls.
+    torch.backends.cudnn.allow_tf32 = args.tf32
+    torch.backends.cuda.matmul.allow_tf32 = args.tf32
     device = torch.device(args.device)
     if device.type == 'cuda' and not torch.cuda.is_available():
         print('torch is importable but reports no CUDA device', file=sys.stderr)
@@ -493,7 +497,7 @@ def main():
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)
-    result.update({'torch': torch.__version__, 'device': str(device), 'threads': torch.get_num_threads()})
+    result.update({'torch': torch.__version__, 'device': str(device), 'threads': torch.get_num_threads(), 'tf32': args.tf32})
     print(json.dumps(result))
 
 

@@ -47,12 +47,13 @@ internal static class BenchCommand
         var cellSteps = new Option<long?>("--cell-steps") { Description = Inv($"cell: run at most N steps of the cell (default on the CPU: {CellOptions.CpuDefaultStepCap}; on CUDA: all)") };
         var cellRepeats = new Option<int>("--cell-repeats") { Description = "cell: runs of each side, alternating (best total is reported)", DefaultValueFactory = _ => 2 };
         var cellJobs = new Option<int?>("--cell-jobs") { Description = "cell: cells at a time assumed by the whole-protocol estimate (default 1 on the CPU, 4 on CUDA)" };
+        var tf32 = new Tf32Option();
         var datasetPath = new Option<string?>("--dataset-path") { Description = "cell: override dataset.path of the protocol (e.g. the bundle's data/fashion-mnist)" };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the results as JSON to this file" };
         var command = new Command("bench", "Side-by-side benchmarks (SymPy, NumPy, hand-written C#, TorchSharp default loop, PyTorch) as tables of times and ratios.")
         {
             suite, sizes, sympyTimeout, rhsSize, dimension, steps, repeats, device, batchSizes, imageSize, width, trainSteps, rounds, warmUp,
-            protocol, cellId, cellSteps, cellRepeats, cellJobs, datasetPath, python, torchPython, output,
+            protocol, cellId, cellSteps, cellRepeats, cellJobs, datasetPath, python, torchPython, tf32, output,
         };
         command.SetAction(parse =>
         {
@@ -82,6 +83,7 @@ internal static class BenchCommand
                     StepsPerRound = Require("--train-steps", parse.GetValue(trainSteps) ?? baseline.StepsPerRound, 1, 100_000),
                     Rounds = Require("--rounds", parse.GetValue(rounds) ?? baseline.Rounds, 1, 1000),
                     WarmUpSteps = Require("--warmup", parse.GetValue(warmUp) ?? baseline.WarmUpSteps, 0, 100_000),
+                    Tf32 = parse.GetValue(tf32),
                 };
             }
             CellOptions? cell = null;
@@ -93,7 +95,18 @@ internal static class BenchCommand
                 bool defaultCap = steps is null && !CellOptions.IsCuda(dev);
                 cell = new CellOptions(parse.GetValue(protocol)?.FullName ?? CellOptions.DefaultProtocol(dev), dev, parse.GetValue(cellId),
                     steps ?? (defaultCap ? CellOptions.CpuDefaultStepCap : null), defaultCap, Require("--cell-repeats", parse.GetValue(cellRepeats), 1, 100),
-                    Require("--cell-jobs", parse.GetValue(cellJobs) ?? CellOptions.DefaultJobs(dev), 1, 1024), parse.GetValue(torchPython), parse.GetValue(datasetPath));
+                    Require("--cell-jobs", parse.GetValue(cellJobs) ?? CellOptions.DefaultJobs(dev), 1, 1024), parse.GetValue(torchPython), parse.GetValue(datasetPath), parse.GetValue(tf32));
+            }
+            if (train is not null || cell is not null)
+            {
+                try
+                {
+                    _ = Tf32Option.Apply(parse.GetValue(device)!, parse.GetValue(tf32));   // our side; the Python side gets --tf32 or not
+                }
+                catch (UsageException e)
+                {
+                    throw new UsageException($"bench --suite {(train is not null ? "train" : "cell")}: {e.Message}");
+                }
             }
             return Run(context, symbolic, integrators, train, cell, parse.GetValue(output));
         });
