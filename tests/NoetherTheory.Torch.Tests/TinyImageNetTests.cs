@@ -297,8 +297,13 @@ public sealed class TinyImageNetTests
             """);
         var config = TrainingConfigLoader.Load(configPath);
         Assert.That(config.Dataset.Path, Is.EqualTo(_data), "relative dataset path resolved against the config's folder");
-        var result = Trainer.Run(config, new TrainingRunOptions(Path.Combine(_root, "run")));
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var result = Trainer.Run(config, new TrainingRunOptions(Path.Combine(_root, "run"), Log: log.Enqueue));
         Assert.That(result.Steps, Is.EqualTo(3));
+        Assert.That(log, Has.Some.Contains("tiny-imagenet/train: decoded 12 of 12 JPEGs"), "decode progress reaches the run's log");
+        log.Clear();
+        _ = Trainer.Run(config, new TrainingRunOptions(Path.Combine(_root, "run2"), Log: log.Enqueue));
+        Assert.That(log, Has.Some.Contains("read from the cache"), "a second run reads the decoded cache and says so");
         Assert.That(double.IsFinite(result.TrainLoss) && double.IsFinite(result.TestLoss), $"finite losses: train {result.TrainLoss}, test {result.TestLoss}");
         var metrics = File.ReadAllLines(Path.Combine(result.RunDirectory, "metrics.csv"));
         Assert.That(metrics.Skip(1).Select(l => l.Split(',')[0]), Is.EqualTo(new[] { "0", "1", "2" }));

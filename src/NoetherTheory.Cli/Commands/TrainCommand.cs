@@ -40,7 +40,7 @@ internal static class TrainCommand
         string outDir = output ?? Path.Combine("runs", config.Name);
         string precision = Tf32Option.Apply(device, tf32);
         if (precision != "float32") context.Error.WriteLine($"train {config.Name}: arithmetic {precision}");
-        var result = RunTraining(context, config, new TrainingRunOptions(outDir, device, resume), cancel);
+        var result = RunTraining(context, config, new TrainingRunOptions(outDir, device, resume, Log: line => context.Error.WriteLine($"train {config.Name}: {line}")), cancel);
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run {result.RunDirectory}: {result.Steps} steps on {result.Device} in {result.WallTime.TotalSeconds:F1} s; " +
             $"test loss {result.TestLoss:F4}, test accuracy {result.TestAccuracy:P2}"));

@@ -59,7 +59,8 @@ internal static class ValidateCommand
         try
         {
             var progress = new CellProgressLines(context.Error, protocol.Cells.ToDictionary(c => c.Id, c => c.Config.Steps));
-            outcomes = ExperimentRunner.Run(protocol, new ExperimentRunOptions(outDir, device, jobs, only.Length > 0 ? only.ToHashSet() : null), progress, cancel);
+            outcomes = ExperimentRunner.Run(protocol, new ExperimentRunOptions(outDir, device, jobs, only.Length > 0 ? only.ToHashSet() : null,
+                line => { lock (context.Error) context.Error.WriteLine($"validate {protocol.Name}: {line}"); }), progress, cancel);
         }
         catch (ArgumentException e) when (e.ParamName == "options") { throw new UsageException("--cell: " + e.Message); }
         catch (TrainingConfigException e) { throw new UsageException(e.Message); }

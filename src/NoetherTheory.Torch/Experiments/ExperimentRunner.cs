@@ -9,7 +9,9 @@ namespace NoetherTheory.Torch.Experiments;
 /// <param name="Device">"cpu", "cuda" or "cuda:&lt;i&gt;".</param>
 /// <param name="Jobs">Cells trained concurrently in this process (≥ 1).</param>
 /// <param name="OnlyCells">Run only these cell ids (null: all); used by array jobs that run one cell each.</param>
-public sealed record ExperimentRunOptions(string OutDir, string Device = "cpu", int Jobs = 1, IReadOnlySet<string>? OnlyCells = null);
+/// <param name="Log">Data-loading messages of every cell (<see cref="Runs.TrainingRunOptions.Log"/>); null: silent.</param>
+public sealed record ExperimentRunOptions(string OutDir, string Device = "cpu", int Jobs = 1, IReadOnlySet<string>? OnlyCells = null,
+    Action<string>? Log = null);
 
 /// <summary>Progress of one cell.</summary>
 /// <param name="CellId">The cell.</param>
@@ -85,7 +87,7 @@ public static class ExperimentRunner
         string dir = CellDirectory(options.OutDir, cell);
         var wall = Stopwatch.StartNew();
         var forward = progress is null ? null : new ForwardProgress(p => progress.Report(new CellProgress(cell.Id, p)));
-        var result = Trainer.Run(cell.Config, new TrainingRunOptions(dir, options.Device, Resume: true), forward, ct);
+        var result = Trainer.Run(cell.Config, new TrainingRunOptions(dir, options.Device, Resume: true, Log: options.Log), forward, ct);
         var outcome = new CellOutcome(cell, dir, result.TestAccuracy, result.TestLoss, result.TrainLoss, wall.Elapsed.TotalSeconds,
             result.Device, result.ResumedFromStep, Reused: false);
         WriteMarker(Path.Combine(dir, CellFile), outcome);

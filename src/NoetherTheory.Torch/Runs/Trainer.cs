@@ -64,7 +64,7 @@ public static class Trainer
         string yaml = config.ToYaml();
         PrepareFolder(dir, checkpoints, configPath, yaml, options.Resume);
 
-        using var data = LoadData(config.Dataset);
+        using var data = LoadData(config.Dataset, options.Log);
         using var train = data.Train.To(device);
         using var test = data.Test.To(device);
         long batchesPerEpoch = train.Count / config.BatchSize;
@@ -161,15 +161,18 @@ public static class Trainer
     }
 
     /// <summary>Loads the data set a config names, on the CPU.</summary>
+    /// <param name="dataset">The config's dataset section.</param>
+    /// <param name="log">Receives decode progress (about every 10%) and warnings of a Tiny ImageNet load; null: silent.</param>
     /// <exception cref="DatasetUnavailableException">The data set is missing.</exception>
-    public static DatasetPair LoadData(DatasetConfig dataset)
+    public static DatasetPair LoadData(DatasetConfig dataset, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         return dataset.Kind switch
         {
             DatasetKind.Synthetic => SyntheticImages.Create(dataset.Synthetic ?? new SyntheticImageOptions()),
             DatasetKind.FashionMnist => FashionMnist.Load(dataset.Path ?? FashionMnist.DefaultDirectory),
-            DatasetKind.TinyImageNet => TinyImageNet.Load(dataset.Path!, dataset.CacheDirectory ?? Path.Combine(dataset.Path!, ".cache")),
+            DatasetKind.TinyImageNet => TinyImageNet.Load(dataset.Path!, dataset.CacheDirectory ?? Path.Combine(dataset.Path!, ".cache"),
+                log is null ? null : new DecodeLog(log)),
             _ => throw new ArgumentOutOfRangeException(nameof(dataset), dataset.Kind, "Unknown data set kind."),
         };
     }
@@ -381,5 +384,29 @@ public static class Trainer
         public void Flush() => _writer.Flush();
 
         public void Dispose() => _writer.Dispose();
+    }
+
+    // Tiny ImageNet load progress as log lines: each warning, a cache read, and decoding at about every 10% of a split.
+    private sealed class DecodeLog(Action<string> log) : IProgress<TinyImageNet.LoadProgress>
+    {
+        private readonly Dictionary<string, int> _lastTenth = [];
+        private readonly Lock _gate = new();
+
+        public void Report(TinyImageNet.LoadProgress value)
+        {
+            lock (_gate)
+            {
+                if (value.Warning is { } warning) log($"{value.Split}: {warning}");
+                if (value.FromCache)
+                {
+                    log(string.Create(CultureInfo.InvariantCulture, $"{value.Split}: {value.Total:N0} images read from the cache"));
+                    return;
+                }
+                int tenth = value.Total == 0 ? 10 : (int)(10L * value.Done / value.Total);
+                if (_lastTenth.TryGetValue(value.Split, out int last) && tenth <= last) return;
+                _lastTenth[value.Split] = tenth;
+                log(string.Create(CultureInfo.InvariantCulture, $"{value.Split}: decoded {value.Done:N0} of {value.Total:N0} JPEGs"));
+            }
+        }
     }
 }

@@ -5,7 +5,10 @@ namespace NoetherTheory.Torch.Runs;
 /// <param name="Device">"cpu", "cuda" or "cuda:&lt;index&gt;".</param>
 /// <param name="Resume">Continue from the newest checkpoint in <paramref name="OutDir"/> (the config must be the same).</param>
 /// <param name="CheckpointOnCancel">Write a checkpoint when cancelled (false simulates a crash: tests use it).</param>
-public sealed record TrainingRunOptions(string OutDir, string Device = "cpu", bool Resume = false, bool CheckpointOnCancel = true);
+/// <param name="Log">Receives one line per notable event of data loading (decode progress of a large set, a rebuilt cache);
+/// null: silent. May be called from worker threads.</param>
+public sealed record TrainingRunOptions(string OutDir, string Device = "cpu", bool Resume = false, bool CheckpointOnCancel = true,
+    Action<string>? Log = null);
 
 /// <summary>Progress at a logged step.</summary>
 /// <param name="Step">Steps completed so far (the logged step n is the (n+1)-th).</param>
