@@ -11,4 +11,8 @@ public static class ExitCodes
 
     /// <summary>Bad input: a parse error, an unknown id, a missing file; the message on stderr says what and where.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Interrupted (SIGINT / Ctrl+C, or SIGTERM): training runs wrote a checkpoint first and continue with
+    /// <c>train --resume</c> or by running <c>validate</c> again (128 + SIGINT, the shell's convention).</summary>
+    public const int Interrupted = 130;
 }

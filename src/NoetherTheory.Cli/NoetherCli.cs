@@ -37,6 +37,12 @@ public static class NoetherCli
             stderr.WriteLine($"noether: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Exception e) when (IsCancellation(e))
+        {
+            stderr.WriteLine("noether: interrupted. Training runs wrote a checkpoint at the step they reached: `train --resume` " +
+                "(same --out) or the same `validate` command continues from it.");
+            return ExitCodes.Interrupted;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // An output or input path the user gave cannot be used (read-only folder, missing parent, disk full).
@@ -44,6 +50,10 @@ public static class NoetherCli
             return ExitCodes.BadInput;
         }
     }
+
+    // Ctrl+C / SIGTERM cancel the invocation's token; concurrent cells report it wrapped in an AggregateException.
+    private static bool IsCancellation(Exception e) =>
+        e is OperationCanceledException || (e is AggregateException a && a.Flatten().InnerExceptions.All(x => x is OperationCanceledException));
 
     private static RootCommand BuildRoot(CliContext context)
     {
