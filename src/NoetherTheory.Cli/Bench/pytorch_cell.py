@@ -53,7 +53,7 @@ except ImportError as e:  # the C# side reports "PyTorch not available"
     print(f'a module the PyTorch reference needs is not importable: {e}', file=sys.stderr)
     sys.exit(3)
 
-from pytorch_train import Vgg11Bn  # the model definition shared with the train benchmark (this folder is on sys.path)
+from pytorch_train import Vgg11Bn, add_runtime_arguments, apply_runtime_arguments  # the model definition shared with the train benchmark (this folder is on sys.path)
 
 FASHION_MNIST_DEFAULT = '/usr/share/datasets/fashion-mnist'
 GOLDEN = 0x9E3779B97F4A7C15  # the trainer seeds its host generator with seed * GOLDEN + 1 (mod 2^64)
@@ -472,20 +472,10 @@ def run(c, device, out):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--config', required=True, help='resolved training config (a run folder\'s config.yaml)')
-    p.add_argument('--device', default='cpu')
-    p.add_argument('--threads', type=int, default=0, help='intra-op CPU threads (0: leave PyTorch\'s default)')
-    p.add_argument('--tf32', action='store_true', help='CUDA: allow TF32 in cuDNN convolutions and cuBLAS matmuls (default: strict float32)')
+    add_runtime_arguments(p)
     p.add_argument('--out', default=None, help='folder for CSVs and checkpoints (default: a temporary folder, removed)')
     args = p.parse_args()
-    if args.threads > 0:
-        torch.set_num_threads(args.threads)
-    # Set both flags either way: PyTorch's own default is TF32 for cuDNN convolutions and strict float32 for matmuls.
-    torch.backends.cudnn.allow_tf32 = args.tf32
-    torch.backends.cuda.matmul.allow_tf32 = args.tf32
-    device = torch.device(args.device)
-    if device.type == 'cuda' and not torch.cuda.is_available():
-        print('torch is importable but reports no CUDA device', file=sys.stderr)
-        sys.exit(3)
+    device = apply_runtime_arguments(args)
     out = args.out or tempfile.mkdtemp(prefix='noether-pytorch-cell-')
     try:
         os.makedirs(out, exist_ok=True)

@@ -83,9 +83,30 @@ def measure(args, device, batch):
     return {'batch': batch, 'images_per_s': args.steps * batch / best, 'step_s': best / args.steps}
 
 
+def add_runtime_arguments(p):
+    """--device, --threads and --tf32, shared with pytorch_cell.py."""
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--threads', type=int, default=0, help='intra-op CPU threads (0: leave PyTorch\'s default)')
+    p.add_argument('--tf32', action='store_true', help='CUDA: allow TF32 in cuDNN convolutions and cuBLAS matmuls (default: strict float32)')
+
+
+def apply_runtime_arguments(args):
+    """Applies --threads and --tf32 and returns the device; exits 3 when CUDA is asked for and absent."""
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    # Set both flags either way: PyTorch's own default is TF32 for cuDNN convolutions and strict float32 for matmuls.
+    torch.backends.cudnn.allow_tf32 = args.tf32
+    torch.backends.cuda.matmul.allow_tf32 = args.tf32
+    device = torch.device(args.device)
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        print('torch is importable but reports no CUDA device', file=sys.stderr)
+        sys.exit(3)
+    return device
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument('--device', default='cpu')
+    add_runtime_arguments(p)
     p.add_argument('--batch-sizes', default='64')
     p.add_argument('--size', type=int, default=32)
     p.add_argument('--classes', type=int, default=10)
@@ -97,18 +118,8 @@ def main():
     p.add_argument('--lr', type=float, default=0.01)
     p.add_argument('--momentum', type=float, default=0.9)
     p.add_argument('--weight-decay', type=float, default=5e-4)
-    p.add_argument('--threads', type=int, default=0, help='intra-op CPU threads (0: leave PyTorch\'s default)')
-    p.add_argument('--tf32', action='store_true', help='CUDA: allow TF32 in cuDNN convolutions and cuBLAS matmuls (default: strict float32)')
     args = p.parse_args()
-    if args.threads > 0:
-        torch.set_num_threads(args.threads)
-    # Set both flags either way: PyTorch's own default is TF32 for cuDNN convolutions and strict float32 for matmuls.
-    torch.backends.cudnn.allow_tf32 = args.tf32
-    torch.backends.cuda.matmul.allow_tf32 = args.tf32
-    device = torch.device(args.device)
-    if device.type == 'cuda' and not torch.cuda.is_available():
-        print('torch is importable but reports no CUDA device', file=sys.stderr)
-        sys.exit(3)
+    device = apply_runtime_arguments(args)
     results = [measure(args, device, int(b)) for b in args.batch_sizes.split(',')]
     print(json.dumps({'torch': torch.__version__, 'device': str(device), 'threads': torch.get_num_threads(), 'tf32': args.tf32, 'results': results}))
 
