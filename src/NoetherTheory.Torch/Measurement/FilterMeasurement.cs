@@ -64,13 +64,14 @@ public sealed record StepMeasurement(long Step, IReadOnlyList<LayerMeasurement> 
 /// step costs one host transfer (<see cref="Pack"/> on the device, <see cref="Unpack"/> on the host).
 /// </summary>
 /// <remarks>
-/// <para>Per conv layer, the filters, gradients and buffers are copied (converting to float64 in the copy) into a persistent
-/// float64 [F, 3, K] buffer S (rows w, g, v of each filter) and one batched product S·Sᵀ gives each filter's 3×3 Gram
-/// matrix, i.e. |w|², |g|², |v|², ⟨w,g⟩, ⟨w,v⟩ (and ⟨g,v⟩): four tensor operations per layer and no allocation but the
-/// Gram output. (Stacking layers of equal fan-in K into one product, and a float32 stack converted afterwards, cost one and
-/// two more passes over the weights and measured slower.) The buffers hold 24 bytes per conv weight (≈ 0.2 GB for the
-/// full-width VGG11) and are freed by <see cref="Dispose"/>. Layers are packed by fan-in group, in layer order within a
-/// group.</para>
+/// <para>Per conv layer, the filters, gradients and buffers are copied (converting to float64 in the copy) into a float64
+/// [F, 3, K] view S of one persistent work buffer (rows w, g, v of each filter) and one batched product S·Sᵀ gives each
+/// filter's 3×3 Gram matrix, i.e. |w|², |g|², |v|², ⟨w,g⟩, ⟨w,v⟩ (and ⟨g,v⟩): four tensor operations per layer and no
+/// allocation but the Gram output. (Stacking layers of equal fan-in K into one product, and a float32 stack converted
+/// afterwards, cost one and two more passes over the weights and measured slower.) The buffer is shared by the layers in
+/// turn (the device runs them in order), so it holds 24 bytes per weight of the largest layer only (≈ 57 MB for the
+/// full-width VGG11, 3.5 MB at width 1/4 — small enough to stay in cache on the CPU); <see cref="Dispose"/> frees it.
+/// Layers are packed by fan-in group, in layer order within a group.</para>
 /// <para>The BN-ε prediction (theory/05-learning-dynamics.md#eq-5-7) is one batched computation over all layers' channels:
 /// the batch variances c that <see cref="Vgg11Bn.CaptureBatchVariance"/> kept during the forward pass, BN's γ and ∂f/∂γ,
 /// concatenated in layer order, give ε/(c+ε)·γ·∂f/∂γ per filter (about eight tensor operations in all).</para>
@@ -92,7 +93,7 @@ public sealed class FilterMeasurement : IDisposable
     private readonly int _filters;
     private readonly int _outputWeightIndex;
     private readonly int _outputBiasIndex;
-    private Tensor[]? _rows;                   // per layer, a persistent float64 [F, 3, K] buffer (allocated by the first Pack)
+    private Tensor? _rows;                     // one float64 work buffer, as large as the largest layer's [F, 3, K] (first Pack)
     private bool _disposed;
 
     /// <summary>Binds to a model and the optimizer that updates its parameters (in model.parameters() order).</summary>
@@ -141,14 +142,16 @@ public sealed class FilterMeasurement : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _rows ??= [.. _model.ConvLayers.Select(l => empty([l.Filters, 3, FanIn(l)], dtype: ScalarType.Float64, device: l.Conv.weight!.device)
-            .DetachFromDisposeScope())];
+        _rows ??= empty(_model.ConvLayers.Max(l => 3 * l.Filters * FanIn(l)), dtype: ScalarType.Float64,
+            device: _model.ConvLayers[0].Conv.weight!.device).DetachFromDisposeScope();
         var parts = new List<Tensor>(_model.ConvLayers.Count + 2);
         foreach (int i in _groups.SelectMany(g => g))                 // the packed order: groups in turn, layers in order
         {
             var p = _optimizer.Parameters[_convIndex[i]];
             var grad = p.grad ?? throw new InvalidOperationException($"{_model.ConvLayers[i].Name}.weight has no gradient: measure after backward.");
-            var rows = _rows[i];                                        // [F, 3, K] float64: rows w, g, v of each filter
+            var layer = _model.ConvLayers[i];
+            long f = layer.Filters, k = FanIn(layer);
+            var rows = _rows.narrow(0, 0, 3 * f * k).view(f, 3, k);    // [F, 3, K] float64: rows w, g, v of each filter
             rows.select(1, 0).copy_(p.flatten(1));                      // the float32 → float64 conversion happens in the copy
             rows.select(1, 1).copy_(grad.flatten(1));
             if (_optimizer.Velocity(_convIndex[i]) is { } v) rows.select(1, 2).copy_(v.flatten(1));
@@ -163,8 +166,7 @@ public sealed class FilterMeasurement : IDisposable
     /// <summary>Frees the float64 work buffers (they are allocated again if <see cref="Pack"/> is called after this).</summary>
     public void Dispose()
     {
-        if (_rows is not null)
-            foreach (var t in _rows) t.Dispose();
+        _rows?.Dispose();
         _rows = null;
         _disposed = true;
     }
