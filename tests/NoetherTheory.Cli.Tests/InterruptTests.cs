@@ -33,6 +33,7 @@ public sealed class InterruptTests
             steps: 1000000
             batch_size: 8
             log_every: 1
+            transfer_every: 50
             measure_every: 1000
             checkpoint_every: 100000
             dataset:
@@ -80,6 +81,11 @@ public sealed class InterruptTests
         lock (stderr) errors = stderr.ToString();
         Assert.That(process.ExitCode, Is.EqualTo(ExitCodes.Interrupted), errors + stdout.Result);
         Assert.That(errors, Does.Contain("interrupted").And.Not.Contain("Unhandled exception"));
-        Assert.That(Directory.GetFiles(Path.Combine(outDir, "checkpoints"), "*.ckpt"), Is.Not.Empty, "a checkpoint at the step reached");
+        var checkpoints = Directory.GetFiles(Path.Combine(outDir, "checkpoints"), "*.ckpt");
+        Assert.That(checkpoints, Is.Not.Empty, "a checkpoint at the step reached");
+        // Values wait on the device for up to 50 steps (transfer_every): the ones pending at the interrupt are written
+        // before the checkpoint, so metrics.csv has exactly one row per step before it.
+        long step = long.Parse(Path.GetFileNameWithoutExtension(checkpoints.Max()!)["step-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(File.ReadAllLines(Path.Combine(outDir, "metrics.csv")).Length - 1, Is.EqualTo(step), $"rows of steps 0…{step - 1}");
     }
 }

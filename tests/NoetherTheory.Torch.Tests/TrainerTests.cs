@@ -61,6 +61,37 @@ public sealed class TrainerTests
     }
 
     [Test]
+    public void DeferredTransfers_WriteTheSameRows_AndResumeBitForBit()
+    {
+        // Every step logged and measured (as the filter protocols do), values reaching the host after the first step, then
+        // every 3 steps, before each checkpoint (every 4) and at the last step: the run folder must equal the one with a
+        // transfer per step.
+        var every = Tiny(steps: 13) with { LogEvery = 1, MeasureEvery = 1 };
+        var batched = every with { TransferEvery = 3 };
+        var reference = Trainer.Run(every, new TrainingRunOptions(Path.Combine(_root, "every")));
+        var transfers = new List<long>();
+        var result = Trainer.Run(batched, new TrainingRunOptions(Path.Combine(_root, "batched")),
+            new SynchronousProgress(p => transfers.Add(p.Step)));
+        Assert.That(transfers, Is.EqualTo(new long[] { 1, 3, 4, 6, 8, 9, 12, 13 }), "after the first step, every 3 steps, before each checkpoint, at the end");
+        Assert.That(result.TestLoss, Is.EqualTo(reference.TestLoss), "bitwise on CPU");
+        Assert.That(result.TrainLoss, Is.EqualTo(reference.TrainLoss));
+        foreach (string csv in new[] { "metrics.csv", "layers.csv", "filters.csv" })
+            Assert.That(File.ReadAllText(Path.Combine(_root, "batched", csv)), Is.EqualTo(File.ReadAllText(Path.Combine(_root, "every", csv))), csv);
+
+        // Interrupted (Ctrl+C: the pending rows are written, then the checkpoint) and resumed: still the same folder.
+        string interrupted = Path.Combine(_root, "interrupted");
+        using var cts = new CancellationTokenSource();
+        var stop = new SynchronousProgress(p => { if (p.Step >= 6) cts.Cancel(); });
+        Assert.That(() => Trainer.Run(batched, new TrainingRunOptions(interrupted), stop, cts.Token), Throws.InstanceOf<OperationCanceledException>());
+        var resumed = Trainer.Run(batched, new TrainingRunOptions(interrupted, Resume: true));
+        Assert.That(resumed.ResumedFromStep, Is.EqualTo(6), "checkpointed at the step reached (the flush after step 5 reported 6 steps done)");
+        Assert.That(resumed.TestLoss, Is.EqualTo(reference.TestLoss));
+        foreach (string csv in new[] { "metrics.csv", "layers.csv", "filters.csv" })
+            Assert.That(File.ReadAllText(Path.Combine(interrupted, csv)), Is.EqualTo(File.ReadAllText(Path.Combine(_root, "every", csv))), csv);
+        Assert.That(File.ReadAllText(Path.Combine(_root, "batched", "config.yaml")), Does.Contain("transfer_every: 3"));
+    }
+
+    [Test]
     public void Run_WritesTheRunFolder_AndLossDecreases()
     {
         var config = Tiny(steps: 24) with { LogEvery = 4, MeasureEvery = 8, CheckpointEvery = 0 };

@@ -86,7 +86,7 @@ def load_config(path):
         raw = yaml.safe_load(f)
     if not isinstance(raw, dict):
         raise ConfigError(f'{path}: expected a YAML mapping (name: ..., steps: ...)')
-    top = ['name', 'seed', 'steps', 'batch_size', 'log_every', 'measure_every', 'measure_window', 'checkpoint_every',
+    top = ['name', 'seed', 'steps', 'batch_size', 'log_every', 'measure_every', 'measure_window', 'transfer_every', 'checkpoint_every',
            'keep_checkpoints', 'eval_batch_size', 'constrain_filter_norms', 'dataset', 'augmentation', 'model',
            'optimizer', 'schedule']
     _reject_unknown(raw, top, '')
@@ -110,6 +110,7 @@ def load_config(path):
         'log_every': log_every,
         'measure_every': int(raw.get('measure_every', log_every)),
         'measure_window': int(raw.get('measure_window', 1)),
+        'transfer_every': int(raw.get('transfer_every', 1)),
         'checkpoint_every': int(raw.get('checkpoint_every', 1000)),
         'keep_checkpoints': int(raw.get('keep_checkpoints', 2)),
         'eval_batch_size': int(raw.get('eval_batch_size', 256)),
@@ -138,6 +139,8 @@ def load_config(path):
         raise ConfigError('steps >= 1, batch_size >= 2, log_every >= 1 and eval_batch_size >= 1 are required')
     if c['measure_every'] < 1 or c['measure_every'] % c['log_every'] != 0:
         raise ConfigError('measure_every must be a positive multiple of log_every')
+    if c['transfer_every'] < 1:
+        raise ConfigError('transfer_every must be >= 1')
     if not 1 <= c['measure_window'] <= c['measure_every']:
         raise ConfigError('measure_window must be between 1 and measure_every')
     if c['head'] not in ('gap', 'classifier'):
@@ -248,6 +251,7 @@ class Measurement:
             groups.setdefault(conv.weight[0].numel(), []).append(i)
         self.groups = list(groups.values())
         self.filters = [conv.out_channels for conv in convs]
+        self.packed_length = 11 * sum(self.filters) + 4   # 9 Gram entries, the prediction and c per filter; 4 sums
 
     def _velocity(self, p):
         v = self.optimizer.state.get(p, {}).get('momentum_buffer')
@@ -392,6 +396,7 @@ def run(c, device, out):
     permutation = None
     first_log = last_log = first_cpu = last_cpu = float('nan')
     train_loss = train_accuracy = float('nan')
+    pending = []  # logged steps whose values are still on the device
     for n in range(c['steps']):
         if permutation is None:
             permutation = to_device(torch.randperm(n_train, generator=generator), device)
@@ -412,22 +417,33 @@ def run(c, device, out):
         since_log += 1
         if is_logged(c, n):
             sums = torch.stack([loss_sum, correct_sum])
-            packed = torch.cat([sums, measurement.pack(variances.values)]) if measured else sums
-            host = packed.cpu().tolist()  # the one host transfer of this step
-            train_loss, train_accuracy = host[0] / since_log, host[1] / (since_log * batch)
+            packed = torch.cat([sums, measurement.pack(variances.values)]) if measured else sums.clone()
+            pending.append((n, epoch, lr, since_log, measured, packed))
             loss_sum.zero_()
             correct_sum.zero_()
             since_log = 0
-            if measured:
-                per_layer, t = measurement.unpack(host[2:])
-                metrics.write(f'{n},{epoch},{fmt(lr)},{fmt(train_loss)},{fmt(train_accuracy)},{",".join(map(fmt, t))}\n')
-                for name, (w2, g2, v2, wg, wv, pred, var) in zip(conv_names, per_layer):
-                    layers_csv.write(f'{n},{name},{len(w2)},{fmt(sum(w2))},{fmt(sum(g2))},{fmt(sum(v2))},{fmt(sum(wg))},'
-                                     f'{fmt(sum(wv))},{fmt(sum(pred))}\n')
-                    filters_csv.writelines(f'{n},{name},{f},{fmt(w2[f])},{fmt(g2[f])},{fmt(v2[f])},{fmt(wg[f])},{fmt(wv[f])},'
-                                           f'{fmt(pred[f])},{fmt(var[f])}\n' for f in range(len(w2)))
-            else:
-                metrics.write(f'{n},{epoch},{fmt(lr)},{fmt(train_loss)},{fmt(train_accuracy)},,,,\n')
+        # Logged values reach the host in one transfer after the first step, every transfer_every steps, before a
+        # checkpoint and at the last step (as the C# trainer does).
+        flushed = bool(pending) and (n == 0 or (n + 1) % c['transfer_every'] == 0 or n + 1 == c['steps']
+                                     or (c['checkpoint_every'] > 0 and (n + 1) % c['checkpoint_every'] == 0))
+        if flushed:
+            host = torch.cat([p[5] for p in pending]).cpu().tolist()  # the one host transfer
+            at = 0
+            for (m, m_epoch, m_lr, m_since, m_measured, _) in pending:
+                train_loss, train_accuracy = host[at] / m_since, host[at + 1] / (m_since * batch)
+                if m_measured:
+                    per_layer, t = measurement.unpack(host[at + 2:])
+                    metrics.write(f'{m},{m_epoch},{fmt(m_lr)},{fmt(train_loss)},{fmt(train_accuracy)},{",".join(map(fmt, t))}\n')
+                    for name, (w2, g2, v2, wg, wv, pred, var) in zip(conv_names, per_layer):
+                        layers_csv.write(f'{m},{name},{len(w2)},{fmt(sum(w2))},{fmt(sum(g2))},{fmt(sum(v2))},{fmt(sum(wg))},'
+                                         f'{fmt(sum(wv))},{fmt(sum(pred))}\n')
+                        filters_csv.writelines(f'{m},{name},{f},{fmt(w2[f])},{fmt(g2[f])},{fmt(v2[f])},{fmt(wg[f])},{fmt(wv[f])},'
+                                               f'{fmt(pred[f])},{fmt(var[f])}\n' for f in range(len(w2)))
+                    at += 2 + measurement.packed_length
+                else:
+                    metrics.write(f'{m},{m_epoch},{fmt(m_lr)},{fmt(train_loss)},{fmt(train_accuracy)},,,,\n')
+                    at += 2
+            pending.clear()
         optimizer.step()
         if c['decoupled'] and c['weight_decay'] != 0:
             with torch.no_grad():
@@ -439,7 +455,7 @@ def run(c, device, out):
             with torch.no_grad():
                 for conv, norm0 in zip(convs, initial_norms):
                     conv.weight.mul_((norm0 / conv.weight.flatten(1).norm(dim=1)).view(-1, 1, 1, 1))
-        if is_logged(c, n):
+        if flushed:
             for f in (metrics, layers_csv, filters_csv):
                 f.flush()
             now, cpu = time.perf_counter() - start, time.process_time()

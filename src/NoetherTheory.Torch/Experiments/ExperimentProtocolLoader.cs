@@ -11,7 +11,7 @@ namespace NoetherTheory.Torch.Experiments;
 /// and a list of <c>filters</c> runs (first seed), each with a few overrides. Errors name file:line:column.
 /// </summary>
 /// <remarks>Panels follow theory/05-learning-dynamics.md#eq-5-6: A varies the constant learning rate, B the momentum, C the
-/// weight decay. A panel or filter run may override lr, momentum, weight_decay, milestones, bn_epsilon, steps, log_every,
+/// weight decay. A panel or filter run may override lr, momentum, weight_decay, milestones, bn_epsilon, steps, log_every, transfer_every,
 /// measure_every, measure_window; unknown keys are errors.</remarks>
 public static class ExperimentProtocolLoader
 {
@@ -167,9 +167,10 @@ public static class ExperimentProtocolLoader
             "constrain_filter_norms" => c with { ConstrainFilterNorms = Scalar(v, field, error) == "true" },
             "steps" => c with { Steps = ParseLong(Scalar(v, field, error), field, error, v) },
             "log_every" => c with { LogEvery = I() },
+            "transfer_every" => c with { TransferEvery = I() },
             "measure_every" => c with { MeasureEvery = I() },
             "measure_window" => c with { MeasureWindow = I() },
-            _ => throw error(v, $"unknown override '{field}' (known: lr, momentum, weight_decay, milestones, bn_epsilon, constrain_filter_norms, steps, log_every, measure_every, measure_window)"),
+            _ => throw error(v, $"unknown override '{field}' (known: lr, momentum, weight_decay, milestones, bn_epsilon, constrain_filter_norms, steps, log_every, measure_every, measure_window, transfer_every)"),
         };
     }
 

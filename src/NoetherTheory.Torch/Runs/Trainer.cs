@@ -105,6 +105,28 @@ public static class Trainer
         double lastLoss = double.NaN, lastAccuracy = double.NaN;
         var sinceLog = Stopwatch.StartNew();
         long stepsAtLastLog = state.Step;
+        // Logged steps whose rows wait for their values (with transfer_every > 1 they reach the host in batches).
+        trainingStep.DeferTransfers = config.TransferEvery > 1;
+        var awaiting = new Queue<(long Step, long Epoch, double Lr)>();
+        void Record(IReadOnlyList<LoggedStep> batch, long stepsDone)
+        {
+            if (batch.Count == 0) return;
+            long lastEpoch = 0;
+            double lastLr = 0;
+            foreach (var logged in batch)
+            {
+                var (step, epoch, lr) = awaiting.Dequeue();
+                if (step != logged.Step) throw new InvalidOperationException($"logged step {logged.Step} arrived where step {step} was expected");
+                (lastLoss, lastAccuracy, lastEpoch, lastLr) = (logged.Loss, logged.Accuracy, epoch, lr);
+                WriteRows(metrics, layers, filters, step, epoch, lr, lastLoss, lastAccuracy, logged.Measurement);
+            }
+            double seconds = Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9);
+            double imagesPerSecond = (stepsDone - stepsAtLastLog) * (double)config.BatchSize / seconds;
+            var eta = TimeSpan.FromSeconds((config.Steps - stepsDone) * config.BatchSize / Math.Max(imagesPerSecond, 1e-9));
+            progress?.Report(new TrainingProgress(stepsDone, config.Steps, lastEpoch, lastLr, lastLoss, lastAccuracy, imagesPerSecond, eta));
+            sinceLog.Restart();
+            stepsAtLastLog = stepsDone;
+        }
         try
         {
             while (state.Step < config.Steps)
@@ -122,18 +144,13 @@ public static class Trainer
                     double lr = config.Schedule.At(n);
                     var logging = !config.IsLogged(n) ? StepLogging.None
                         : config.IsMeasured(n) ? StepLogging.LogAndMeasure : StepLogging.Log;
-                    if (trainingStep.Run(n, train, idx, lr, logging) is { } logged)
-                    {
-                        lastLoss = logged.Loss;
-                        lastAccuracy = logged.Accuracy;
-                        WriteRows(metrics, layers, filters, n, state.Epoch, lr, lastLoss, lastAccuracy, logged.Measurement);
-                        double seconds = Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9);
-                        double imagesPerSecond = (n + 1 - stepsAtLastLog) * (double)config.BatchSize / seconds;
-                        var eta = TimeSpan.FromSeconds((config.Steps - n - 1) * config.BatchSize / Math.Max(imagesPerSecond, 1e-9));
-                        progress?.Report(new TrainingProgress(n + 1, config.Steps, state.Epoch, lr, lastLoss, lastAccuracy, imagesPerSecond, eta));
-                        sinceLog.Restart();
-                        stepsAtLastLog = n + 1;
-                    }
+                    if (logging != StepLogging.None) awaiting.Enqueue((n, state.Epoch, lr));
+                    if (trainingStep.Run(n, train, idx, lr, logging) is { } logged) Record([logged], n + 1);
+                    // Deferred values reach the host after the first step (the first progress line), every transfer_every
+                    // steps, before a checkpoint and at the last step.
+                    else if (trainingStep.PendingCount > 0 && (n == 0 || (n + 1) % config.TransferEvery == 0 || n + 1 == config.Steps
+                             || (config.CheckpointEvery > 0 && (n + 1) % config.CheckpointEvery == 0)))
+                        Record(trainingStep.Flush(), n + 1);
                 }
                 state.Step++;
                 if (++state.EpochPosition == batchesPerEpoch)
@@ -148,6 +165,7 @@ public static class Trainer
         }
         catch (OperationCanceledException) when (options.CheckpointOnCancel)
         {
+            Record(trainingStep.Flush(), state.Step);      // rows of steps before the checkpoint are written first
             state.Save(checkpoints, model, optimizer, generator, config.KeepCheckpoints);
             throw;
         }

@@ -50,6 +50,9 @@ public sealed record DatasetConfig(DatasetKind Kind = DatasetKind.FashionMnist, 
 /// <param name="MeasureWindow">Measure (and log) the MeasureWindow consecutive steps n, n+1, …, n+MeasureWindow−1 after
 /// every n with n mod MeasureEvery = 0 (default 1: only n). A window of 2 gives the step pairs needed to check the exact
 /// heavy-ball recursion for (|w|², ⟨w,v⟩), theory/04-numerical-integration.md#eq-4-5.</param>
+/// <param name="TransferEvery">Logged values (metrics and measurements) reach the host in one transfer every TransferEvery
+/// steps, and before each checkpoint and at the last step (default 1: at every logged step). Larger values let a GPU run
+/// measure every step with one device synchronisation per TransferEvery steps; the rows written are the same.</param>
 public sealed record TrainingConfig(
     string Name,
     long Seed,
@@ -66,7 +69,8 @@ public sealed record TrainingConfig(
     int CheckpointEvery,
     int KeepCheckpoints = 2,
     int EvalBatchSize = 256,
-    int MeasureWindow = 1)
+    int MeasureWindow = 1,
+    int TransferEvery = 1)
 {
     /// <summary>Throws when a value is out of range, naming the YAML field.</summary>
     /// <exception cref="ArgumentException">A value is out of range or inconsistent.</exception>
@@ -83,6 +87,7 @@ public sealed record TrainingConfig(
         Require(MeasureEvery >= 1 && MeasureEvery % LogEvery == 0, "measure_every", "must be a positive multiple of log_every (measurements ride on the logged step's single host transfer)");
         Require(MeasureWindow >= 1 && MeasureWindow <= MeasureEvery, "measure_window", "must be between 1 and measure_every");
         Require(CheckpointEvery >= 0, "checkpoint_every", "must be ≥ 0");
+        Require(TransferEvery >= 1, "transfer_every", "must be ≥ 1");
         Require(KeepCheckpoints >= 1, "keep_checkpoints", "must be ≥ 1");
         Require(EvalBatchSize >= 1, "eval_batch_size", "must be ≥ 1");
         Require(Augmentation.CropPadding >= 0, "augmentation.crop_padding", "must be ≥ 0");
@@ -121,6 +126,7 @@ public sealed record TrainingConfig(
         Line($"log_every: {I(LogEvery)}");
         Line($"measure_every: {I(MeasureEvery)}");
         if (MeasureWindow != 1) Line($"measure_window: {I(MeasureWindow)}");   // omitted at 1: older run folders resume unchanged
+        if (TransferEvery != 1) Line($"transfer_every: {I(TransferEvery)}");   // likewise
         Line($"checkpoint_every: {I(CheckpointEvery)}");
         Line($"keep_checkpoints: {I(KeepCheckpoints)}");
         Line($"eval_batch_size: {I(EvalBatchSize)}");

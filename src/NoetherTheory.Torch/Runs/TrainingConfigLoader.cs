@@ -112,7 +112,8 @@ public static class TrainingConfigLoader
             CheckpointEvery: r.Int("checkpoint_every", 1000, 0),
             KeepCheckpoints: r.Int("keep_checkpoints", 2, 1),
             EvalBatchSize: r.Int("eval_batch_size", 256, 1),
-            MeasureWindow: r.Int("measure_window", 1, 1));
+            MeasureWindow: r.Int("measure_window", 1, 1),
+            TransferEvery: r.Int("transfer_every", 1, 1));
         if (config.Steps < 1) throw r.Error("missing or non-positive field 'steps' (number of optimizer steps)");
         r.RejectUnknown();
         try { config.Validate(); }

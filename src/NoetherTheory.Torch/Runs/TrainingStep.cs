@@ -51,6 +51,10 @@ public sealed class TrainingStep : IDisposable
 {
     private readonly Generator? _generator;
     private readonly Tensor[] _initialNorms;
+    private readonly List<PendingStep> _pending = [];
+
+    // A logged step whose values are still on the device: [Σloss, Σcorrect] and, when measured, the packed measurement.
+    private sealed record PendingStep(long Step, long StepsAveraged, long Batch, Tensor Values, bool Measured);
 
     /// <summary>Binds a step to a model on its training device, its optimizer and the run's host generator.</summary>
     /// <param name="model">The network, already on its device.</param>
@@ -108,7 +112,8 @@ public sealed class TrainingStep : IDisposable
     /// <param name="indices">int64 indices of the batch, on the same device.</param>
     /// <param name="learningRate">η of this update.</param>
     /// <param name="logging">What to report to the host.</param>
-    /// <returns>The host values at a logged step; null otherwise.</returns>
+    /// <returns>The host values at a logged step; null otherwise, and null at every step while
+    /// <see cref="DeferTransfers"/> is on (<see cref="Flush"/> returns them).</returns>
     /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative or not finite.</exception>
     public LoggedStep? Run(long step, ImageDataset data, Tensor indices, double learningRate, StepLogging logging)
     {
@@ -136,14 +141,12 @@ public sealed class TrainingStep : IDisposable
         {
             bool measure = logging == StepLogging.LogAndMeasure;
             var sums = stack([LossSum, CorrectSum]);
-            var packed = measure ? cat([sums, Measurement.Pack()], 0) : sums;
-            double[] host = packed.cpu().data<double>().ToArray();        // the one host transfer of this step
-            long batch = indices.shape[0];
-            logged = new LoggedStep(step, host[0] / StepsSinceLog, host[1] / (StepsSinceLog * (double)batch), StepsSinceLog,
-                measure ? Measurement.Unpack(step, host, 2) : null);
+            var values = measure ? cat([sums, Measurement.Pack()], 0) : sums;   // computed before the update below
+            _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure));
             LossSum.zero_();
             CorrectSum.zero_();
             StepsSinceLog = 0;
+            if (!DeferTransfers) logged = Flush()[0];
         }
 
         Optimizer.Step(learningRate);
@@ -151,9 +154,45 @@ public sealed class TrainingStep : IDisposable
         return logged;
     }
 
+    /// <summary>
+    /// When on, a logged step's values (loss and accuracy sums, and the packed measurement) stay on the device and reach
+    /// the host together, in one transfer, at <see cref="Flush"/>: one device synchronisation per flush instead of one per
+    /// logged step, so the host can keep queueing work while the device computes (what makes measuring every step cheap on
+    /// a GPU). The values are computed at their step, before its update, exactly as without deferral.
+    /// </summary>
+    public bool DeferTransfers { get; set; }
+
+    /// <summary>Logged steps whose values are still on the device.</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>Copies every pending logged step to the host in one transfer and returns them in step order.</summary>
+    public IReadOnlyList<LoggedStep> Flush()
+    {
+        if (_pending.Count == 0) return [];
+        double[] host;
+        using (var scope = NewDisposeScope())
+        {
+            var all = _pending.Count == 1 ? _pending[0].Values : cat(_pending.Select(p => p.Values).ToArray(), 0);
+            host = all.cpu().data<double>().ToArray();                  // the one host transfer
+        }
+        var result = new List<LoggedStep>(_pending.Count);
+        int at = 0;
+        foreach (var p in _pending)
+        {
+            result.Add(new LoggedStep(p.Step, host[at] / p.StepsAveraged, host[at + 1] / (p.StepsAveraged * (double)p.Batch), p.StepsAveraged,
+                p.Measured ? Measurement.Unpack(p.Step, host, at + 2) : null));
+            at += 2 + (p.Measured ? Measurement.PackedLength : 0);
+            p.Values.Dispose();
+        }
+        _pending.Clear();
+        return result;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
+        foreach (var p in _pending) p.Values.Dispose();
+        _pending.Clear();
         LossSum.Dispose();
         CorrectSum.Dispose();
         Measurement.Dispose();
