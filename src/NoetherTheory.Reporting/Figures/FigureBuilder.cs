@@ -104,6 +104,7 @@ public static class FigureBuilder
     {
         axis.Title = spec.Title;
         axis.TitleFontSize = theme.AxisTitleFontSize;
+        axis.AxisTitleDistance = theme.AxisTitleDistance;
         axis.Font = theme.FontFamily;
         axis.TitleFont = theme.FontFamily;
         axis.FontSize = theme.FontSize;

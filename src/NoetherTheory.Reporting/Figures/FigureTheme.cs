@@ -25,6 +25,10 @@ public sealed record FigureTheme
     /// <summary>Size of the figure title.</summary>
     public double TitleFontSize { get; init; } = 14;
 
+    /// <summary>Gap between an axis title and its tick labels, in device-independent units. OxyPlot's default (4) let a
+    /// rotated y-axis title touch tick labels such as "0.86" in the rendered PNG.</summary>
+    public double AxisTitleDistance { get; init; } = 9;
+
     /// <summary>Colours given, in order, to items without an explicit colour.</summary>
     public IReadOnlyList<OxyColor> Palette { get; init; } = OkabeIto.Cycle;
 
