@@ -76,6 +76,11 @@ public sealed class ValidateCommandTests
         Assert.That(script, Does.Contain("#SBATCH --array=0-25"));
         Assert.That(script, Does.Contain("gpu-run.sh\" validate"));
         Assert.That(script, Does.Contain("--cell \"${cells[$SLURM_ARRAY_TASK_ID]}\""));
+        Assert.That(script, Does.Not.Contain("--tf32"), "strict float32 unless asked");
+
+        var tf32 = CliRunner.Run("validate", "--experiment", TestProtocol, "--out", _root, "--emit", "slurm", "--tf32");
+        Assert.That(tf32.ExitCode, Is.EqualTo(0), tf32.Error);
+        Assert.That(File.ReadAllText(Path.Combine(_root, "test-tiny.sbatch")), Does.Contain("' --tf32 --cell"), "each array task gets the precision asked for");
     }
 
     [Test]
