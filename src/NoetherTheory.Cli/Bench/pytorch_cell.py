@@ -225,24 +225,44 @@ def build_model(c, channels, size, classes):
 
 
 class BatchVariance:
-    """Forward pre-hooks on the BN layers that keep the biased batch variance of their input at measured steps."""
+    """Hooks on the BN layers that keep, at measured steps, the biased batch variance c BN normalised with. As the C#
+    engine does: from BN's own running-variance update r <- (1 - m) r + m c M/(M - 1), M = N*H*W, in float64 (a direct
+    Var over the activations when there are no running statistics)."""
 
     def __init__(self, norms):
         self.capture, self.values = False, [None] * len(norms)
+        self._before = [None] * len(norms)
         for i, bn in enumerate(norms):
-            bn.register_forward_pre_hook(self._hook(i))
+            bn.register_forward_pre_hook(self._pre(i))
+            bn.register_forward_hook(self._post(i))
 
-    def _hook(self, i):
+    def _pre(self, i):
         def hook(module, inputs):
-            self.values[i] = inputs[0].detach().var(dim=(0, 2, 3), unbiased=False) if self.capture and module.training else None
+            self.values[i], self._before[i] = None, None
+            if not (self.capture and module.training):
+                return
+            x = inputs[0]
+            m = module.momentum
+            if module.running_var is None or m is None or not 0 < m <= 1:
+                self.values[i] = x.detach().var(dim=(0, 2, 3), unbiased=False).double()
+            else:
+                self._before[i] = (module.running_var.detach().double(), m, x.shape[0] * x.shape[2] * x.shape[3])
+        return hook
+
+    def _post(self, i):
+        def hook(module, inputs, output):
+            if self._before[i] is not None:
+                before, m, count = self._before[i]
+                self.values[i] = (module.running_var.detach().double() - (1 - m) * before) * ((count - 1) / (count * m))
+                self._before[i] = None
         return hook
 
 
 # ----------------------------------------------------------------------------------------------------------- measurement
 
 class Measurement:
-    """Per-filter Gram entries of (w, g, v) in float64 for every BN-preceded conv (layers of equal fan-in batched in one
-    bmm), the BN-epsilon prediction eps/(c+eps)*gamma*df/dgamma with c, and the translation sums of the output layer."""
+    """Per-filter Gram entries of (w, g, v) in float64 for every BN-preceded conv (one bmm per layer over a reused float64
+    work buffer), the BN-epsilon prediction eps/(c+eps)*gamma*df/dgamma with c, and the translation sums of the output layer."""
 
     def __init__(self, convs, norms, output, optimizer, eps):
         self.convs, self.norms, self.output, self.optimizer, self.eps = convs, norms, output, optimizer, eps
@@ -252,6 +272,8 @@ class Measurement:
         self.groups = list(groups.values())
         self.filters = [conv.out_channels for conv in convs]
         self.packed_length = 11 * sum(self.filters) + 4   # 9 Gram entries, the prediction and c per filter; 4 sums
+        self.largest = max(3 * conv.weight.numel() for conv in convs)
+        self._work = None
 
     def _velocity(self, p):
         v = self.optimizer.state.get(p, {}).get('momentum_buffer')
@@ -259,13 +281,20 @@ class Measurement:
 
     @torch.no_grad()
     def pack(self, variances):
+        # Per layer, w, g, v converted to float64 by copying into one reused [F, 3, K] work buffer, then one bmm: the
+        # C# engine's FilterMeasurement.Pack. Layers in fan-in group order (the packed layout).
         parts = []
         for group in self.groups:
-            w = torch.cat([self.convs[i].weight.flatten(1) for i in group])
-            g = torch.cat([self.convs[i].weight.grad.flatten(1) for i in group])
-            v = torch.cat([self._velocity(self.convs[i].weight).flatten(1) for i in group])
-            s = torch.stack([w, g, v], 1).double()                      # [F, 3, K]
-            parts.append(torch.bmm(s, s.transpose(1, 2)).flatten())     # [F, 3, 3]
+            for i in group:
+                weight = self.convs[i].weight
+                f, k = weight.shape[0], weight[0].numel()
+                if self._work is None or self._work.numel() < 3 * f * k or self._work.device != weight.device:
+                    self._work = torch.empty(self.largest, dtype=torch.float64, device=weight.device)
+                rows = self._work[:3 * f * k].view(f, 3, k)
+                rows[:, 0].copy_(weight.flatten(1))
+                rows[:, 1].copy_(weight.grad.flatten(1))
+                rows[:, 2].copy_(self._velocity(weight).flatten(1))
+                parts.append(torch.bmm(rows, rows.transpose(1, 2)).flatten())   # [F, 3, 3]
         dev = self.output.weight.device
         c = torch.cat([var if var is not None else torch.full((n,), float('nan'), device=dev)
                        for var, n in zip(variances, self.filters)]).double()
