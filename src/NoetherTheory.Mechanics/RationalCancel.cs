@@ -21,15 +21,12 @@ internal static class RationalCancel
     }
 
     /// <summary>Replaces calls, undefined functions and non-integer powers by fresh symbols (outermost first).</summary>
-    private static Expr Atomize(Expr e, Dictionary<Expr, Expr> atoms)
+    private static Expr Atomize(Expr e, Dictionary<Expr, Expr> atoms) => e.Replace(x =>
     {
-        if (e is Call or Apply or Power { Exponent: not Number { Value.IsInteger: true } })
-        {
-            if (!atoms.TryGetValue(e, out var s)) atoms[e] = s = Expr.Symbol("atom_", atoms.Count);
-            return s;
-        }
-        return e.Children.Length == 0 ? e : e.WithChildren([.. e.Children.Select(c => Atomize(c, atoms))]);
-    }
+        if (x is not (Call or Apply or Power { Exponent: not Number { Value.IsInteger: true } })) return null;
+        if (!atoms.TryGetValue(x, out var s)) atoms[x] = s = Expr.Symbol("atom_", atoms.Count);
+        return s;
+    });
 
     private static Expr CancelPolynomial(Expr e)
     {

@@ -52,17 +52,7 @@ public static class Calculus
     public static ImmutableArray<Symbol> FreeSymbols(this Expr e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var set = new HashSet<Symbol>();
-        var seen = new HashSet<Expr>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<Expr>();
-        stack.Push(e);
-        while (stack.Count > 0)
-        {
-            var n = stack.Pop();
-            if (n.SymbolMask == 0 || !seen.Add(n)) continue;
-            if (n is Symbol s) set.Add(s);
-            else foreach (var c in n.Children) stack.Push(c);
-        }
+        var set = new HashSet<Symbol>(e.Nodes(n => n.SymbolMask != 0).OfType<Symbol>());
         return [.. set.Order(CanonicalOrder.Comparer).Cast<Symbol>()];
     }
 

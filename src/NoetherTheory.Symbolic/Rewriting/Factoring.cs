@@ -85,16 +85,13 @@ public static partial class Algebra
             return result;
         }
 
-        private Expr Atomize(Expr e, Dictionary<Expr, Symbol> atoms)
+        private Expr Atomize(Expr e, Dictionary<Expr, Symbol> atoms) => e.Replace(x =>
         {
-            if (e is Call or Apply or Power { Exponent: not Number { Value.IsInteger: true } })
-            {
-                var inner = Factor(e);
-                if (!atoms.TryGetValue(inner, out var s)) atoms[inner] = s = new Symbol("__factor", atoms.Count, SymbolAssumptions.None);
-                return s;
-            }
-            return e.Children.Length == 0 ? e : e.WithChildren([.. e.Children.Select(c => Atomize(c, atoms))]);
-        }
+            if (x is not (Call or Apply or Power { Exponent: not Number { Value.IsInteger: true } })) return null;
+            var inner = Factor(x);
+            if (!atoms.TryGetValue(inner, out var s)) atoms[inner] = s = new Symbol("__factor", atoms.Count, SymbolAssumptions.None);
+            return s;
+        });
 
         /// <summary>c · monomial · Π linear factors · (square or rest) for an expanded polynomial.</summary>
         private Expr FactorPolynomial(Expr p, Expander expander, int atomCount)

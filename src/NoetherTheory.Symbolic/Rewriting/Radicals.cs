@@ -49,20 +49,9 @@ internal sealed class Radicals
     {
         var bases = new List<Expr>();
         var seenBases = new HashSet<Expr>();
-        var visited = new HashSet<Expr>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<Expr>();
-        stack.Push(e);
-        while (stack.Count > 0)
-        {
-            var n = stack.Pop();
-            if (!visited.Add(n)) continue;
-            if (IsHalfIntegerPower(n))
-            {
-                var b = ((Power)n).Base;
-                if (!ContainsHalfIntegerPower(b) && seenBases.Add(b)) bases.Add(b);
-            }
-            for (int i = n.Children.Length - 1; i >= 0; i--) stack.Push(n.Children[i]);
-        }
+        foreach (var n in e.Nodes())
+            if (IsHalfIntegerPower(n) && ((Power)n).Base is var b && !ContainsHalfIntegerPower(b) && seenBases.Add(b))
+                bases.Add(b);
         if (bases.Count == 0 || bases.Count > MaxRadicals) return null;
         var symbols = Enumerable.Range(0, bases.Count).Select(i => new Symbol("__radical", i, SymbolAssumptions.None)).ToImmutableArray();
         return new Radicals([.. bases], symbols);
@@ -77,24 +66,10 @@ internal sealed class Radicals
     }
 
     /// <summary>e with every b^(k/2) of a registered base replaced by r^k.</summary>
-    public Expr ToSymbols(Expr e)
-    {
-        var memo = new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance);
-        return Walk(e);
-
-        Expr Walk(Expr x)
-        {
-            if (x.Children.Length == 0) return x;
-            if (memo.TryGetValue(x, out var done)) return done;
-            Expr r;
-            if (x is Power { Exponent: Number { Value: var k } } p && k.Denominator == 2 && IndexOf(p.Base) is var i and >= 0)
-                r = Expr.Pow(Symbols[i], Expr.Number(k.Numerator));
-            else
-                r = x.WithChildren([.. x.Children.Select(Walk)]);
-            memo[x] = r;
-            return r;
-        }
-    }
+    public Expr ToSymbols(Expr e) => e.Replace(x =>
+        x is Power { Exponent: Number { Value: var k } } p && k.Denominator == 2 && IndexOf(p.Base) is var i and >= 0
+            ? Expr.Pow(Symbols[i], Expr.Number(k.Numerator))
+            : null);
 
     /// <summary>Reduces a polynomial in the rᵢ (expanded, rᵢ with non-negative integer exponents) modulo rᵢ² − bᵢ:
     /// rᵢ^(2j+ε) → bᵢ^j·rᵢ^ε. The result is a sum of terms in which each rᵢ has exponent 0 or 1 (not expanded).</summary>
@@ -123,22 +98,8 @@ internal sealed class Radicals
 
     /// <summary>For degree bounds: e with every b^(k/2) of a registered base replaced by the integer power
     /// b^(sign(k)·(|k|+1)/2), whose degree bounds that of r^k after reduction.</summary>
-    public Expr ToIntegerPowers(Expr e)
-    {
-        var memo = new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance);
-        return Walk(e);
-
-        Expr Walk(Expr x)
-        {
-            if (x.Children.Length == 0) return x;
-            if (memo.TryGetValue(x, out var done)) return done;
-            Expr r;
-            if (x is Power { Exponent: Number { Value: var k } } p && k.Denominator == 2 && IndexOf(p.Base) >= 0)
-                r = Expr.Pow(p.Base, Expr.Number(k.Sign * ((BigInteger.Abs(k.Numerator) + 1) / 2)));
-            else
-                r = x.WithChildren([.. x.Children.Select(Walk)]);
-            memo[x] = r;
-            return r;
-        }
-    }
+    public Expr ToIntegerPowers(Expr e) => e.Replace(x =>
+        x is Power { Exponent: Number { Value: var k } } p && k.Denominator == 2 && IndexOf(p.Base) >= 0
+            ? Expr.Pow(p.Base, Expr.Number(k.Sign * ((BigInteger.Abs(k.Numerator) + 1) / 2)))
+            : null);
 }

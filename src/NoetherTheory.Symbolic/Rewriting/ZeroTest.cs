@@ -339,20 +339,7 @@ public static class ZeroTest
             null, null, maxAbs, maxScale, null, null, options);
     }
 
-    private static bool ContainsNode(Expr e, Func<Expr, bool> predicate)
-    {
-        var seen = new HashSet<Expr>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<Expr>();
-        stack.Push(e);
-        while (stack.Count > 0)
-        {
-            var n = stack.Pop();
-            if (!seen.Add(n)) continue;
-            if (predicate(n)) return true;
-            foreach (var c in n.Children) stack.Push(c);
-        }
-        return false;
-    }
+    private static bool ContainsNode(Expr e, Func<Expr, bool> predicate) => e.Nodes().Any(predicate);
 
     private static string Describe<T>(Dictionary<Symbol, T> values) where T : IFormattable =>
         values.Count == 0 ? "(no symbols)"
