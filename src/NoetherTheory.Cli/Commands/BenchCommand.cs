@@ -5,6 +5,7 @@ using NoetherTheory.Cli.Bench;
 using NoetherTheory.Torch.Data;
 using NoetherTheory.Torch.Runs;
 using NoetherTheory.Torch.Runtime;
+using NoetherTheory.Reporting.Export;
 
 namespace NoetherTheory.Cli.Commands;
 
@@ -186,7 +187,7 @@ internal static class BenchCommand
                 train = trainReport,
                 cell = cellReport,
             };
-            AtomicFile.WriteAllText(output.FullName, Json.Serialize(document));
+            AtomicFiles.Write(output.FullName, Json.Serialize(document));
             context.Error.WriteLine($"wrote {output.FullName}");
         }
         return ok ? ExitCodes.Ok : ExitCodes.CheckFailed;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NoetherTheory.Mechanics;
+using NoetherTheory.Reporting.Export;
 
 
 namespace NoetherTheory.Cli.Commands;
@@ -77,7 +78,7 @@ internal static class DeriveCommand
         }
         context.Out.WriteLine(text);
         if (r.Output is not null)
-            AtomicFile.WriteAllText(r.Output, text);
+            AtomicFiles.Write(r.Output, text);
         return holds ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 

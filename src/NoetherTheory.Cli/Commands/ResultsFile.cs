@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NoetherTheory.Numerics.Verification;
+using NoetherTheory.Reporting.Export;
 
 namespace NoetherTheory.Cli.Commands;
 
@@ -40,7 +41,7 @@ internal static class ResultsFile
             };
         }).ToList();
         var doc = new Document("noether.verify/1", entries.Count(e => e.Passed), entries.Count(e => !e.Passed), entries);
-        AtomicFile.WriteAllText(path, Json.Serialize(doc));
+        AtomicFiles.Write(path, Json.Serialize(doc));
     }
 
     private static Series Thin(TraceSeries s)

@@ -114,9 +114,7 @@ public static class ExperimentRunner
             w.WriteString("dataset", ExperimentProtocol.DescribeDataset(o.Cell.Config.Dataset));
             w.WriteEndObject();
         }
-        string tmp = path + ".tmp";
-        File.WriteAllBytes(tmp, buffer.ToArray());
-        File.Move(tmp, path, overwrite: true);
+        DurableFile.Write(path, buffer.ToArray());
     }
 
     // JSON has no NaN: a diverged run's loss is written as null (and read back as NaN).

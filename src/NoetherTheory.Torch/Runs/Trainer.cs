@@ -236,21 +236,7 @@ public static class Trainer
                 $"{dir} already holds a run: resume it (--resume / TrainingRunOptions.Resume) or choose another output folder.");
         }
         Directory.CreateDirectory(checkpoints);
-        WriteAtomically(configPath, yaml);
-    }
-
-    // Temporary file beside the target, flushed to disk, then renamed: readers see the old file or the new one.
-    private static void WriteAtomically(string path, string text)
-    {
-        string tmp = path + ".tmp";
-        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(text);
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, path, overwrite: true);
+        DurableFile.Write(configPath, yaml);
     }
 
     private static string? NewestCheckpoint(string checkpoints) =>
@@ -288,7 +274,7 @@ public static class Trainer
     private static void WriteResult(string path, TrainingResult r)
     {
         static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
-        WriteAtomically(path,
+        DurableFile.Write(path,
             $"steps: {r.Steps.ToString(CultureInfo.InvariantCulture)}\n" +
             $"resumed_from_step: {(r.ResumedFromStep is { } s ? s.ToString(CultureInfo.InvariantCulture) : "null")}\n" +
             $"train_loss: {R(r.TrainLoss)}\ntrain_accuracy: {R(r.TrainAccuracy)}\n" +
@@ -383,8 +369,7 @@ public static class Trainer
                 // A row cut short by a crash (no comma, or a step that does not parse) is dropped with the rows after the checkpoint.
                 var kept = File.ReadLines(path).Where((line, i) => i == 0 || (line.IndexOf(',', StringComparison.Ordinal) is int comma and > 0 &&
                     long.TryParse(line.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) && step < keepBelowStep)).ToList();
-                File.WriteAllLines(path + ".tmp", kept);
-                File.Move(path + ".tmp", path, overwrite: true);
+                DurableFile.Write(path, string.Concat(kept.Select(line => line + "\n")));
                 _writer = new StreamWriter(path, append: true) { NewLine = "\n" };
             }
             else
