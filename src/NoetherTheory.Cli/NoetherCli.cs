@@ -32,7 +32,7 @@ public static class NoetherCli
             stderr.WriteLine($"noether: {e.Message}");
             return ExitCodes.BadInput;
         }
-        catch (NoetherTheory.Symbolic.NoetherTheoryException e)
+        catch (NoetherTheory.NoetherTheoryException e)
         {
             stderr.WriteLine($"noether: {e.Message}");
             return ExitCodes.BadInput;

@@ -22,7 +22,7 @@ public sealed class CatalogTests
     public void UnknownId_ThrowsWithTheKnownIds()
     {
         var catalog = Catalog.Load(CatalogDir);
-        var ex = Assert.Throws<NoetherTheory.Symbolic.NoetherTheoryException>(() => catalog.Rule("adam"));
+        var ex = Assert.Throws<NoetherTheory.NoetherTheoryException>(() => catalog.Rule("adam"));
         Assert.That(ex!.Message, Does.Contain("adam").And.Contain("heavy-ball"));
     }
 
