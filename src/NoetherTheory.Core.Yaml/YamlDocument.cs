@@ -51,8 +51,12 @@ public static partial class YamlDocument
         catch (Exception e) when (e is not OutOfMemoryException)
 #pragma warning restore CA1031
         {
-            var (line, column) = builder.LastPlace;
-            throw Located(source, text, line, column, Describe(e.Message), e);
+            // The library lost its state without saying where: point at the innermost unclosed flow collection, the usual cause.
+            if (builder.OpenFlow is var (line, column, bracket))
+                throw new YamlInputException(source, line, column, "",
+                    $"invalid YAML: the '{bracket}' opened here is never closed; close it with '{(bracket == '[' ? ']' : '}')}' before the next key, or write the value on indented lines.", e);
+            (line, column) = builder.LastPlace;
+            throw Located(source, text, line, column, "the text cannot be read past this point", e);
         }
     }
 
@@ -61,9 +65,16 @@ public static partial class YamlDocument
         line = Math.Max(line, 1);
         column = Math.Max(column, 1);
         string hint = SyntaxHint;
-        var lines = text.Split('\n');
-        bool tabbed = lines.Take(line).Skip(Math.Max(line - 2, 0)).Any(l => l.TrimEnd('\r').TakeWhile(char.IsWhiteSpace).Contains('\t'));
-        if (tabbed) hint = "YAML indentation must use spaces; replace the tab characters at the start of this line or the one above";
+        if (message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            // The library reports a tab where the enclosing mapping starts; the tab itself is the place to fix.
+            var lines = text.Split('\n');
+            int at = Enumerable.Range(line - 1, Math.Max(lines.Length - line + 1, 0))
+                .FirstOrDefault(i => lines[i].TakeWhile(char.IsWhiteSpace).Contains('\t'), -1);
+            if (at < 0) at = Enumerable.Range(line - 1, Math.Max(lines.Length - line + 1, 0)).FirstOrDefault(i => lines[i].Contains('\t'), -1);
+            if (at >= 0) (line, column) = (at + 1, lines[at].IndexOf('\t', StringComparison.Ordinal) + 1);
+            hint = "YAML indentation must use spaces, replace the tab character with spaces";
+        }
         return new YamlInputException(source, line, column, "", $"invalid YAML: {message}; {hint}.", cause);
     }
 
@@ -81,8 +92,12 @@ public static partial class YamlDocument
     private sealed class Builder(string source, IParser parser)
     {
         private readonly Dictionary<string, YamlValue> _anchors = new(StringComparer.Ordinal);
+        private readonly Stack<(int Line, int Column, char Bracket)> _flow = new();
 
         public (int Line, int Column) LastPlace { get; private set; } = (1, 1);
+
+        // The innermost '[' or '{' not yet closed, if any.
+        public (int Line, int Column, char Bracket)? OpenFlow => _flow.Count > 0 ? _flow.Peek() : null;
 
         public List<YamlValue> Documents()
         {
@@ -135,14 +150,17 @@ public static partial class YamlDocument
                     node = new YamlScalar(source, line, column, scalar.Value,
                         scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
                     break;
-                case SequenceStart:
+                case SequenceStart sequence:
+                    if (sequence.Style == SequenceStyle.Flow) _flow.Push((line, column, '['));
                     parser.MoveNext();
                     var items = new List<YamlValue>();
                     while (!Peek<SequenceEnd>()) items.Add(Node());
                     parser.MoveNext();
+                    if (sequence.Style == SequenceStyle.Flow) _flow.Pop();
                     node = new YamlList(source, line, column, items);
                     break;
-                case MappingStart:
+                case MappingStart mapping:
+                    if (mapping.Style == MappingStyle.Flow) _flow.Push((line, column, '{'));
                     parser.MoveNext();
                     var entries = new List<YamlEntry>();
                     var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
@@ -157,6 +175,7 @@ public static partial class YamlDocument
                         entries.Add(new YamlEntry(k, Node()));
                     }
                     parser.MoveNext();
+                    if (mapping.Style == MappingStyle.Flow) _flow.Pop();
                     node = new YamlMap(source, line, column, entries);
                     break;
                 default:
