@@ -26,7 +26,8 @@ namespace NoetherTheory.Torch.Runs;
 /// flushed at every logged step; on resume rows after the checkpoint are dropped before appending, so the files end up
 /// identical to those of an uninterrupted run. A run folder whose layers.csv / filters.csv were started in the older
 /// layout without wg_pred / bn_var columns is resumed in that layout (never a file with mixed rows); a file with any
-/// other header stops the resume with a message.</para>
+/// other header stops the resume with a message. The folder's files are RunFolder's and RunLogFile's, the checkpointed
+/// state TrainingState's (internal types); the column layouts are NoetherTheory.Core.RunLogs.RunLogSchema's.</para>
 /// <para>All randomness after initialisation (data order, crops, flips, dropout) comes from one host (CPU) generator,
 /// saved in checkpoints, whose draws are moved to the training device; initialisation uses torch's global generator seeded with the config
 /// seed. On the CPU a resumed run is bitwise identical to an uninterrupted one.</para>
