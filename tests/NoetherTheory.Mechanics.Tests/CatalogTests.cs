@@ -47,6 +47,10 @@ public sealed class CatalogTests
     private static readonly object[] BrokenFiles =
     [
         new object[] { "rules", "id: x\nname: [unclosed\n", 3, "", "invalid YAML" },
+        new object[] { "rules", "id: x\nname: [unclosed\nkind: position\n", 2, "", "never closed" },
+        new object[] { "symmetries", "id: s\nname: S\nkind: scale\nsets:\n  ? [0]\n  : [1]\n", 5, "", "a key must be a single value" },
+        new object[] { "symmetries", "id: s\nname: S\nkind: scale\nkind: rescale\n", 4, "", "duplicate key 'kind'" },
+        new object[] { "models", "id: m\nname: M\ndimension: two\n", 3, "dimension", "expected an integer, got 'two'" },
         new object[] { "rules", "id: x\nhyperparameters: {eta: lr}\nupdate:\n  q_next: q - eta*g(q)\n", 1, "name", "missing required field" },
         new object[] { "rules", "id: x\nname: X\nhyperparameters: {eta: lr}\nupdat: 1\nupdate:\n  q_next: q\n", 4, "updat", "unknown field" },
         new object[] { "rules", "id: x\nname: X\nhyperparameters: {eta: lr}\nupdate:\n  q_next: q - eta*(g(q) +\n", 5, "update.q_next", "cannot parse" },

@@ -66,6 +66,9 @@ public sealed class ExperimentsProtocolTests
     [TestCase("name: x\nbase:\n  steps: 10\n  optimizer:\n    lr: 0.1\ngrid:\n  panels:\n    D: {vary: lr, values: [0.1]}\n", "<protocol>:8:")]
     [TestCase("name: x\nbase:\n  steps: 10\n  optimizer:\n    lr: 0.1\ngrid:\n  panels:\n    A: {vary: beta, values: [0.1]}\n", "<protocol>:8:")]
     [TestCase("name: x\nbase:\n  steps: 10\n  optimizer:\n    lr: 0.1\n", "<protocol>:1:")]
+    [TestCase("name: x\nbase:\n  steps: 10\n  optimizer:\n    lr: 0.1\ngrid:\n  panels:\n    A: {vary: lr, values: [0.1}\n", "<protocol>:8:")]
+    [TestCase("name: x\nbase:\n  steps: 10\n  optimizer:\n    lr: 0,1\ngrid:\n  panels:\n    A: {vary: lr, values: [0.1]}\n", "<protocol>:5:9: optimizer.lr")]
+    [TestCase("name: x\nbase:\n  steps: 10\n  optimizer:\n    lr: 0.1\ngrid:\n  panels:\n    ? [A]\n    : {vary: lr, values: [0.1]}\n", "<protocol>:8:7: a key")]
     public void Parse_Mistakes_NameTheLine(string yaml, string prefix) =>
         Assert.That(() => ExperimentProtocolLoader.Parse(yaml), Throws.InstanceOf<TrainingConfigException>().With.Message.StartsWith(prefix));
 

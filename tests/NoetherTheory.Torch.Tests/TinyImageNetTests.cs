@@ -187,8 +187,8 @@ public sealed class TinyImageNetTests
         SyntheticFolder.Write(_data, Wnids, TrainPerClass, ValCount, writeWnidsTxt: false);
         Directory.CreateDirectory(_cache);
         // What a decode killed while writing its cache leaves: a partial temporary file, never the cache itself.
-        string killed = Path.Combine(_cache, "tiny-imagenet-train.u8.4242-0123456789abcdef.tmp");
-        string writing = Path.Combine(_cache, "tiny-imagenet-train.u8.4243-fedcba9876543210.tmp");
+        string killed = Path.Combine(_cache, ".tiny-imagenet-train.u8.4242-0123456789abcdef.tmp");
+        string writing = Path.Combine(_cache, ".tiny-imagenet-train.u8.4243-fedcba9876543210.tmp");
         File.WriteAllBytes(killed, new byte[1000]);
         File.WriteAllBytes(writing, new byte[1000]);
         File.SetLastWriteTimeUtc(killed, DateTime.UtcNow.AddHours(-1));

@@ -36,7 +36,11 @@ public sealed class TrainingConfigTests
     [TestCase("optimizer:\n  lr: 0.1\n", "cfg.yaml:1:1", "steps")]
     [TestCase("steps: 10\noptimizer: [1, 2]\n", "cfg.yaml:2:12", "optimizer")]
     [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nlog_every: 4\nmeasure_every: 6\n", "cfg.yaml:5:16", "measure_every")]
-    [TestCase("steps: 10\n  optimizer: {\n", "cfg.yaml:", "not valid YAML")]
+    [TestCase("steps: 10\n  optimizer: {\n", "cfg.yaml:2:12", "invalid YAML")]
+    [TestCase("name: [x\nsteps: 10\n", "cfg.yaml:1:7", "'[' opened here is never closed")]
+    [TestCase("steps: 10\n? [a]\n: 1\n", "cfg.yaml:2:3", "a key must be a single value")]
+    [TestCase("steps: 10\nsteps: 11\n", "cfg.yaml:2:1", "duplicate key 'steps'")]
+    [TestCase("steps: 10\noptimizer:\n\tlr: 0.1\n", "cfg.yaml:3:1", "tab")]
     public void Errors_NameFileLineAndField(string yaml, string location, string field)
     {
         Assert.That(() => TrainingConfigLoader.Parse(yaml, "cfg.yaml"),

@@ -5,7 +5,7 @@ using NoetherTheory.Cli.Bench;
 using NoetherTheory.Torch.Data;
 using NoetherTheory.Torch.Runs;
 using NoetherTheory.Torch.Runtime;
-using NoetherTheory.Reporting.Export;
+using NoetherTheory.Core.IO;
 
 namespace NoetherTheory.Cli.Commands;
 
@@ -187,7 +187,7 @@ internal static class BenchCommand
                 train = trainReport,
                 cell = cellReport,
             };
-            AtomicFiles.Write(output.FullName, Json.Serialize(document));
+            AtomicFile.Write(output.FullName, Json.Serialize(document));
             context.Error.WriteLine($"wrote {output.FullName}");
         }
         return ok ? ExitCodes.Ok : ExitCodes.CheckFailed;

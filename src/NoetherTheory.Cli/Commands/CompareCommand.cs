@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using NoetherTheory.Simulation.Compiled;
-using NoetherTheory.Reporting.Export;
+using NoetherTheory.Core.IO;
 
 namespace NoetherTheory.Cli.Commands;
 
@@ -102,7 +102,7 @@ internal static class ComparisonsFile
     public const string Kind = "noether.compare/1";
 
     public static void Write(string path, IEnumerable<ComparisonResult> results) =>
-        AtomicFiles.Write(path, Json.Serialize(new Document(Kind, results.Select(r => new Entry(r.Options.RuleId, r.Options.ModelId,
+        AtomicFile.Write(path, Json.Serialize(new Document(Kind, results.Select(r => new Entry(r.Options.RuleId, r.Options.ModelId,
             r.Options.Beta, r.Options.WeightDecay, r.Options.Time, r.Options.Start.ToString(), r.Rows, r.GradientFlowSlope,
             r.ModifiedLossSlope, r.SecondOrderSlope)).ToList())));
 

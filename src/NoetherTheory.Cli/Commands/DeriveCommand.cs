@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NoetherTheory.Mechanics;
-using NoetherTheory.Reporting.Export;
+using NoetherTheory.Core.IO;
 
 
 namespace NoetherTheory.Cli.Commands;
@@ -78,7 +78,7 @@ internal static class DeriveCommand
         }
         context.Out.WriteLine(text);
         if (r.Output is not null)
-            AtomicFiles.Write(r.Output, text);
+            AtomicFile.Write(r.Output, text);
         return holds ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using NoetherTheory.Cli.Reports;
 using NoetherTheory.Mechanics;
 using NoetherTheory.Simulation.Compiled;
-using NoetherTheory.Reporting.Export;
+using NoetherTheory.Core.IO;
 
 namespace NoetherTheory.Cli.Commands;
 
@@ -47,8 +47,8 @@ internal static class MainCommand
         Stage("deriving the catalog symbolically");
         var catalog = DeriveCommand.LoadCatalog(RepositoryLayout.Catalog());
         var derivation = Derivation.RunAll(catalog);
-        AtomicFiles.Write(Path.Combine(outDir, "derivations.json"), DerivationFormatter.ToJson(derivation));
-        AtomicFiles.Write(Path.Combine(outDir, "derivations.txt"), DerivationFormatter.ToText(derivation));
+        AtomicFile.Write(Path.Combine(outDir, "derivations.json"), DerivationFormatter.ToJson(derivation));
+        AtomicFile.Write(Path.Combine(outDir, "derivations.txt"), DerivationFormatter.ToText(derivation));
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"      {derivation.Results.Length} derivations, {derivation.CheckCount} identities: {(derivation.AllHold ? "all verified" : "SOME NOT VERIFIED")}"));
         if (!derivation.AllHold) failures.Add("a derived identity was not verified (derivations.txt)");

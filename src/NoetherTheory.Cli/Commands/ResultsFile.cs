@@ -1,6 +1,6 @@
 using System.Text.Json;
 using NoetherTheory.Numerics.Verification;
-using NoetherTheory.Reporting.Export;
+using NoetherTheory.Core.IO;
 
 namespace NoetherTheory.Cli.Commands;
 
@@ -41,7 +41,7 @@ internal static class ResultsFile
             };
         }).ToList();
         var doc = new Document("noether.verify/1", entries.Count(e => e.Passed), entries.Count(e => !e.Passed), entries);
-        AtomicFiles.Write(path, Json.Serialize(doc));
+        AtomicFile.Write(path, Json.Serialize(doc));
     }
 
     private static Series Thin(TraceSeries s)

@@ -4,7 +4,7 @@ using NoetherTheory.Numerics.Models;
 using NoetherTheory.Numerics.Optimizers;
 using NoetherTheory.Numerics.Recording;
 using NoetherTheory.Numerics.Verification;
-using NoetherTheory.Reporting.Export;
+using NoetherTheory.Core.IO;
 
 namespace NoetherTheory.Cli.Commands;
 
@@ -94,7 +94,7 @@ internal static class SimulateCommand
             table.WriteCsv(buffer);
         else
             throw new UsageException($"--out '{output.Name}': use a .csv or .json file name.");
-        AtomicFiles.Write(output.FullName, buffer.ToString());
+        AtomicFile.Write(output.FullName, buffer.ToString());
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {table.Rows.Count} rows × {table.Columns.Count} columns to {output.FullName}"));
         return ExitCodes.Ok;

@@ -7,7 +7,7 @@ using NoetherTheory.Torch.Data;
 using NoetherTheory.Torch.Experiments;
 using NoetherTheory.Torch.Runs;
 using NoetherTheory.Torch.Runtime;
-using NoetherTheory.Reporting.Export;
+using NoetherTheory.Core.IO;
 
 namespace NoetherTheory.Cli.Commands;
 
@@ -151,17 +151,17 @@ internal static class ValidateCommand
 
     private static void WriteSummary(string outDir, Summary summary)
     {
-        AtomicFiles.Write(Path.Combine(outDir, SummaryFile), Json.Serialize(summary));
+        AtomicFile.Write(Path.Combine(outDir, SummaryFile), Json.Serialize(summary));
         static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
         var grid = new StringBuilder("id,kind,panel,variable,value,constrained,seed,test_accuracy,test_loss,train_loss,wall_seconds,device,dataset\n");
         foreach (var c in summary.Cells)
             grid.Append(CultureInfo.InvariantCulture, $"{c.Id},{c.Kind},{c.Panel},{c.Variable},{R(c.Value)},{(c.Constrained ? "true" : "false")},{c.Seed},{R(c.TestAccuracy)},{R(c.TestLoss)},{R(c.TrainLoss)},{R(c.WallSeconds)},{c.Device},\"{c.Dataset}\"\n");
-        AtomicFiles.Write(Path.Combine(outDir, "grid.csv"), grid.ToString());
+        AtomicFile.Write(Path.Combine(outDir, "grid.csv"), grid.ToString());
         var checks = new StringBuilder("cell,layer,filters,recursion_pairs,recursion_w2_max,recursion_wv_max,green_median,green_p90,eq17_median,eq17_p90,persistence_index,regime,symmetry_cosine_median,symmetry_cosine_max,eps_samples,eps_violation_median,eps_violation_max,eps_residual_median,eps_residual_max,eps_resolved,eps_relative_median,eps_relative_max\n");
         foreach (var f in summary.Filters)
         foreach (var l in f.Report.Layers)
             checks.Append(CultureInfo.InvariantCulture, $"{f.Cell},{l.Layer},{l.Filters},{l.RecursionPairs},{R(l.RecursionWeightNorm.Max)},{R(l.RecursionWeightDotVelocity.Max)},{R(l.GreenLaw.Median)},{R(l.GreenLaw.P90)},{R(l.Eq17.Median)},{R(l.Eq17.P90)},{R(l.PersistenceIndex)},{l.Regime},{R(l.SymmetryCosine.Median)},{R(l.SymmetryCosine.Max)},{l.Epsilon.Samples},{R(l.Epsilon.Violation.Median)},{R(l.Epsilon.Violation.Max)},{R(l.Epsilon.Residual.Median)},{R(l.Epsilon.Residual.Max)},{l.Epsilon.ResolvedSamples},{R(l.Epsilon.RelativeError.Median)},{R(l.Epsilon.RelativeError.Max)}\n");
-        AtomicFiles.Write(Path.Combine(outDir, "filter-checks.csv"), checks.ToString());
+        AtomicFile.Write(Path.Combine(outDir, "filter-checks.csv"), checks.ToString());
     }
 
     private static void PrintSummary(TextWriter o, Summary s, string outDir)
@@ -204,7 +204,7 @@ internal static class ValidateCommand
         s.Append("cells=(").Append(string.Join(' ', ids)).Append(")\n");
         s.Append(CultureInfo.InvariantCulture, $"exec \"$bundle/gpu-run.sh\" validate --experiment '{Path.GetFullPath(protocolPath)}' --device {gpuDevice} --out '{outDir}'{(tf32 ? " --tf32" : "")} --cell \"${{cells[$SLURM_ARRAY_TASK_ID]}}\"\n");
         string path = Path.Combine(outDir, protocol.Name + ".sbatch");
-        AtomicFiles.Write(path, s.ToString());
+        AtomicFile.Write(path, s.ToString());
         return path;
     }
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NoetherTheory.Reporting.Markdown;
 using NoetherTheory.Reporting.Pdf;
-using NoetherTheory.Reporting.Export;
+using NoetherTheory.Core.IO;
 
 namespace NoetherTheory.Cli.Reports;
 
@@ -45,7 +45,7 @@ internal static class ReportWriter
         var manifest = Manifest.Create(command,
             inputs.Sources.Select((s, i) => (s, i)).ToDictionary(p => string.Create(CultureInfo.InvariantCulture, $"from[{p.i}]"), p => p.s),
             extra ?? new Dictionary<string, string>(), clock.Elapsed.TotalSeconds);
-        AtomicFiles.Write(Path.Combine(dir, "manifest.json"), Commands.Json.Serialize(manifest));
+        AtomicFile.Write(Path.Combine(dir, "manifest.json"), Commands.Json.Serialize(manifest));
         return new Summary(dir, pdfPath, indexPath, saved.PageCount, report.FigureCount);
     }
 

@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using NoetherTheory.Core.Yaml;
 using NoetherTheory.Symbolic;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace NoetherTheory.Mechanics;
 
@@ -132,13 +131,13 @@ public sealed class Catalog
         private readonly string _file = Path.GetRelativePath(root, path).Replace('\\', '/');
         private int _errorCount;
 
-        private void Error(YamlNode? node, string field, string message)
+        private void Error(YamlValue? node, string field, string message)
         {
             _errorCount++;
-            errors.Add(new CatalogError(_file, node is null ? 1 : (int)node.Start.Line, node is null ? 1 : (int)node.Start.Column, field, message));
+            errors.Add(new CatalogError(_file, node?.Line ?? 1, node?.Column ?? 1, field, message));
         }
 
-        private YamlMappingNode? Root()
+        private YamlMap? Root()
         {
             string text;
             try
@@ -150,39 +149,30 @@ public sealed class Catalog
                 errors.Add(new CatalogError(_file, 0, 0, "", "cannot read the file: " + ex.Message));
                 return null;
             }
-            var stream = new YamlStream();
             try
             {
-                stream.Load(new StringReader(text));
+                return YamlDocument.ParseMapping(text, _file, "the file must be a YAML mapping with at least 'id' and 'name'.");
             }
-            catch (YamlException ex)
+            catch (YamlInputException ex)
             {
-                errors.Add(new CatalogError(_file, (int)ex.Start.Line, (int)ex.Start.Column, "",
-                    "invalid YAML: " + (ex.InnerException?.Message ?? ex.Message)));
+                errors.Add(new CatalogError(_file, ex.Line, ex.Column, ex.Field, ex.Problem));
                 return null;
             }
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
-            {
-                errors.Add(new CatalogError(_file, 1, 1, "", "the file must be a YAML mapping with at least 'id' and 'name'."));
-                return null;
-            }
-            return map;
         }
 
-        private static YamlNode? Get(YamlMappingNode map, string key) =>
-            map.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
+        private static YamlValue? Get(YamlMap map, string key) => map.Find(key);
 
-        private void CheckKeys(YamlMappingNode map, string prefix, params string[] allowed)
+        private void CheckKeys(YamlMap map, string prefix, params string[] allowed)
         {
-            foreach (var key in map.Children.Keys)
+            foreach (var (key, _) in map.Entries)
             {
-                var name = (key as YamlScalarNode)?.Value ?? "?";
+                var name = key.Text;
                 if (!allowed.Contains(name, StringComparer.Ordinal))
                     Error(key, prefix + name, $"unknown field '{name}'; allowed here: {string.Join(", ", allowed)}.");
             }
         }
 
-        private string? Text(YamlMappingNode map, string key, bool required, string prefix = "")
+        private string? Text(YamlMap map, string key, bool required, string prefix = "")
         {
             var node = Get(map, key);
             if (node is null)
@@ -190,7 +180,7 @@ public sealed class Catalog
                 if (required) Error(map, prefix + key, $"missing required field '{key}'.");
                 return null;
             }
-            if (node is not YamlScalarNode { Value: { } v })
+            if (node is not YamlScalar { Text: var v })
             {
                 Error(node, prefix + key, $"'{key}' must be a single value (text), not a list or mapping.");
                 return null;
@@ -198,7 +188,7 @@ public sealed class Catalog
             return v;
         }
 
-        private string Id(YamlMappingNode map)
+        private string Id(YamlMap map)
         {
             var id = Text(map, "id", true) ?? Path.GetFileNameWithoutExtension(path);
             if (!id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') || id.Length == 0)
@@ -206,33 +196,32 @@ public sealed class Catalog
             return id;
         }
 
-        private int? Int(YamlNode node, string field)
+        private int? Int(YamlValue node, string field)
         {
-            if (node is YamlScalarNode { Value: { } v } && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i)) return i;
-            Error(node, field, $"expected an integer, got '{(node as YamlScalarNode)?.Value ?? node.NodeType.ToString()}'.");
+            if (node is YamlScalar { Text: var v } && int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i)) return i;
+            Error(node, field, $"expected an integer, got {node.Description}.");
             return null;
         }
 
-        private Expr? Expression(YamlNode node, string field)
+        private Expr? Expression(YamlValue node, string field)
         {
-            if (node is not YamlScalarNode { Value: { } text } scalar)
+            if (node is not YamlScalar { Text: var text } scalar)
             {
                 Error(node, field, "expected an expression in the CAS syntax (e.g. \"q[0]^2 + k*q[1]\").");
                 return null;
             }
             if (Expr.TryParse(text, out var e, out var err)) return e;
-            bool quoted = scalar.Style is ScalarStyle.DoubleQuoted or ScalarStyle.SingleQuoted;
-            int line = (int)scalar.Start.Line + err!.Line - 1;
-            int col = err.Line == 1 ? (int)scalar.Start.Column + err.Column - 1 + (quoted ? 1 : 0) : err.Column;
+            int line = scalar.Line + err!.Line - 1;
+            int col = err.Line == 1 ? scalar.Column + err.Column - 1 + (scalar.IsQuoted ? 1 : 0) : err.Column;
             _errorCount++;
             errors.Add(new CatalogError(_file, line, col, field, "cannot parse the expression: " + err.Message
                 + (err.Expected.Count > 0 ? " (expected " + string.Join(" or ", err.Expected) + ")" : "")));
             return null;
         }
 
-        private ImmutableArray<int>? IndexSet(YamlNode node, string field, int? dimension)
+        private ImmutableArray<int>? IndexSet(YamlValue node, string field, int? dimension)
         {
-            if (node is YamlScalarNode { Value: "all" })
+            if (node is YamlScalar { Text: "all" })
             {
                 if (dimension is null)
                 {
@@ -241,13 +230,13 @@ public sealed class Catalog
                 }
                 return [.. Enumerable.Range(0, dimension.Value)];
             }
-            if (node is not YamlSequenceNode seq || seq.Children.Count == 0)
+            if (node is not YamlList seq || seq.Items.Count == 0)
             {
                 Error(node, field, "an index set is a non-empty list of coordinate indices, e.g. [0, 1], or 'all'.");
                 return null;
             }
             var b = ImmutableArray.CreateBuilder<int>();
-            foreach (var c in seq.Children)
+            foreach (var c in seq.Items)
             {
                 if (Int(c, field) is not { } i) return null;
                 if (i < 0)
@@ -270,39 +259,39 @@ public sealed class Catalog
             return b.ToImmutable();
         }
 
-        private ImmutableDictionary<string, ImmutableArray<int>>? Sets(YamlNode node, string field, int? dimension)
+        private ImmutableDictionary<string, ImmutableArray<int>>? Sets(YamlValue node, string field, int? dimension)
         {
-            if (node is not YamlMappingNode map)
+            if (node is not YamlMap map)
             {
                 Error(node, field, "'sets' maps set names to index lists, e.g. {A1: [0], A2: [1]}.");
                 return null;
             }
             var b = ImmutableDictionary.CreateBuilder<string, ImmutableArray<int>>(StringComparer.Ordinal);
-            foreach (var (k, v) in map.Children)
+            foreach (var (k, v) in map.Entries)
             {
-                var name = ((YamlScalarNode)k).Value ?? "";
+                var name = k.Text;
                 if (IndexSet(v, field + "." + name, dimension) is { } set) b[name] = set;
                 else return null;
             }
             return b.ToImmutable();
         }
 
-        private ImmutableArray<(int, int)>? Planes(YamlNode node, string field, int? dimension)
+        private ImmutableArray<(int, int)>? Planes(YamlValue node, string field, int? dimension)
         {
-            if (node is not YamlSequenceNode seq || seq.Children.Count == 0)
+            if (node is not YamlList seq || seq.Items.Count == 0)
             {
                 Error(node, field, "'planes' is a non-empty list of index pairs, e.g. [[0, 1], [2, 3]].");
                 return null;
             }
             var b = ImmutableArray.CreateBuilder<(int, int)>();
-            foreach (var p in seq.Children)
+            foreach (var p in seq.Items)
             {
-                if (p is not YamlSequenceNode { Children.Count: 2 } pair)
+                if (p is not YamlList { Items.Count: 2 } pair)
                 {
                     Error(p, field, "each plane is a pair of distinct indices [i, j].");
                     return null;
                 }
-                if (Int(pair.Children[0], field) is not { } i || Int(pair.Children[1], field) is not { } j) return null;
+                if (Int(pair.Items[0], field) is not { } i || Int(pair.Items[1], field) is not { } j) return null;
                 if (i == j || i < 0 || j < 0 || (dimension is { } d && (i >= d || j >= d)))
                 {
                     Error(p, field, "a plane needs two distinct indices inside the coordinates.");
@@ -329,13 +318,13 @@ public sealed class Catalog
             var hps = ImmutableArray.CreateBuilder<Hyperparameter>();
             if (Get(map, "hyperparameters") is { } hpNode)
             {
-                if (hpNode is YamlMappingNode hpMap)
-                    foreach (var (k, v) in hpMap.Children)
+                if (hpNode is YamlMap hpMap)
+                    foreach (var (k, v) in hpMap.Entries)
                     {
-                        var hn = ((YamlScalarNode)k).Value ?? "";
+                        var hn = k.Text;
                         if (!Symbolic.Expr.TryParse(hn, out var hs, out _) || hs is not Symbol)
                             Error(k, "hyperparameters." + hn, $"'{hn}' is not a valid symbol name.");
-                        hps.Add(new Hyperparameter(hn, (v as YamlScalarNode)?.Value ?? ""));
+                        hps.Add(new Hyperparameter(hn, (v as YamlScalar)?.Text ?? ""));
                     }
                 else Error(hpNode, "hyperparameters", "'hyperparameters' maps each name to its meaning, e.g. {eta: learning rate}.");
             }
@@ -348,11 +337,11 @@ public sealed class Catalog
                 Error(Get(map, "buffer"), "buffer", $"buffer name '{buffer}' is reserved or not an identifier; use e.g. 'v'.");
 
             var updates = ImmutableArray.CreateBuilder<UpdateStep>();
-            if (Get(map, "update") is YamlMappingNode upMap)
+            if (Get(map, "update") is YamlMap upMap)
             {
-                foreach (var (k, v) in upMap.Children)
+                foreach (var (k, v) in upMap.Entries)
                 {
-                    var target = ((YamlScalarNode)k).Value ?? "";
+                    var target = k.Text;
                     string field = "update." + target;
                     if (target != "q_next" && target != buffer + "_next")
                     {
@@ -411,11 +400,11 @@ public sealed class Catalog
             var generator = ImmutableArray<Expr>.Empty;
             if (Get(map, "generator") is { } gn)
             {
-                if (gn is YamlSequenceNode gs && gs.Children.Count > 0)
+                if (gn is YamlList gs && gs.Items.Count > 0)
                 {
                     var b = ImmutableArray.CreateBuilder<Expr>();
-                    for (int i = 0; i < gs.Children.Count; i++)
-                        if (Expression(gs.Children[i], string.Create(CultureInfo.InvariantCulture, $"generator[{i}]")) is { } e) b.Add(e);
+                    for (int i = 0; i < gs.Items.Count; i++)
+                        if (Expression(gs.Items[i], string.Create(CultureInfo.InvariantCulture, $"generator[{i}]")) is { } e) b.Add(e);
                     generator = b.ToImmutable();
                     dimension ??= generator.Length;
                     if (dimension != generator.Length)
@@ -423,7 +412,7 @@ public sealed class Catalog
                     for (int i = 0; i < generator.Length; i++)
                         foreach (var s in generator[i].FreeSymbols())
                             if (s.Name != Coordinates.QName || s.Index is null || s.Index >= generator.Length)
-                                Error(gs.Children[i], string.Create(CultureInfo.InvariantCulture, $"generator[{i}]"),
+                                Error(gs.Items[i], string.Create(CultureInfo.InvariantCulture, $"generator[{i}]"),
                                     $"a generator may depend only on q[0]..q[{generator.Length - 1}], not on '{s.DisplayName}'.");
                 }
                 else Error(gn, "generator", "'generator' is a list of expressions ξ_i(q), one per coordinate.");
@@ -488,19 +477,19 @@ public sealed class Catalog
             var bindings = ImmutableArray.CreateBuilder<SymmetryBinding>();
             if (Get(map, "symmetries") is { } sn)
             {
-                if (sn is not YamlSequenceNode seq) Error(sn, "symmetries", "'symmetries' is a list of symmetry ids or {id, sets} entries.");
+                if (sn is not YamlList seq) Error(sn, "symmetries", "'symmetries' is a list of symmetry ids or {id, sets} entries.");
                 else
-                    foreach (var entry in seq.Children)
+                    foreach (var entry in seq.Items)
                     {
-                        if (entry is YamlScalarNode { Value: { } sid })
-                            bindings.Add(new SymmetryBinding(sid, null, null, (int)entry.Start.Line, (int)entry.Start.Column));
-                        else if (entry is YamlMappingNode em)
+                        if (entry is YamlScalar { Text: var sid })
+                            bindings.Add(new SymmetryBinding(sid, null, null, entry.Line, entry.Column));
+                        else if (entry is YamlMap em)
                         {
                             CheckKeys(em, "symmetries.", "id", "sets", "planes");
                             var sid2 = Text(em, "id", true, "symmetries.") ?? "";
                             var sets = Get(em, "sets") is { } s2 ? Sets(s2, "symmetries.sets", dimension) : null;
                             var planes = Get(em, "planes") is { } p2 ? Planes(p2, "symmetries.planes", dimension) : null;
-                            bindings.Add(new SymmetryBinding(sid2, sets, planes, (int)entry.Start.Line, (int)entry.Start.Column));
+                            bindings.Add(new SymmetryBinding(sid2, sets, planes, entry.Line, entry.Column));
                         }
                         else Error(entry, "symmetries", "each entry is a symmetry id or {id: ..., sets: ...}.");
                     }
@@ -509,12 +498,12 @@ public sealed class Catalog
             var matrices = ImmutableDictionary.CreateBuilder<string, MatrixBlock>(StringComparer.Ordinal);
             if (Get(map, "matrices") is { } mn)
             {
-                if (mn is YamlMappingNode mm)
-                    foreach (var (k, v) in mm.Children)
+                if (mn is YamlMap mm)
+                    foreach (var (k, v) in mm.Entries)
                     {
-                        var mName = ((YamlScalarNode)k).Value ?? "";
+                        var mName = k.Text;
                         string f = "matrices." + mName;
-                        if (v is not YamlMappingNode vm || Get(vm, "rows") is not { } rn || Get(vm, "cols") is not { } cn || Get(vm, "offset") is not { } on)
+                        if (v is not YamlMap vm || Get(vm, "rows") is not { } rn || Get(vm, "cols") is not { } cn || Get(vm, "offset") is not { } on)
                         {
                             Error(v, f, "a matrix block is {rows: r, cols: c, offset: o} (row-major, starting at q[o]).");
                             continue;
@@ -531,9 +520,9 @@ public sealed class Catalog
             var balance = ImmutableArray<string>.Empty;
             if (Get(map, "balance") is { } bn)
             {
-                if (bn is YamlSequenceNode { Children.Count: 2 } bs && bs.Children.All(c => c is YamlScalarNode))
+                if (bn is YamlList { Items.Count: 2 } bs && bs.Items.All(c => c is YamlScalar))
                 {
-                    balance = [.. bs.Children.Select(c => ((YamlScalarNode)c).Value ?? "")];
+                    balance = [.. bs.Items.Select(c => ((YamlScalar)c).Text)];
                     foreach (var b in balance)
                         if (!matrices.ContainsKey(b)) Error(bn, "balance", $"'{b}' is not a block under 'matrices'.");
                     if (balance.All(matrices.ContainsKey) && matrices[balance[0]].Rows != matrices[balance[1]].Columns)

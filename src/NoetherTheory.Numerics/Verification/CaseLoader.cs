@@ -6,7 +6,7 @@ using NoetherTheory.Numerics.Optimizers;
 namespace NoetherTheory.Numerics.Verification;
 
 /// <summary>A case file that cannot be used; the message names the file and the field and says what to do.</summary>
-public sealed class CaseFormatException : Exception
+public sealed class CaseFormatException : NoetherTheoryException
 {
     /// <summary>Creates the exception.</summary>
     public CaseFormatException(string file, string field, string problem)

@@ -1,4 +1,5 @@
 using System.Text;
+using NoetherTheory.Core.IO;
 using NoetherTheory.Reporting.Figures;
 using NoetherTheory.Reporting.Text;
 using OxyPlot;
@@ -130,12 +131,12 @@ public static class FigureExport
     private static void WriteBytes(string path, byte[] bytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFiles.Write(path, bytes);
+        AtomicFile.Write(path, bytes);
     }
 
     private static void WriteText(string path, string text)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFiles.Write(path, text);
+        AtomicFile.Write(path, text);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NoetherTheory.Core.IO;
 using NoetherTheory.Reporting.Pdf;
 
 namespace NoetherTheory.Reporting.Markdown;
@@ -96,7 +97,7 @@ public sealed class MarkdownIndex
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        NoetherTheory.Reporting.Export.AtomicFiles.Write(path, ToMarkdown());
+        AtomicFile.Write(path, ToMarkdown());
     }
 
     /// <summary>Escapes characters that would start markdown syntax inside inline text.</summary>

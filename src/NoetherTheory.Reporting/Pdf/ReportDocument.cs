@@ -1,3 +1,4 @@
+using NoetherTheory.Core.IO;
 using NoetherTheory.Reporting.Export;
 using NoetherTheory.Reporting.Figures;
 using NoetherTheory.Reporting.Text;
@@ -145,23 +146,9 @@ public sealed class ReportDocument
     public ReportSummary Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"Report path '{path}' has no folder.", nameof(path));
-        Directory.CreateDirectory(folder);
-        string temporary = Path.Combine(folder, "." + Path.GetFileName(full) + ".tmp");
-        try
-        {
-            ReportSummary summary;
-            using (var stream = File.Create(temporary))
-                summary = Save(stream);
-            File.Move(temporary, full, overwrite: true);
-            return summary;
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
+        ReportSummary? summary = null;
+        AtomicFile.Write(path, stream => summary = Save(stream));
+        return summary!;
     }
 
     /// <summary>Writes the report as PDF to <paramref name="stream"/>.</summary>

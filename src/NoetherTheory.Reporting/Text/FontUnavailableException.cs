@@ -2,7 +2,7 @@ namespace NoetherTheory.Reporting;
 
 /// <summary>A font family that figures or reports need is not installed.</summary>
 /// <remarks>Thrown instead of silently drawing with a fallback font that lacks Greek letters and superscripts.</remarks>
-public sealed class FontUnavailableException : Exception
+public sealed class FontUnavailableException : NoetherTheoryException
 {
     /// <summary>Creates the exception for <paramref name="family"/>.</summary>
     public FontUnavailableException(string family)

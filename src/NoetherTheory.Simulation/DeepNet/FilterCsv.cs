@@ -1,4 +1,5 @@
 using System.Globalization;
+using NoetherTheory.Core.RunLogs;
 
 namespace NoetherTheory.Simulation.DeepNet;
 
@@ -8,10 +9,10 @@ public static class FilterCsv
 {
     /// <summary>The header the engine writes: per filter |w|², |g|², |v|², ⟨w,g⟩, ⟨w,v⟩, the predicted ⟨w,g⟩
     /// (theory/05-learning-dynamics.md#eq-5-7) and BN's batch variance c.</summary>
-    public const string Header = "step,layer,filter,w2,g2,v2,wg,wv,wg_pred,bn_var";
+    public const string Header = RunLogSchema.FiltersHeader;
 
     /// <summary>The older header without wg_pred and bn_var; such files read with NaN predictions.</summary>
-    public const string LegacyHeader = "step,layer,filter,w2,g2,v2,wg,wv";
+    public const string LegacyHeader = RunLogSchema.LegacyFiltersHeader;
 
     /// <summary>Reads a filters.csv file into one trace per (layer, filter), layers in order of first appearance.</summary>
     /// <exception cref="InvalidDataException">The file is not a filters.csv (file:line says where).</exception>
@@ -29,7 +30,7 @@ public static class FilterCsv
     {
         ArgumentNullException.ThrowIfNull(reader);
         string? header = reader.ReadLine();
-        int fields = header == Header ? 10 : header == LegacyHeader ? 8
+        int fields = header is Header or LegacyHeader ? RunLogSchema.ColumnCount(header)
             : throw new InvalidDataException($"{source}:1: expected the header '{Header}' (or the older '{LegacyHeader}'), found '{header}'.");
         int values = fields - 3;
         var layers = new List<string>();

@@ -1,5 +1,3 @@
-using NoetherTheory.Symbolic;
-
 namespace NoetherTheory.Torch.Data;
 
 /// <summary>A data set is missing or malformed; the message names the path and how to obtain the data.</summary>

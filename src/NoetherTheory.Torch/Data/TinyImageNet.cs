@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using NoetherTheory.Core.IO;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -324,11 +325,8 @@ public static class TinyImageNet
     // Temporary cache files of decodes that were killed (untouched for AbandonedAfter): delete them, they are large.
     private static void RemoveAbandonedTemporaries(string cache, IProgress<LoadProgress>? progress, string name, int total)
     {
-        string? dir = Path.GetDirectoryName(cache);
-        if (dir is null) return;
-        foreach (string tmp in Directory.EnumerateFiles(dir, Path.GetFileName(cache) + ".*.tmp"))
+        foreach (string tmp in AtomicFile.AbandonedTemporaries(cache, AbandonedAfter))   // younger: may be another process's write
         {
-            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(tmp) < AbandonedAfter) continue;   // may be another process's write
             File.Delete(tmp);
             progress?.Report(new LoadProgress(name, 0, total, FromCache: false, $"{tmp}: removed the temporary file of an interrupted decode."));
         }
@@ -336,32 +334,20 @@ public static class TinyImageNet
 
     // Header (magic, fingerprint, size, count), uint8 pixels [N,3,64,64], int64 little-endian labels [N]; written to a
     // temporary file, flushed to disk, then renamed: a reader sees the old cache, the new one, or none.
-    private static void WriteCache(string path, byte[] fingerprint, DecodedSplit split)
-    {
-        string tmp = string.Create(CultureInfo.InvariantCulture, $"{path}.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
-        try
+    private static void WriteCache(string path, byte[] fingerprint, DecodedSplit split) =>
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                var header = new byte[HeaderBytes];
-                Encoding.ASCII.GetBytes(CacheMagic, header);
-                fingerprint.CopyTo(header, 8);
-                BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8 + FingerprintBytes), Size);
-                BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12 + FingerprintBytes), split.Labels.Length);
-                stream.Write(header);
-                stream.Write(split.Pixels);
-                var labels = new byte[8 * split.Labels.Length];
-                for (int i = 0; i < split.Labels.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(labels.AsSpan(8 * i), split.Labels[i]);
-                stream.Write(labels);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
+            var header = new byte[HeaderBytes];
+            Encoding.ASCII.GetBytes(CacheMagic, header);
+            fingerprint.CopyTo(header, 8);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8 + FingerprintBytes), Size);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12 + FingerprintBytes), split.Labels.Length);
+            stream.Write(header);
+            stream.Write(split.Pixels);
+            var labels = new byte[8 * split.Labels.Length];
+            for (int i = 0; i < split.Labels.Length; i++) BinaryPrimitives.WriteInt64LittleEndian(labels.AsSpan(8 * i), split.Labels[i]);
+            stream.Write(labels);
+        }, bufferSize: 1 << 20);
 
     private static bool TryReadCache(string path, byte[] fingerprint, int classes, out DecodedSplit split, out string? problem)
     {

@@ -1,7 +1,6 @@
 using System.Globalization;
+using NoetherTheory.Core.Yaml;
 using NoetherTheory.Torch.Runs;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace NoetherTheory.Torch.Experiments;
 
@@ -32,101 +31,99 @@ public static class ExperimentProtocolLoader
     public static ExperimentProtocol Parse(string yaml, string source = "<protocol>", string? baseDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(yaml)); }
-        catch (YamlException e) { throw new TrainingConfigException($"{source}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.Message}", e); }
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new TrainingConfigException($"{source}:1:1: expected one YAML document holding a mapping (name, base, grid, filters).");
-        TrainingConfigException Error(YamlNode at, string message) =>
-            new($"{source}:{at.Start.Line}:{at.Start.Column}: {message}");
-
-        string name = "experiment", description = "";
-        List<long> seeds = [1];
-        YamlMappingNode? baseNode = null, grid = null;
-        YamlSequenceNode? filters = null;
-        foreach (var (k, v) in root.Children)
+        try
         {
-            switch (((YamlScalarNode)k).Value)
-            {
-                case "name": name = Scalar(v, "name", Error); break;
-                case "description": description = Scalar(v, "description", Error); break;
-                case "seeds": seeds = Sequence(v, "seeds", Error).Select(s => ParseLong(s, "seeds", Error)).ToList(); break;
-                case "base": baseNode = v as YamlMappingNode ?? throw Error(v, "base: expected a training config mapping"); break;
-                case "grid": grid = v as YamlMappingNode ?? throw Error(v, "grid: expected a mapping (constrained, panels)"); break;
-                case "filters": filters = v as YamlSequenceNode ?? throw Error(v, "filters: expected a list of runs (- id: …)"); break;
-                default: throw Error(k, $"unknown field '{((YamlScalarNode)k).Value}' (known: name, description, seeds, base, grid, filters)");
-            }
+            return Parse(YamlDocument.ParseMapping(yaml, source,
+                "expected one YAML document holding a mapping (name, base, grid, filters)."), baseDirectory);
         }
-        if (baseNode is null) throw Error(root, "missing section 'base' (a training config: steps, batch_size, model, optimizer, …)");
-        if (seeds.Count == 0 || seeds.Distinct().Count() != seeds.Count) throw Error(root, "seeds: give one or more distinct seeds, e.g. [1, 2]");
-        if (grid is null && filters is null) throw Error(root, "nothing to run: add a 'grid' and/or a 'filters' section");
-        if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw Error(root, "name: must be a non-empty file-name-safe string");
-
-        var baseConfig = TrainingConfigLoader.Parse(SectionText(yaml, baseNode, name), source, baseDirectory);
-        var cells = new List<ExperimentCell>();
-        if (grid is not null) AddGrid(grid, baseConfig, seeds, cells, Error);
-        if (filters is not null)
+        catch (YamlInputException e)
         {
-            foreach (var item in filters.Children)
-            {
-                var map = item as YamlMappingNode ?? throw Error(item, "filters: each entry is a mapping (id: …, overrides)");
-                string? id = null;
-                var config = baseConfig;
-                foreach (var (k, v) in map.Children)
-                {
-                    string key = ((YamlScalarNode)k).Value!;
-                    if (key == "id") id = Scalar(v, "filters.id", Error);
-                    else config = Override(config, key, v, "filters." + key, Error);
-                }
-                if (string.IsNullOrWhiteSpace(id)) throw Error(map, "filters: every run needs an 'id'");
-                AddCell(cells, new ExperimentCell("filters-" + id, CellKind.Filters, null, null, double.NaN, config.ConstrainFilterNorms, seeds[0],
-                    config), map, Error);
-            }
+            throw new TrainingConfigException(e.Message, e);
         }
-        return new ExperimentProtocol(name, description, source, cells);
     }
 
-    private static void AddGrid(YamlMappingNode grid, TrainingConfig baseConfig, List<long> seeds, List<ExperimentCell> cells,
-        Func<YamlNode, string, TrainingConfigException> error)
+    private static ExperimentProtocol Parse(YamlMap root, string? baseDirectory)
     {
-        List<bool> constrained = [false, true];
-        YamlMappingNode? panels = null;
-        foreach (var (k, v) in grid.Children)
+        string name = "experiment", description = "";
+        List<long> seeds = [1];
+        YamlMap? baseNode = null, grid = null;
+        YamlList? filters = null;
+        foreach (var (k, v) in root.Entries)
         {
-            switch (((YamlScalarNode)k).Value)
+            switch (k.Text)
             {
-                case "constrained":
-                    constrained = Sequence(v, "grid.constrained", error).Select(s => s switch
-                    {
-                        "true" => true, "false" => false, _ => throw error(v, $"grid.constrained: '{s}' is not true or false"),
-                    }).ToList();
-                    break;
-                case "panels": panels = v as YamlMappingNode ?? throw error(v, "grid.panels: expected a mapping A:, B:, C:"); break;
-                default: throw error(k, $"unknown field 'grid.{((YamlScalarNode)k).Value}' (known: constrained, panels)");
+                case "name": name = v.AsScalar("name").Text; break;
+                case "description": description = v.AsScalar("description").Text; break;
+                case "seeds": seeds = Scalars(v, "seeds").Select(s => s.AsLong("seeds")).ToList(); break;
+                case "base": baseNode = v.AsMap("base", "a training config"); break;
+                case "grid": grid = v.AsMap("grid", "constrained, panels"); break;
+                case "filters": filters = v.AsList("filters", "- id: … lines, one run each"); break;
+                default: throw k.Error("", $"unknown field '{k.Text}' (known: name, description, seeds, base, grid, filters)");
             }
         }
-        if (panels is null) throw error(grid, "grid: missing 'panels'");
-        foreach (var (pk, pv) in panels.Children)
+        if (baseNode is null) throw root.Error("", "missing section 'base' (a training config: steps, batch_size, model, optimizer, …)");
+        if (seeds.Count == 0 || seeds.Distinct().Count() != seeds.Count) throw root.Error("seeds", "give one or more distinct seeds, e.g. [1, 2]");
+        if (grid is null && filters is null) throw root.Error("", "nothing to run: add a 'grid' and/or a 'filters' section");
+        if (name.Length == 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw root.Error("name", "must be a non-empty file-name-safe string");
+
+        var baseConfig = TrainingConfigLoader.Parse(baseNode, baseDirectory, name);
+        var cells = new List<ExperimentCell>();
+        if (grid is not null) AddGrid(grid, baseConfig, seeds, cells);
+        if (filters is not null)
         {
-            string panel = ((YamlScalarNode)pk).Value!;
-            if (panel is not ("A" or "B" or "C")) throw error(pk, $"grid.panels: unknown panel '{panel}' (A: learning rate, B: momentum, C: weight decay)");
-            var map = pv as YamlMappingNode ?? throw error(pv, $"grid.panels.{panel}: expected a mapping (vary, values, overrides)");
+            foreach (var item in filters.Items)
+            {
+                var map = item.AsMap("filters", "id: …, overrides");
+                string? id = null;
+                var config = baseConfig;
+                foreach (var (k, v) in map.Entries)
+                {
+                    if (k.Text == "id") id = v.AsScalar("filters.id").Text;
+                    else config = Override(config, k.Text, v, "filters." + k.Text);
+                }
+                if (string.IsNullOrWhiteSpace(id)) throw map.Error("filters", "every run needs an 'id'");
+                AddCell(cells, new ExperimentCell("filters-" + id, CellKind.Filters, null, null, double.NaN, config.ConstrainFilterNorms, seeds[0],
+                    config), map);
+            }
+        }
+        return new ExperimentProtocol(name, description, root.Source, cells);
+    }
+
+    private static void AddGrid(YamlMap grid, TrainingConfig baseConfig, List<long> seeds, List<ExperimentCell> cells)
+    {
+        List<bool> constrained = [false, true];
+        YamlMap? panels = null;
+        foreach (var (k, v) in grid.Entries)
+        {
+            switch (k.Text)
+            {
+                case "constrained": constrained = Scalars(v, "grid.constrained").Select(s => s.AsBool("grid.constrained")).ToList(); break;
+                case "panels": panels = v.AsMap("grid.panels", "A:, B:, C:"); break;
+                default: throw k.Error("", $"unknown field 'grid.{k.Text}' (known: constrained, panels)");
+            }
+        }
+        if (panels is null) throw grid.Error("grid", "missing 'panels'");
+        foreach (var (pk, pv) in panels.Entries)
+        {
+            string panel = pk.Text;
+            if (panel is not ("A" or "B" or "C")) throw pk.Error("grid.panels", $"unknown panel '{panel}' (A: learning rate, B: momentum, C: weight decay)");
+            var map = pv.AsMap($"grid.panels.{panel}", "vary, values, overrides");
             string? vary = null;
             List<double> values = [];
             var config = baseConfig;
-            foreach (var (k, v) in map.Children)
+            foreach (var (k, v) in map.Entries)
             {
-                string key = ((YamlScalarNode)k).Value!;
+                string key = k.Text;
                 string field = $"grid.panels.{panel}.{key}";
                 if (key == "vary")
                 {
-                    vary = Scalar(v, field, error);
-                    if (!Variables.Contains(vary)) throw error(v, $"{field}: '{vary}' is not one of {string.Join(", ", Variables)}");
+                    vary = v.AsScalar(field).Text;
+                    if (!Variables.Contains(vary)) throw v.Error(field, $"'{vary}' is not one of {string.Join(", ", Variables)}");
                 }
-                else if (key == "values") values = Sequence(v, field, error).Select(s => ParseDouble(s, field, v, error)).ToList();
-                else config = Override(config, key, v, field, error);
+                else if (key == "values") values = Scalars(v, field).Select(s => s.AsDouble(field)).ToList();
+                else config = Override(config, key, v, field);
             }
-            if (vary is null || values.Count == 0) throw error(map, $"grid.panels.{panel}: needs 'vary' and a non-empty 'values' list");
+            if (vary is null || values.Count == 0) throw map.Error($"grid.panels.{panel}", "needs 'vary' and a non-empty 'values' list");
             foreach (double value in values)
             foreach (bool c in constrained)
             foreach (long seed in seeds)
@@ -139,70 +136,42 @@ public static class ExperimentProtocolLoader
                     _ => cellConfig with { Optimizer = cellConfig.Optimizer with { WeightDecay = value } },
                 };
                 string id = string.Create(CultureInfo.InvariantCulture, $"{panel}-{vary}{value:R}-{(c ? "constrained" : "free")}-s{seed}");
-                AddCell(cells, new ExperimentCell(id, CellKind.Grid, panel, vary, value, c, seed, cellConfig), map, error);
+                AddCell(cells, new ExperimentCell(id, CellKind.Grid, panel, vary, value, c, seed, cellConfig), map);
             }
         }
     }
 
-    private static void AddCell(List<ExperimentCell> cells, ExperimentCell cell, YamlNode at, Func<YamlNode, string, TrainingConfigException> error)
+    private static void AddCell(List<ExperimentCell> cells, ExperimentCell cell, YamlValue at)
     {
         var config = cell.Config with { Name = cell.Id, Seed = cell.Seed };
         try { config.Validate(); }
-        catch (ArgumentException e) { throw error(at, $"run '{cell.Id}': {e.Message}"); }
-        if (cells.Any(c => c.Id == cell.Id)) throw error(at, $"run id '{cell.Id}' appears twice");
+        catch (ArgumentException e) { throw at.Error("", $"run '{cell.Id}': {e.Message}"); }
+        if (cells.Any(c => c.Id == cell.Id)) throw at.Error("", $"run id '{cell.Id}' appears twice");
         cells.Add(cell with { Config = config });
     }
 
-    private static TrainingConfig Override(TrainingConfig c, string key, YamlNode v, string field, Func<YamlNode, string, TrainingConfigException> error)
+    private static TrainingConfig Override(TrainingConfig c, string key, YamlValue v, string field)
     {
-        double D() => ParseDouble(Scalar(v, field, error), field, v, error);
-        int I() => checked((int)ParseLong(Scalar(v, field, error), field, error, v));
+        double D() => v.AsScalar(field).AsDouble(field);
+        long L() => v.AsScalar(field).AsLong(field);
+        int I() => v.AsScalar(field).AsInt(field);
         return key switch
         {
             "lr" => c with { Schedule = c.Schedule with { BaseRate = D() } },
             "momentum" => c with { Optimizer = c.Optimizer with { Momentum = D() } },
             "weight_decay" => c with { Optimizer = c.Optimizer with { WeightDecay = D() } },
-            "milestones" => c with { Schedule = c.Schedule with { Milestones = Sequence(v, field, error).Select(s => ParseLong(s, field, error, v)).ToList() } },
+            "milestones" => c with { Schedule = c.Schedule with { Milestones = Scalars(v, field).Select(s => s.AsLong(field)).ToList() } },
             "bn_epsilon" => c with { Model = c.Model with { BatchNormEpsilon = D() } },
-            "constrain_filter_norms" => c with { ConstrainFilterNorms = Scalar(v, field, error) == "true" },
-            "steps" => c with { Steps = ParseLong(Scalar(v, field, error), field, error, v) },
+            "constrain_filter_norms" => c with { ConstrainFilterNorms = v.AsScalar(field).Text == "true" },
+            "steps" => c with { Steps = L() },
             "log_every" => c with { LogEvery = I() },
             "transfer_every" => c with { TransferEvery = I() },
             "measure_every" => c with { MeasureEvery = I() },
             "measure_window" => c with { MeasureWindow = I() },
-            _ => throw error(v, $"unknown override '{field}' (known: lr, momentum, weight_decay, milestones, bn_epsilon, constrain_filter_norms, steps, log_every, measure_every, measure_window, transfer_every)"),
+            _ => throw v.Error("", $"unknown override '{field}' (known: lr, momentum, weight_decay, milestones, bn_epsilon, constrain_filter_norms, steps, log_every, measure_every, measure_window, transfer_every)"),
         };
     }
 
-    // The base mapping's own lines, everything else blanked, so TrainingConfigLoader reports the protocol's line numbers.
-    private static string SectionText(string yaml, YamlMappingNode node, string name)
-    {
-        var lines = yaml.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        long first = node.Start.Line, last = lines.Length;
-        for (long i = first; i < lines.Length; i++)
-        {
-            string l = lines[i];   // 0-based index i is line i+1
-            if (l.Length > 0 && !char.IsWhiteSpace(l[0]) && l[0] != '#') { last = i; break; }
-        }
-        var kept = lines.Select((l, i) => i + 1 >= first && i + 1 <= last ? l : "").ToList();
-        bool hasName = node.Children.Any(p => p.Key is YamlScalarNode { Value: "name" });
-        if (!hasName) kept[0] = "name: '" + name.Replace("'", "''", StringComparison.Ordinal) + "'";   // placeholder, replaced per cell
-        int indent = lines[(int)first - 1].TakeWhile(char.IsWhiteSpace).Count();
-        if (!hasName && indent > 0) kept[0] = new string(' ', indent) + kept[0];
-        return string.Join('\n', kept);
-    }
-
-    private static string Scalar(YamlNode v, string field, Func<YamlNode, string, TrainingConfigException> error) =>
-        (v as YamlScalarNode)?.Value ?? throw error(v, $"{field}: expected a single value");
-
-    private static List<string> Sequence(YamlNode v, string field, Func<YamlNode, string, TrainingConfigException> error) =>
-        (v as YamlSequenceNode ?? throw error(v, $"{field}: expected a list such as [1, 2]")).Children.Select(c => Scalar(c, field, error)).ToList();
-
-    private static long ParseLong(string s, string field, Func<YamlNode, string, TrainingConfigException> error, YamlNode? at = null) =>
-        long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) ? x
-            : throw error(at ?? new YamlScalarNode(s), $"{field}: '{s}' is not an integer");
-
-    private static double ParseDouble(string s, string field, YamlNode at, Func<YamlNode, string, TrainingConfigException> error) =>
-        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x) ? x
-            : throw error(at, $"{field}: '{s}' is not a number (use '.' as decimal separator, e.g. 0.1 or 5e-4)");
+    private static IEnumerable<YamlScalar> Scalars(YamlValue v, string field) =>
+        v.AsList(field).Items.Select(item => item.AsScalar(field));
 }

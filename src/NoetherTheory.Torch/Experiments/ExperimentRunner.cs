@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using NoetherTheory.Core.IO;
 using NoetherTheory.Torch.Runs;
 
 namespace NoetherTheory.Torch.Experiments;
@@ -114,7 +115,7 @@ public static class ExperimentRunner
             w.WriteString("dataset", ExperimentProtocol.DescribeDataset(o.Cell.Config.Dataset));
             w.WriteEndObject();
         }
-        DurableFile.Write(path, buffer.ToArray());
+        AtomicFile.Write(path, buffer.ToArray());
     }
 
     // JSON has no NaN: a diverged run's loss is written as null (and read back as NaN).

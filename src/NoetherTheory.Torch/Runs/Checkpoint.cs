@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using NoetherTheory.Core.IO;
 using static TorchSharp.torch;
 
 namespace NoetherTheory.Torch.Runs;
@@ -16,10 +17,9 @@ internal static class Checkpoint
 
     public static void Save(string path, IReadOnlyDictionary<string, long> counters, IReadOnlyList<(string Name, Tensor? Value)> tensors)
     {
-        string tmp = path + ".tmp";
-        using (var file = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var w = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
+        AtomicFile.Write(path, file =>
         {
+            using var w = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true);
             w.Write(Encoding.ASCII.GetBytes(Magic));
             w.Write(counters.Count);
             foreach (var (k, v) in counters.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -41,10 +41,8 @@ internal static class Checkpoint
                 w.Write(bytes.Length);
                 w.Write(bytes);
             }
-            w.Flush();
-            file.Flush(flushToDisk: true);   // on disk before the rename: a power cut leaves the old checkpoint or the new one
-        }
-        File.Move(tmp, path, overwrite: true);
+            w.Flush();   // AtomicFile flushes to disk before the rename: a power cut leaves the old checkpoint or the new one
+        });
     }
 
     public static (Dictionary<string, long> Counters, Dictionary<string, Tensor?> Tensors) Load(string path)

@@ -26,7 +26,8 @@ namespace NoetherTheory.Torch.Runs;
 /// flushed at every logged step; on resume rows after the checkpoint are dropped before appending, so the files end up
 /// identical to those of an uninterrupted run. A run folder whose layers.csv / filters.csv were started in the older
 /// layout without wg_pred / bn_var columns is resumed in that layout (never a file with mixed rows); a file with any
-/// other header stops the resume with a message.</para>
+/// other header stops the resume with a message. The folder's files are RunFolder's and RunLogFile's, the checkpointed
+/// state TrainingState's (internal types); the column layouts are NoetherTheory.Core.RunLogs.RunLogSchema's.</para>
 /// <para>All randomness after initialisation (data order, crops, flips, dropout) comes from one host (CPU) generator,
 /// saved in checkpoints, whose draws are moved to the training device; initialisation uses torch's global generator seeded with the config
 /// seed. On the CPU a resumed run is bitwise identical to an uninterrupted one.</para>
@@ -34,12 +35,6 @@ namespace NoetherTheory.Torch.Runs;
 public static class Trainer
 {
     private static readonly Lock InitialisationLock = new();
-    private const string MetricsHeader = "step,epoch,lr,train_loss,train_accuracy,translation_w2,translation_g2,bias_sum,bias_grad_sum";
-    private const string LayersHeader = "step,layer,filters,w2,g2,v2,wg,wv,wg_pred";
-    private const string FiltersHeader = "step,layer,filter,w2,g2,v2,wg,wv,wg_pred,bn_var";
-    // Written before the BN-ε prediction was measured; a run folder started in this layout is resumed in it.
-    private const string LegacyLayersHeader = "step,layer,filters,w2,g2,v2,wg,wv";
-    private const string LegacyFiltersHeader = "step,layer,filter,w2,g2,v2,wg,wv";
 
     /// <summary>Runs (or resumes) a training run.</summary>
     /// <exception cref="TrainingConfigException">The config is invalid, or the run folder holds another run.</exception>
@@ -58,11 +53,8 @@ public static class Trainer
         TorchRuntime.Require();
         var device = TorchRuntime.ResolveDevice(options.Device);
 
-        string dir = Path.GetFullPath(options.OutDir);
-        string checkpoints = Path.Combine(dir, "checkpoints");
-        string configPath = Path.Combine(dir, "config.yaml");
-        string yaml = config.ToYaml();
-        PrepareFolder(dir, checkpoints, configPath, yaml, options.Resume);
+        var folder = new RunFolder(options.OutDir);
+        folder.Prepare(config.ToYaml(), options.Resume);
 
         using var data = LoadData(config.Dataset, options.Log);
         using var train = data.Train.To(device);
@@ -70,7 +62,7 @@ public static class Trainer
         long batchesPerEpoch = train.Count / config.BatchSize;
         if (batchesPerEpoch < 1)
             throw new TrainingConfigException(string.Create(CultureInfo.InvariantCulture,
-                $"{configPath}: batch_size {config.BatchSize} exceeds the {train.Count} training images of {train.Name}."));
+                $"{folder.ConfigPath}: batch_size {config.BatchSize} exceeds the {train.Count} training images of {train.Name}."));
 
         Vgg11Bn created;
         lock (InitialisationLock)   // torch's global generator seeds initialisation: concurrent runs must not interleave here
@@ -90,17 +82,15 @@ public static class Trainer
         using var optimizer = new HeavyBall(model.parameters(), config.Optimizer);
         using var trainingStep = new TrainingStep(model, optimizer,
             new TrainingStepOptions(config.Augmentation, config.ConstrainFilterNorms), generator);
-        using var state = new RunState(trainingStep);
+        using var state = new TrainingState(trainingStep);
 
         long? resumedFrom = null;
-        if (options.Resume && NewestCheckpoint(checkpoints) is { } ckpt)
+        if (options.Resume && folder.NewestCheckpoint() is { } ckpt)
         {
             state.Restore(ckpt, model, optimizer, generator);
             resumedFrom = state.Step;
         }
-        using var metrics = new CsvLog(Path.Combine(dir, "metrics.csv"), MetricsHeader, null, state.Step);
-        using var layers = new CsvLog(Path.Combine(dir, "layers.csv"), LayersHeader, LegacyLayersHeader, state.Step);
-        using var filters = new CsvLog(Path.Combine(dir, "filters.csv"), FiltersHeader, LegacyFiltersHeader, state.Step);
+        using var logs = folder.OpenLogs(state.Step);
 
         double lastLoss = double.NaN, lastAccuracy = double.NaN;
         var sinceLog = Stopwatch.StartNew();
@@ -118,7 +108,7 @@ public static class Trainer
                 var (step, epoch, lr) = awaiting.Dequeue();
                 if (step != logged.Step) throw new InvalidOperationException($"logged step {logged.Step} arrived where step {step} was expected");
                 (lastLoss, lastAccuracy, lastEpoch, lastLr) = (logged.Loss, logged.Accuracy, epoch, lr);
-                WriteRows(metrics, layers, filters, step, epoch, lr, lastLoss, lastAccuracy, logged.Measurement);
+                logs.Write(step, epoch, lr, lastLoss, lastAccuracy, logged.Measurement);
             }
             double seconds = Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9);
             double imagesPerSecond = (stepsDone - stepsAtLastLog) * (double)config.BatchSize / seconds;
@@ -160,21 +150,21 @@ public static class Trainer
                     state.Epoch++;
                 }
                 if (config.CheckpointEvery > 0 && state.Step % config.CheckpointEvery == 0 && state.Step < config.Steps)
-                    state.Save(checkpoints, model, optimizer, generator, config.KeepCheckpoints);
+                    state.Save(folder.Checkpoints, model, optimizer, generator, config.KeepCheckpoints);
             }
         }
         catch (OperationCanceledException) when (options.CheckpointOnCancel)
         {
             Record(trainingStep.Flush(), state.Step);      // rows of steps before the checkpoint are written first
-            state.Save(checkpoints, model, optimizer, generator, config.KeepCheckpoints);
+            state.Save(folder.Checkpoints, model, optimizer, generator, config.KeepCheckpoints);
             throw;
         }
 
-        state.Save(checkpoints, model, optimizer, generator, config.KeepCheckpoints);
+        state.Save(folder.Checkpoints, model, optimizer, generator, config.KeepCheckpoints);
         var (testLoss, testAccuracy) = Evaluate(model, test, config.EvalBatchSize);
-        var result = new TrainingResult(dir, state.Step, resumedFrom, lastLoss, lastAccuracy, testLoss, testAccuracy,
+        var result = new TrainingResult(folder.Directory, state.Step, resumedFrom, lastLoss, lastAccuracy, testLoss, testAccuracy,
             device.ToString(), wall.Elapsed);
-        WriteResult(Path.Combine(dir, "result.yaml"), result);
+        folder.WriteResult(result);
         return result;
     }
 
@@ -219,174 +209,6 @@ public static class Trainer
         double[] host = cat([lossSum, correct]).cpu().data<double>().ToArray();
         model.train();
         return (host[0] / data.Count, host[1] / data.Count);
-    }
-
-    private static void PrepareFolder(string dir, string checkpoints, string configPath, string yaml, bool resume)
-    {
-        Directory.CreateDirectory(dir);
-        if (resume)
-        {
-            if (File.Exists(configPath) && File.ReadAllText(configPath) != yaml)
-                throw new TrainingConfigException(
-                    $"{configPath}: the run folder holds a different config; resume with the same config, or start a new run in another folder.");
-        }
-        else if (Directory.Exists(checkpoints) || File.Exists(Path.Combine(dir, "metrics.csv")))
-        {
-            throw new TrainingConfigException(
-                $"{dir} already holds a run: resume it (--resume / TrainingRunOptions.Resume) or choose another output folder.");
-        }
-        Directory.CreateDirectory(checkpoints);
-        DurableFile.Write(configPath, yaml);
-    }
-
-    private static string? NewestCheckpoint(string checkpoints) =>
-        Directory.Exists(checkpoints)
-            ? Directory.EnumerateFiles(checkpoints, "step-*.ckpt").OrderByDescending(f => f, StringComparer.Ordinal).FirstOrDefault()
-            : null;
-
-    private static void WriteRows(CsvLog metrics, CsvLog layers, CsvLog filters, long step, long epoch, double lr, double loss,
-        double accuracy, StepMeasurement? m)
-    {
-        static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
-        string s = step.ToString(CultureInfo.InvariantCulture);
-        string translation = m is null ? ",,,"
-            : $"{R(m.Translation.WeightSumNormSq)},{R(m.Translation.GradSumNormSq)},{R(m.Translation.BiasSum)},{R(m.Translation.BiasGradSum)}";
-        metrics.Write($"{s},{epoch.ToString(CultureInfo.InvariantCulture)},{R(lr)},{R(loss)},{R(accuracy)},{translation}");
-        if (m is not null)
-        {
-            foreach (var layer in m.Layers)
-            {
-                string layerRow = $"{s},{layer.Name},{layer.Filters.Count.ToString(CultureInfo.InvariantCulture)},{R(layer.WeightNormSq)},{R(layer.GradNormSq)},{R(layer.VelocityNormSq)},{R(layer.WeightDotGrad)},{R(layer.WeightDotVelocity)}";
-                layers.Write(layers.Legacy ? layerRow : $"{layerRow},{R(layer.PredictedWeightDotGrad)}");
-                var f = layer.Filters;
-                for (int i = 0; i < f.Count; i++)
-                {
-                    string row = $"{s},{layer.Name},{i.ToString(CultureInfo.InvariantCulture)},{R(f.WeightNormSq[i])},{R(f.GradNormSq[i])},{R(f.VelocityNormSq[i])},{R(f.WeightDotGrad[i])},{R(f.WeightDotVelocity[i])}";
-                    filters.Write(filters.Legacy ? row : $"{row},{R(f.PredictedWeightDotGrad[i])},{R(f.BatchVariance[i])}");
-                }
-            }
-        }
-        metrics.Flush();
-        layers.Flush();
-        filters.Flush();
-    }
-
-    private static void WriteResult(string path, TrainingResult r)
-    {
-        static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
-        DurableFile.Write(path,
-            $"steps: {r.Steps.ToString(CultureInfo.InvariantCulture)}\n" +
-            $"resumed_from_step: {(r.ResumedFromStep is { } s ? s.ToString(CultureInfo.InvariantCulture) : "null")}\n" +
-            $"train_loss: {R(r.TrainLoss)}\ntrain_accuracy: {R(r.TrainAccuracy)}\n" +
-            $"test_loss: {R(r.TestLoss)}\ntest_accuracy: {R(r.TestAccuracy)}\ndevice: '{r.Device}'\n");
-    }
-
-    // Mutable training state that checkpoints save and restore (the step's accumulators and initial norms included).
-    private sealed class RunState(TrainingStep step) : IDisposable
-    {
-        public long Step { get; set; }
-        public long Epoch { get; set; }
-        public long EpochPosition { get; set; }
-        public long StepsSinceLog { get; set; }
-        public Tensor? Permutation { get; set; }
-
-        public void Save(string directory, Vgg11Bn model, HeavyBall optimizer, Generator generator, int keep)
-        {
-            var counters = new Dictionary<string, long>
-            {
-                ["step"] = Step, ["epoch"] = Epoch, ["epoch_position"] = EpochPosition, ["steps_since_log"] = step.StepsSinceLog,
-            };
-            var tensors = new List<(string, Tensor?)>();
-            foreach (var (name, t) in model.state_dict()) tensors.Add(("model." + name, t));
-            for (int i = 0; i < optimizer.Parameters.Count; i++) tensors.Add(("velocity." + i.ToString(CultureInfo.InvariantCulture), optimizer.Velocity(i)));
-            for (int i = 0; i < step.InitialNorms.Count; i++) tensors.Add(("initial_norm." + i.ToString(CultureInfo.InvariantCulture), step.InitialNorms[i]));
-            using var genState = generator.get_state();
-            tensors.Add(("generator", genState));
-            tensors.Add(("permutation", Permutation));
-            tensors.Add(("loss_sum", step.LossSum));
-            tensors.Add(("correct_sum", step.CorrectSum));
-            string file = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"step-{Step:D9}.ckpt"));
-            Checkpoint.Save(file, counters, tensors);
-            foreach (string old in Directory.EnumerateFiles(directory, "step-*.ckpt").OrderByDescending(f => f, StringComparer.Ordinal).Skip(keep))
-                File.Delete(old);
-        }
-
-        public void Restore(string file, Vgg11Bn model, HeavyBall optimizer, Generator generator)
-        {
-            Dictionary<string, long> counters;
-            Dictionary<string, Tensor?> tensors;
-            try { (counters, tensors) = Checkpoint.Load(file); }
-            catch (InvalidDataException e)
-            {
-                throw new TrainingConfigException($"{file}: cannot resume: {e.Message} Delete the file to resume from an older checkpoint.", e);
-            }
-            Tensor Need(string name) => tensors.TryGetValue(name, out var t) && t is not null ? t
-                : throw new TrainingConfigException($"{file}: checkpoint lacks '{name}' (written by a different model or config).");
-            using (no_grad())
-            {
-                foreach (var (name, t) in model.state_dict())
-                {
-                    var saved = Need("model." + name);
-                    if (!saved.shape.SequenceEqual(t.shape))
-                        throw new TrainingConfigException($"{file}: '{name}' has shape [{string.Join(",", saved.shape)}], the model [{string.Join(",", t.shape)}].");
-                    t.copy_(saved);
-                }
-                optimizer.LoadVelocity(Enumerable.Range(0, optimizer.Parameters.Count)
-                    .Select(i => tensors.GetValueOrDefault("velocity." + i.ToString(CultureInfo.InvariantCulture))).ToList());
-                for (int i = 0; i < step.InitialNorms.Count; i++) step.InitialNorms[i].copy_(Need("initial_norm." + i.ToString(CultureInfo.InvariantCulture)));
-                step.LossSum.copy_(Need("loss_sum"));
-                step.CorrectSum.copy_(Need("correct_sum"));
-            }
-            generator.set_state(Need("generator"));
-            Permutation?.Dispose();
-            Permutation = tensors.GetValueOrDefault("permutation")?.to(step.LossSum.device).DetachFromDisposeScope();
-            Step = counters["step"];
-            Epoch = counters["epoch"];
-            EpochPosition = counters["epoch_position"];
-            step.StepsSinceLog = counters["steps_since_log"];
-            foreach (var t in tensors.Values) t?.Dispose();
-        }
-
-        public void Dispose() => Permutation?.Dispose();
-    }
-
-    // An append-only CSV file; on resume rows with step ≥ the checkpoint step are removed first, and the file keeps the
-    // layout its header names (the current one or, where given, the legacy one).
-    private sealed class CsvLog : IDisposable
-    {
-        private readonly StreamWriter _writer;
-
-        public CsvLog(string path, string header, string? legacyHeader, long keepBelowStep)
-        {
-            string? existing = File.Exists(path) && keepBelowStep > 0 ? File.ReadLines(path).FirstOrDefault() : null;
-            if (!string.IsNullOrEmpty(existing))
-            {
-                if (existing == legacyHeader) Legacy = true;
-                else if (existing != header)
-                    throw new TrainingConfigException($"{path}:1: cannot resume: the header '{existing}' is neither this version's '{header}'"
-                        + (legacyHeader is null ? "" : $" nor the older '{legacyHeader}'")
-                        + "; resume with the version that started the run, or start the run again in a new folder.");
-                // A row cut short by a crash (no comma, or a step that does not parse) is dropped with the rows after the checkpoint.
-                var kept = File.ReadLines(path).Where((line, i) => i == 0 || (line.IndexOf(',', StringComparison.Ordinal) is int comma and > 0 &&
-                    long.TryParse(line.AsSpan(0, comma), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) && step < keepBelowStep)).ToList();
-                DurableFile.Write(path, string.Concat(kept.Select(line => line + "\n")));
-                _writer = new StreamWriter(path, append: true) { NewLine = "\n" };
-            }
-            else
-            {
-                _writer = new StreamWriter(path, append: false) { NewLine = "\n" };
-                _writer.WriteLine(header);
-            }
-        }
-
-        // True when the file was started in the legacy layout: rows are written in it.
-        public bool Legacy { get; }
-
-        public void Write(string line) => _writer.WriteLine(line);
-
-        public void Flush() => _writer.Flush();
-
-        public void Dispose() => _writer.Dispose();
     }
 
     // Tiny ImageNet load progress as log lines: each warning, a cache read, and decoding at about every 10% of a split.

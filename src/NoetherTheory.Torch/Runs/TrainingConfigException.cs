@@ -1,5 +1,3 @@
-using NoetherTheory.Symbolic;
-
 namespace NoetherTheory.Torch.Runs;
 
 /// <summary>A training config file is malformed; the message starts with file:line:column and names the field.</summary>

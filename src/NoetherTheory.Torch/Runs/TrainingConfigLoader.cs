@@ -1,9 +1,8 @@
 using System.Globalization;
+using NoetherTheory.Core.Yaml;
 using NoetherTheory.Torch.Data;
 using NoetherTheory.Torch.Models;
 using NoetherTheory.Torch.Optimization;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace NoetherTheory.Torch.Runs;
 
@@ -26,18 +25,26 @@ public static class TrainingConfigLoader
     public static TrainingConfig Parse(string yaml, string source = "<config>", string? baseDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(yaml)); }
-        catch (YamlException e)
+        try
         {
-            throw new TrainingConfigException($"{source}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {e.Message}", e);
+            return Parse(YamlDocument.ParseMapping(yaml, source, "expected one YAML document holding a mapping (name: …, steps: …)."),
+                baseDirectory, "run");
         }
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new TrainingConfigException($"{source}:1:1: expected one YAML document holding a mapping (name: …, steps: …).");
+        catch (YamlInputException e)
+        {
+            throw new TrainingConfigException(e.Message, e);
+        }
+    }
 
-        var r = new YamlSection(source, root, "");
+    /// <summary>Reads a config from a parsed mapping (a config file's root, or a protocol's <c>base</c> section); a missing
+    /// name is <paramref name="defaultName"/>.</summary>
+    /// <exception cref="YamlInputException">A field is wrong (located).</exception>
+    /// <exception cref="TrainingConfigException">The config is inconsistent (located at the field's value).</exception>
+    internal static TrainingConfig Parse(YamlMap root, string? baseDirectory, string defaultName)
+    {
+        var r = new YamlFields(root);
         var datasetSection = r.Section("dataset");
-        var kind = datasetSection?.Enum("kind", DatasetKind.FashionMnist, DatasetKinds) ?? DatasetKind.FashionMnist;
+        var kind = datasetSection?.OneOf("kind", DatasetKind.FashionMnist, DatasetKinds) ?? DatasetKind.FashionMnist;
         string? path = datasetSection?.String("path", null);
         string? cache = datasetSection?.String("cache", null);
         if (baseDirectory is not null)
@@ -72,7 +79,7 @@ public static class TrainingConfigLoader
             WidthMultiplier = m?.Double("width", dm.WidthMultiplier, min: double.Epsilon) ?? dm.WidthMultiplier,
             BatchNormEpsilon = m?.Double("bn_epsilon", dm.BatchNormEpsilon, min: 0) ?? dm.BatchNormEpsilon,
             BatchNormMomentum = m?.Double("bn_momentum", dm.BatchNormMomentum, min: double.Epsilon, max: 1) ?? dm.BatchNormMomentum,
-            Head = m?.Enum("head", dm.Head, Heads) ?? dm.Head,
+            Head = m?.OneOf("head", dm.Head, Heads) ?? dm.Head,
             HiddenWidth = m?.Int("hidden", dm.HiddenWidth, 1) ?? dm.HiddenWidth,
             Dropout = m?.Double("dropout", dm.Dropout, min: 0, max: 0.999999) ?? dm.Dropout,
         };
@@ -89,7 +96,9 @@ public static class TrainingConfigLoader
         o.RejectUnknown();
 
         var sc = r.Section("schedule");
-        var milestones = sc?.LongList("milestones") ?? [];
+        var milestones = sc?.List("milestones", "[100, 200]")?.Items
+            .Select(item => item is YamlScalar { Text: var t } && long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) && x >= 1
+                ? x : throw item.Error("schedule.milestones", "every entry must be a step number ≥ 1")).ToList() ?? [];
         for (int i = 1; i < milestones.Count; i++)
             if (milestones[i] <= milestones[i - 1]) throw sc!.Error("schedule.milestones must be strictly increasing");
         var schedule = new LearningRateSchedule(lr, milestones, sc?.Double("gamma", 0.1, min: double.Epsilon) ?? 0.1);
@@ -97,7 +106,7 @@ public static class TrainingConfigLoader
 
         int logEvery = r.Int("log_every", 10, 1);
         var config = new TrainingConfig(
-            Name: r.String("name", "run") ?? "run",
+            Name: r.String("name", defaultName) ?? defaultName,
             Seed: r.Long("seed", 1),
             Dataset: new DatasetConfig(kind, path, cache, synthetic),
             Augmentation: augmentation,
@@ -119,7 +128,8 @@ public static class TrainingConfigLoader
         try { config.Validate(); }
         catch (ArgumentException e)
         {
-            throw new TrainingConfigException($"{source}:{r.LineOf(e.ParamName)}: {e.Message}", e);
+            var (line, column) = r.PlaceOf(e.ParamName);
+            throw new TrainingConfigException(string.Create(CultureInfo.InvariantCulture, $"{root.Source}:{line}:{column}: {e.Message}"), e);
         }
         return config;
     }
@@ -135,124 +145,4 @@ public static class TrainingConfigLoader
     {
         ["gap"] = Vgg11BnHead.GapLinear, ["classifier"] = Vgg11BnHead.Classifier,
     };
-
-    // A mapping node with typed getters that remember which keys were read, so unknown keys can be reported.
-    private sealed class YamlSection(string source, YamlMappingNode node, string prefix)
-    {
-        private readonly HashSet<string> _read = new(StringComparer.Ordinal);
-
-        public TrainingConfigException Error(string message, YamlNode? at = null)
-        {
-            var mark = (at ?? node).Start;
-            return new TrainingConfigException($"{source}:{mark.Line}:{mark.Column}: {message}");
-        }
-
-        public string LineOf(string? field)
-        {
-            if (field is not null)
-            {
-                string first = field.Split('.')[0];
-                foreach (var (k, v) in node.Children)
-                    if (k is YamlScalarNode s && s.Value == first) return $"{v.Start.Line}:{v.Start.Column}";
-            }
-            return $"{node.Start.Line}:{node.Start.Column}";
-        }
-
-        private YamlNode? Get(string key)
-        {
-            _read.Add(key);
-            foreach (var (k, v) in node.Children)
-                if (k is YamlScalarNode s && s.Value == key) return v;
-            return null;
-        }
-
-        private string? Scalar(string key, out YamlNode? at)
-        {
-            at = Get(key);
-            if (at is null) return null;
-            if (at is not YamlScalarNode s) throw Error($"{prefix}{key}: expected a single value", at);
-            return s.Value;
-        }
-
-        public YamlSection? Section(string key)
-        {
-            var v = Get(key);
-            if (v is null) return null;
-            if (v is not YamlMappingNode map) throw Error($"{prefix}{key}: expected a mapping (indented key: value lines)", v);
-            return new YamlSection(source, map, prefix + key + ".");
-        }
-
-        public string? String(string key, string? fallback) => Scalar(key, out _) ?? fallback;
-
-        public bool Bool(string key, bool fallback)
-        {
-            string? s = Scalar(key, out var at);
-            if (s is null) return fallback;
-            return s switch
-            {
-                "true" or "True" or "yes" => true,
-                "false" or "False" or "no" => false,
-                _ => throw Error($"{prefix}{key}: '{s}' is not true or false", at),
-            };
-        }
-
-        public double Double(string key, double fallback, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
-        {
-            string? s = Scalar(key, out var at);
-            if (s is null) return fallback;
-            if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !double.IsFinite(x))
-                throw Error($"{prefix}{key}: '{s}' is not a number (use '.' as decimal separator, e.g. 0.1 or 5e-4)", at);
-            if (x < min || x > max)
-                throw Error(string.Create(CultureInfo.InvariantCulture, $"{prefix}{key}: {s} is out of range [{min}, {max}]"), at);
-            return x;
-        }
-
-        public long Long(string key, long fallback, long min = long.MinValue)
-        {
-            string? s = Scalar(key, out var at);
-            if (s is null) return fallback;
-            if (!long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x))
-                throw Error($"{prefix}{key}: '{s}' is not an integer", at);
-            if (x < min) throw Error(string.Create(CultureInfo.InvariantCulture, $"{prefix}{key}: {x} must be ≥ {min}"), at);
-            return x;
-        }
-
-        public int Int(string key, int fallback, int min)
-        {
-            long x = Long(key, fallback, min);
-            if (x > int.MaxValue) throw Error($"{prefix}{key}: {x} is too large", node);
-            return (int)x;
-        }
-
-        public T Enum<T>(string key, T fallback, Dictionary<string, T> names)
-        {
-            string? s = Scalar(key, out var at);
-            if (s is null) return fallback;
-            if (!names.TryGetValue(s, out var value))
-                throw Error($"{prefix}{key}: '{s}' is not one of {string.Join(", ", names.Keys)}", at);
-            return value;
-        }
-
-        public List<long> LongList(string key)
-        {
-            var v = Get(key);
-            if (v is null) return [];
-            if (v is not YamlSequenceNode seq) throw Error($"{prefix}{key}: expected a list such as [100, 200]", v);
-            var list = new List<long>();
-            foreach (var item in seq.Children)
-            {
-                if (item is not YamlScalarNode s || !long.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) || x < 1)
-                    throw Error($"{prefix}{key}: every entry must be a step number ≥ 1", item);
-                list.Add(x);
-            }
-            return list;
-        }
-
-        public void RejectUnknown()
-        {
-            foreach (var (k, _) in node.Children)
-                if (k is YamlScalarNode s && s.Value is not null && !_read.Contains(s.Value))
-                    throw Error($"unknown field '{prefix}{s.Value}' (check the spelling; known: {string.Join(", ", _read.Order(StringComparer.Ordinal))})", k);
-        }
-    }
 }

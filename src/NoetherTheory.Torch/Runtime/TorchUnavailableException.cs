@@ -1,5 +1,3 @@
-using NoetherTheory.Symbolic;
-
 namespace NoetherTheory.Torch.Runtime;
 
 /// <summary>
