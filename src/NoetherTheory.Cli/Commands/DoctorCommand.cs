@@ -77,12 +77,11 @@ internal static class DoctorCommand
         var runtime = ProbeProcess.Run(probes[0], deviceName, timeout);
         records.Add(runtime);
         var facts = runtime.Facts.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
-        if (text)
-        {
-            if (facts.TryGetValue("load-trace", out string? trace)) context.Out.WriteLine(trace);
-            Print(context, runtime);
-            PrintVersions(context, facts);
-        }
+        // Text: everything on stdout. JSON: the document on stdout, the same progress lines on stderr as each probe ends.
+        var progress = text ? context.Out : context.Error;
+        if (text && facts.TryGetValue("load-trace", out string? trace)) context.Out.WriteLine(trace);
+        Print(progress, runtime);
+        PrintVersions(progress, facts);
         if (runtime.Outcome == ProbeOutcome.Failed)
         {
             // libtorch did not load: the trace says why (exit 2, as every other command that needs libtorch).
@@ -104,28 +103,22 @@ internal static class DoctorCommand
                 : new ProbeRecord(probe.Name, probe.OnTargetDevice ? deviceName : "cpu", probe.Exercises, probe.Role, probe.Required, probe.ExpectedFailure,
                     ProbeOutcome.Skipped, "libtorch did not load in the runtime probe", null, null, 0, [], null);
             records.Add(record);
-            if (text) Print(context, record);
+            Print(progress, record);
         }
 
         bool fatal = records.Any(r => r.Role == ProbeRole.DeliberateError && r.Outcome == ProbeOutcome.Crashed);
         int failures = records.Count(r => r.Required && r.Outcome != ProbeOutcome.Ok);
-        if (text)
-        {
-            context.Out.WriteLine(Summary(records));
-            if (fatal) context.Out.WriteLine(ErrorsFatal);
-            if (records.Any(r => r.Outcome == ProbeOutcome.Crashed) && Environment.GetEnvironmentVariable("DOTNET_EnableCrashReport") == "1")
-                context.Out.WriteLine("A .NET crash report of each crashed probe is written next to DOTNET_DbgMiniDumpName " +
-                    $"({Environment.GetEnvironmentVariable("DOTNET_DbgMiniDumpName") ?? "the working folder"}).");
-            context.Out.WriteLine(failures == 0 ? "doctor: every required probe passed." : $"doctor: {failures} required probe(s) did not pass.");
-        }
-        else
-        {
-            WriteJson(context, deviceName, records, facts, fatal);
-        }
+        progress.WriteLine(Summary(records));
+        if (fatal) progress.WriteLine(ErrorsFatal);
+        if (records.Any(r => r.Outcome == ProbeOutcome.Crashed) && Environment.GetEnvironmentVariable("DOTNET_EnableCrashReport") == "1")
+            progress.WriteLine("A .NET crash report of each crashed probe is written next to DOTNET_DbgMiniDumpName " +
+                $"({Environment.GetEnvironmentVariable("DOTNET_DbgMiniDumpName") ?? "the working folder"}).");
+        progress.WriteLine(failures == 0 ? "doctor: every required probe passed." : $"doctor: {failures} required probe(s) did not pass.");
+        if (!text) WriteJson(context, deviceName, records, facts, fatal);
         return failures == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 
-    private static void Print(CliContext context, ProbeRecord r)
+    private static void Print(TextWriter writer, ProbeRecord r)
     {
         string seconds = string.Create(CultureInfo.InvariantCulture, $"{r.Seconds:0.0} s");
         string line = r.Outcome switch
@@ -140,20 +133,20 @@ internal static class DoctorCommand
             ProbeOutcome.Skipped => $"skipped: {r.Message}",
             _ => r.Outcome.ToString(),
         };
-        context.Out.WriteLine($"  [{r.Device}] {r.Name} … {line} ({seconds})");
+        writer.WriteLine($"  [{r.Device}] {r.Name} … {line} ({seconds})");
         foreach (var (key, value) in r.Facts.Where(f => f.Key == "deliberate-error"))
-            context.Out.WriteLine($"      {key}: {value}");
+            writer.WriteLine($"      {key}: {value}");
         if (r.Outcome is ProbeOutcome.Crashed or ProbeOutcome.Failed or ProbeOutcome.TimedOut && !string.IsNullOrEmpty(r.StderrTail))
             foreach (string l in r.StderrTail!.Split('\n'))
-                context.Out.WriteLine($"      | {l}");
-        context.Out.Flush();
+                writer.WriteLine($"      | {l}");
+        writer.Flush();
     }
 
-    private static void PrintVersions(CliContext context, Dictionary<string, string> f)
+    private static void PrintVersions(TextWriter writer, Dictionary<string, string> f)
     {
         if (!f.TryGetValue("libtorch", out string? libtorch)) return;
-        context.Out.WriteLine($"  libtorch {libtorch} (TorchSharp {f["torchsharp"]}, built for libtorch {f["libtorch-built-for"]}) from {f["libtorch-source"]}");
-        context.Out.WriteLine($"  CUDA: {(f["cuda-available"] == "yes" ? $"available, {f["cuda-devices"]} device(s), {f["cuda-device-name"]}" : "not available")}; " +
+        writer.WriteLine($"  libtorch {libtorch} (TorchSharp {f["torchsharp"]}, built for libtorch {f["libtorch-built-for"]}) from {f["libtorch-source"]}");
+        writer.WriteLine($"  CUDA: {(f["cuda-available"] == "yes" ? $"available, {f["cuda-devices"]} device(s), {f["cuda-device-name"]}" : "not available")}; " +
             $"CUDA version {f["cuda-version"]}; cuDNN available: {f["cudnn-available"]}, version {f["cudnn-version"]}");
     }
 
@@ -186,6 +179,7 @@ internal static class DoctorCommand
             device,
             passed = records.All(r => !r.Required || r.Outcome == ProbeOutcome.Ok),
             libtorchErrorsFatal = fatal,
+            libtorchErrorsNote = fatal ? ErrorsFatal : null,
             versions,
             loadTrace = facts.GetValueOrDefault("load-trace"),
             probes = records.Select(r => new

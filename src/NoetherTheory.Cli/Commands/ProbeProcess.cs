@@ -78,7 +78,7 @@ internal static class ProbeProcess
             process.WaitForExit();   // drains the redirected streams
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        string tail = Tail(stderr.Result, 8);
+        string tail = Tail(stderr.Result, 9);
         ProbeRecord Record(ProbeOutcome outcome, string message, int? code = null, string? signal = null,
             IReadOnlyList<KeyValuePair<string, string>>? facts = null) =>
             new(probe.Name, where, probe.Exercises, probe.Role, probe.Required, probe.ExpectedFailure, Expected(probe, outcome), message, code, signal,
@@ -129,10 +129,12 @@ internal static class ProbeProcess
         }
     }
 
+    // The first lines (libtorch's "terminate called after throwing …" and its what()) and the last ones (the crash site).
     private static string Tail(string text, int lines)
     {
-        var kept = text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).TakeLast(lines).ToArray();
-        return string.Join('\n', kept);
+        var all = text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+        if (all.Length <= lines) return string.Join('\n', all);
+        return string.Join('\n', all.Take(3).Append("…").Concat(all.TakeLast(lines - 3)));
     }
 
     // How to start this CLI again: its apphost when that is the running program, else the dotnet host with noether.dll

@@ -57,7 +57,7 @@ public static class DiagnosticProbes
             {
                 Body = _ => { Environment.FailFast("doctor test probe: aborting on purpose"); return DiagnosticProbeResult.Fail("still alive"); },
             });
-            probes.Add(new("test-segfault", false, "sends itself SIGSEGV on purpose", null, ProbeRole.Test) { Body = _ => RaiseSegmentationFault() });
+            probes.Add(new("test-segfault", false, "a segmentation fault in native code on purpose (strlen of the null pointer)", null, ProbeRole.Test) { Body = _ => RaiseSegmentationFault() });
             probes.Add(new("test-hang", false, "never returns (for the per-probe timeout)", null, ProbeRole.Test)
             {
                 Body = _ => { Thread.Sleep(Timeout.Infinite); return DiagnosticProbeResult.Fail("woke up"); },
@@ -203,15 +203,16 @@ public static class DiagnosticProbes
     }
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-    private delegate int KillFunction(int pid, int signal);
+    private delegate nuint StrlenFunction(nint text);
 
+    // A real segmentation fault in native code, as a crash inside libtorch would be: libc's strlen of the null pointer (the
+    // runtime turns a fault in managed code into an exception, but not one in native code; a SIGSEGV sent with kill(2) is
+    // not a fault and is ignored by the runtime).
     private static DiagnosticProbeResult RaiseSegmentationFault()
     {
-        const int sigsegv = 11;
-        if (!NativeLibrary.TryLoad("libc.so.6", out nint libc) || !NativeLibrary.TryGetExport(libc, "kill", out nint kill))
-            return DiagnosticProbeResult.Fail("libc's kill(2) is not available on this system");
-        _ = Marshal.GetDelegateForFunctionPointer<KillFunction>(kill)(Environment.ProcessId, sigsegv);
-        Thread.Sleep(TimeSpan.FromSeconds(10));
-        return DiagnosticProbeResult.Fail("SIGSEGV did not end the process");
+        if (!NativeLibrary.TryLoad("libc.so.6", out nint libc) || !NativeLibrary.TryGetExport(libc, "strlen", out nint strlen))
+            return DiagnosticProbeResult.Fail("libc's strlen is not available on this system");
+        nuint length = Marshal.GetDelegateForFunctionPointer<StrlenFunction>(strlen)(0);
+        return DiagnosticProbeResult.Fail($"strlen(NULL) returned {length} instead of faulting");
     }
 }
