@@ -24,7 +24,7 @@
 # in the archive (the dump itself is deleted: too large to bring back).
 #
 # DRY=1 DEVICE=cpu: a rehearsal on any machine (e.g. NOETHER_LIBTORCH_DIR=<TorchSharp-cpu natives>): every stage runs
-# its real command line, shrunk — 20 smoke steps, the protocols parsed and exported with --emit slurm instead of
+# its real command line, shrunk — 20 smoke steps at width 1/8, the protocols parsed and exported with --emit slurm instead of
 # trained, a one-round train bench on a narrow net, a 20-step cell — so a typo costs seconds here instead of GPU time there.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,11 +38,11 @@ limit="${LIMIT:-0}"
 budget="${BUDGET:-480}"
 reserve="${RESERVE:-20}"
 if [ "${DRY:-0}" = 1 ]; then
-  smoke_steps=20; protocol_mode=(--emit slurm)
+  smoke_steps=20; smoke_width=0.125; protocol_mode=(--emit slurm)
   train_bench=(--rounds 1 --train-steps 2 --warmup 1 --batch-sizes 8 --image-size 32 --width 0.125)
   cell_bench=(--cell-steps 20 --cell-repeats 1); probe_timeout=120
 else
-  smoke_steps=200; protocol_mode=(); train_bench=(--batch-sizes 256 --image-size 64 --width 1); cell_bench=(); probe_timeout=90
+  smoke_steps=200; smoke_width=1; protocol_mode=(); train_bench=(--batch-sizes 256 --image-size 64 --width 1); cell_bench=(); probe_timeout=90
 fi
 [ -x "$bundle/gpu-run.sh" ] || { echo "no .gpu-bundle/: run scripts/gpu-bundle.sh on a machine with .NET first" >&2; exit 2; }
 data="$bundle/data/fashion-mnist"
@@ -163,7 +163,7 @@ dataset:
   kind: fashion-mnist
   path: $data
 model:
-  width: 1
+  width: $smoke_width
   head: gap
 optimizer:
   lr: 0.03
