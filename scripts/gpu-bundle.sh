@@ -58,6 +58,9 @@ XZ_OPT=-9e tar -C "$dotnet_root" -cJf "$out/dotnet-runtime.tar.xz" dotnet host "
 cp "$repo/scripts/gpu-run.sh" "$out/gpu-run.sh"
 chmod +x "$out/gpu-run.sh"
 printf '%s\n' "$app" > "$out/app-name"
+# The commit the bundle was built from (gpu-session.sh's manifest), and whether the tree had uncommitted changes.
+git -C "$repo" rev-parse HEAD > "$out/commit" 2>/dev/null || echo unknown > "$out/commit"
+if [ -n "$(git -C "$repo" status --porcelain 2>/dev/null)" ]; then echo yes; else echo no; fi > "$out/commit-dirty"
 size="$(du -sm "$out" | cut -f1)"
 say "bundle: $out (${size} MB)"
 if [ "$size" -ge 60 ]; then say "bundle exceeds 60 MB"; exit 1; fi

@@ -192,6 +192,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(data);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        InputGuard.CheckDataset(model, data);   // a libtorch error may be fatal on some hosts (see noether doctor)
         model.eval();
         var device = data.Images.device;
         var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);

@@ -2,6 +2,7 @@ using NoetherTheory.Torch.Data;
 using NoetherTheory.Torch.Measurement;
 using NoetherTheory.Torch.Models;
 using NoetherTheory.Torch.Optimization;
+using NoetherTheory.Torch.Runtime;
 using static TorchSharp.torch;
 
 namespace NoetherTheory.Torch.Runs;
@@ -52,6 +53,7 @@ public sealed class TrainingStep : IDisposable
     private readonly Generator? _generator;
     private readonly Tensor[] _initialNorms;
     private readonly List<PendingStep> _pending = [];
+    private ImageDataset? _checkedData;   // the data set InputGuard last accepted (checked once per data set)
 
     // A logged step whose values are still on the device: [Σloss, Σcorrect] and, when measured, the packed measurement.
     private sealed record PendingStep(long Step, long StepsAveraged, long Batch, Tensor Values, bool Measured);
@@ -115,10 +117,14 @@ public sealed class TrainingStep : IDisposable
     /// <returns>The host values at a logged step; null otherwise, and null at every step while
     /// <see cref="DeferTransfers"/> is on (<see cref="Flush"/> returns them).</returns>
     /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">The data set does not fit the model (device, channels, size, labels) or the indices
+    /// are not an int64 vector on its device: checked here because a libtorch error may be fatal on some hosts.</exception>
     public LoggedStep? Run(long step, ImageDataset data, Tensor indices, double learningRate, StepLogging logging)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(indices);
+        if (!ReferenceEquals(data, _checkedData)) { InputGuard.CheckDataset(Model, data); _checkedData = data; }
+        InputGuard.CheckIndices(data, indices);
         using var scope = NewDisposeScope();
         var x = BatchPipeline.Assemble(data, indices, Options.Augmentation, _generator);
         var y = data.Labels.index_select(0, indices);
