@@ -2,7 +2,7 @@ using NoetherTheory.Cli.Commands;
 using NoetherTheory.Cli.Reports;
 using NoetherTheory.Reporting.Markdown;
 using NoetherTheory.Reporting.Pdf;
-using NoetherTheory.Simulation.DeepNet;
+using NoetherTheory.Validation.DeepNet;
 
 namespace NoetherTheory.Cli.Tests;
 

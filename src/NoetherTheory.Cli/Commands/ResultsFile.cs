@@ -1,5 +1,5 @@
 using System.Text.Json;
-using NoetherTheory.Numerics.Verification;
+using NoetherTheory.Validation.Cases;
 using NoetherTheory.Reporting.Export;
 
 namespace NoetherTheory.Cli.Commands;

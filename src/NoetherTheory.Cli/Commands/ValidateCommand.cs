@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using NoetherTheory.Simulation.DeepNet;
+using NoetherTheory.Validation.DeepNet;
 using NoetherTheory.Torch.Data;
 using NoetherTheory.Torch.Experiments;
 using NoetherTheory.Torch.Runs;

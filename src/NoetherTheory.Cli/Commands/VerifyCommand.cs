@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using NoetherTheory.Numerics.Verification;
+using NoetherTheory.Validation.Cases;
 using Spectre.Console;
 
 namespace NoetherTheory.Cli.Commands;

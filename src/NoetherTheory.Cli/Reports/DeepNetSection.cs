@@ -2,7 +2,7 @@ using System.Globalization;
 using NoetherTheory.Cli.Commands;
 using NoetherTheory.Reporting.Figures;
 using NoetherTheory.Reporting.Pdf;
-using NoetherTheory.Simulation.DeepNet;
+using NoetherTheory.Validation.DeepNet;
 
 namespace NoetherTheory.Cli.Reports;
 

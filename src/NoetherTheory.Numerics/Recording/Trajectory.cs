@@ -3,7 +3,6 @@ using NoetherTheory.Numerics.Laws;
 using NoetherTheory.Numerics.LinearAlgebra;
 using NoetherTheory.Numerics.Models;
 using NoetherTheory.Numerics.Optimizers;
-using NoetherTheory.Numerics.Verification;
 
 namespace NoetherTheory.Numerics.Recording;
 

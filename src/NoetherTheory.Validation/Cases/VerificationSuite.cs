@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace NoetherTheory.Numerics.Verification;
+namespace NoetherTheory.Validation.Cases;
 
 /// <summary>
 /// Runs verification cases (the files in <c>validation/cases</c>): each case runs a model and optimizer, evaluates its
@@ -10,7 +10,7 @@ namespace NoetherTheory.Numerics.Verification;
 public static class VerificationSuite
 {
     /// <summary>The law ids a case may name.</summary>
-    public static IReadOnlyList<string> Laws { get; } = CaseLaws.All.Keys.Order(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> Laws { get; } = CaseLaws.Table.Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Suite name that selects every case.</summary>
     public const string AllSuites = "all";
@@ -28,10 +28,10 @@ public static class VerificationSuite
     }
 
     /// <summary>The law ids whose cases can be traced (see <see cref="Trace"/>).</summary>
-    public static IReadOnlyList<string> TracedLaws { get; } = CaseLaws.Traced.Order(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> TracedLaws { get; } = CaseLaws.Table.Where(e => e.Traced).Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The order laws (see <see cref="Convergence"/>).</summary>
-    public static IReadOnlyList<string> OrderLaws { get; } = CaseLaws.OrderLaws.Order(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> OrderLaws { get; } = CaseLaws.Table.Where(e => e.IsOrder).Select(e => e.Id).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The most points a trace series holds (long runs are sampled with a stride).</summary>
     public const int MaxTracePoints = 2000;
@@ -47,7 +47,7 @@ public static class VerificationSuite
     public static bool CanTrace(VerificationCase verificationCase)
     {
         ArgumentNullException.ThrowIfNull(verificationCase);
-        return CaseLaws.Traced.Contains(verificationCase.Law);
+        return CaseLaws.ById.TryGetValue(verificationCase.Law, out var law) && law.Traced;
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public static class VerificationSuite
     {
         ArgumentNullException.ThrowIfNull(verificationCase);
         var c = verificationCase;
-        if (!CaseLaws.OrderLaws.Contains(c.Law))
+        if (!CaseLaws.ById.TryGetValue(c.Law, out var entry) || !entry.IsOrder)
             throw new ArgumentException($"case '{c.Id}' uses law '{c.Law}', which is not an order law; order laws: {string.Join(", ", OrderLaws)}.",
                 nameof(verificationCase));
         var sink = new TraceSink(MaxTracePoints);
@@ -107,12 +107,12 @@ public static class VerificationSuite
     private static VerificationRecord Execute(VerificationCase c, TraceSink? sink)
     {
         var clock = Stopwatch.StartNew();
-        if (!CaseLaws.All.TryGetValue(c.Law, out var law))
+        if (!CaseLaws.ById.TryGetValue(c.Law, out var law))
             return Failed($"unknown law '{c.Law}'; known: {string.Join(", ", Laws)}");
         LawOutcome outcome;
         try
         {
-            outcome = law(c, sink);
+            outcome = law.Run(c, sink);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
         {

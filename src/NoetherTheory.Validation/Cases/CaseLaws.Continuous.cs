@@ -5,7 +5,7 @@ using NoetherTheory.Numerics.Models;
 using NoetherTheory.Numerics.Ode;
 using NoetherTheory.Numerics.Optimizers;
 
-namespace NoetherTheory.Numerics.Verification;
+namespace NoetherTheory.Validation.Cases;
 
 internal static partial class CaseLaws
 {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using NoetherTheory.Numerics.Models;
 using NoetherTheory.Numerics.Optimizers;
 
-namespace NoetherTheory.Numerics.Verification;
+namespace NoetherTheory.Validation.Cases;
 
 /// <summary>A case file that cannot be used; the message names the file and the field and says what to do.</summary>
 public sealed class CaseFormatException : Exception

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Globalization;
 using NoetherTheory.Numerics.Laws;
 using NoetherTheory.Numerics.LinearAlgebra;
@@ -5,54 +7,76 @@ using NoetherTheory.Numerics.Models;
 using NoetherTheory.Numerics.Ode;
 using NoetherTheory.Numerics.Optimizers;
 
-namespace NoetherTheory.Numerics.Verification;
+namespace NoetherTheory.Validation.Cases;
 
-/// <summary>The law implementations behind case files: each runs the case and returns measured vs predicted.</summary>
+/// <summary>What a law's measurement is.</summary>
+internal enum LawShape
+{
+    /// <summary>A single measured value against a prediction; no series recorded.</summary>
+    Plain,
+
+    /// <summary>Measured against predicted, with the series recorded when a trace sink is given.</summary>
+    Traced,
+
+    /// <summary>The slope of a convergence sweep (error against step size) against the expected order; always traced.</summary>
+    Order,
+}
+
+/// <summary>One law a case file may name.</summary>
+/// <param name="Id">The id case files use in their <c>law</c> field.</param>
+/// <param name="Run">Runs the case and returns measured vs predicted; records series into the sink when it is given
+/// and the law is traced.</param>
+/// <param name="Shape">Whether the law records a trace, and whether its measurement is a convergence order.</param>
+internal sealed record LawEntry(string Id, Func<VerificationCase, TraceSink?, LawOutcome> Run, LawShape Shape)
+{
+    /// <summary>Whether the law records series (every order law does: its sweep).</summary>
+    public bool Traced => Shape != LawShape.Plain;
+
+    /// <summary>Whether the measurement is the slope of a convergence sweep.</summary>
+    public bool IsOrder => Shape == LawShape.Order;
+}
+
+/// <summary>The law implementations behind case files: each runs the case and returns measured vs predicted. The one
+/// table of laws is <see cref="Table"/>: adding a law is one method plus one row.</summary>
 internal static partial class CaseLaws
 {
-    internal static readonly IReadOnlyDictionary<string, Func<VerificationCase, TraceSink?, LawOutcome>> All =
-        new Dictionary<string, Func<VerificationCase, TraceSink?, LawOutcome>>(StringComparer.Ordinal)
-        {
-            ["symmetry-constraints"] = Plain(SymmetryConstraints),
-            ["gd-charge-recursions"] = Plain(GdChargeRecursions),
-            ["hb-scale-recursion"] = Plain(HbScaleRecursion),
-            ["hb-translation-recursion"] = Plain(HbTranslationRecursion),
-            ["hb-rotation-skew"] = Plain(HbRotationSkew),
-            ["gd-rotation-constraint"] = Plain(GdRotationConstraint),
-            ["scale-init-symmetry"] = Plain(ScaleInitSymmetry),
-            ["normalised-gd-equivalence"] = Plain(NormalisedGdEquivalence),
-            ["nm-wd-continuous"] = NmWeightDecayContinuous,
-            ["momentum-green"] = MomentumGreen,
-            ["eq17"] = Eq17Law,
-            ["eq17-white-ratio"] = Eq17WhiteRatio,
-            ["steady-state"] = SteadyState,
-            ["rmsprop-regression"] = Plain(RmsPropRegression),
-            ["norm-loss-law"] = NormLossLaw,
-            ["integral-identity"] = Plain(IntegralIdentity),
-            ["energy-ntk"] = Plain(EnergyNtk),
-            ["boundedness"] = Plain(Boundedness),
-            ["integrator-order"] = IntegratorOrder,
-            ["optimizer-order"] = OptimizerOrder,
-            ["hb-slow-mode"] = HbSlowMode,
-            ["accumulator-gain"] = AccumulatorGain,
-            ["fig4-toy"] = Fig4Toy,
-            ["stability-edge"] = StabilityEdge,
-        };
+    private static LawEntry Plain(string id, Func<VerificationCase, LawOutcome> law) => new(id, (c, _) => law(c), LawShape.Plain);
 
-    /// <summary>Laws that record trace series when given a sink.</summary>
-    internal static readonly IReadOnlySet<string> Traced = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "nm-wd-continuous", "momentum-green", "eq17", "eq17-white-ratio", "steady-state", "norm-loss-law",
-        "integrator-order", "optimizer-order", "hb-slow-mode", "accumulator-gain", "fig4-toy", "stability-edge",
-    };
+    private static LawEntry Traced(string id, Func<VerificationCase, TraceSink?, LawOutcome> law) => new(id, law, LawShape.Traced);
 
-    /// <summary>Laws whose measurement is the slope of a convergence sweep.</summary>
-    internal static readonly IReadOnlySet<string> OrderLaws = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "integrator-order", "optimizer-order", "hb-slow-mode",
-    };
+    private static LawEntry Order(string id, Func<VerificationCase, TraceSink?, LawOutcome> law) => new(id, law, LawShape.Order);
 
-    private static Func<VerificationCase, TraceSink?, LawOutcome> Plain(Func<VerificationCase, LawOutcome> law) => (c, _) => law(c);
+    /// <summary>Every law, one row each.</summary>
+    internal static readonly ImmutableArray<LawEntry> Table =
+    [
+        Plain("symmetry-constraints", SymmetryConstraints),
+        Plain("gd-charge-recursions", GdChargeRecursions),
+        Plain("hb-scale-recursion", HbScaleRecursion),
+        Plain("hb-translation-recursion", HbTranslationRecursion),
+        Plain("hb-rotation-skew", HbRotationSkew),
+        Plain("gd-rotation-constraint", GdRotationConstraint),
+        Plain("scale-init-symmetry", ScaleInitSymmetry),
+        Plain("normalised-gd-equivalence", NormalisedGdEquivalence),
+        Traced("nm-wd-continuous", NmWeightDecayContinuous),
+        Traced("momentum-green", MomentumGreen),
+        Traced("eq17", Eq17Law),
+        Traced("eq17-white-ratio", Eq17WhiteRatio),
+        Traced("steady-state", SteadyState),
+        Plain("rmsprop-regression", RmsPropRegression),
+        Traced("norm-loss-law", NormLossLaw),
+        Plain("integral-identity", IntegralIdentity),
+        Plain("energy-ntk", EnergyNtk),
+        Plain("boundedness", Boundedness),
+        Order("integrator-order", IntegratorOrder),
+        Order("optimizer-order", OptimizerOrder),
+        Order("hb-slow-mode", HbSlowMode),
+        Traced("accumulator-gain", AccumulatorGain),
+        Traced("fig4-toy", Fig4Toy),
+        Traced("stability-edge", StabilityEdge),
+    ];
+
+    /// <summary>The table keyed by law id.</summary>
+    internal static readonly FrozenDictionary<string, LawEntry> ById = Table.ToFrozenDictionary(e => e.Id, StringComparer.Ordinal);
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 

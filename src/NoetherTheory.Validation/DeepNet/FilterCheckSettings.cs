@@ -1,4 +1,4 @@
-namespace NoetherTheory.Simulation.DeepNet;
+namespace NoetherTheory.Validation.DeepNet;
 
 /// <summary>The optimizer and model settings of a measured run that the filter checks need.</summary>
 /// <param name="LearningRate">η, constant up to <paramref name="AnalysisEndStep"/>.</param>

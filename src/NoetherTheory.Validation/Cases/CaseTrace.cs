@@ -1,4 +1,4 @@
-namespace NoetherTheory.Numerics.Verification;
+namespace NoetherTheory.Validation.Cases;
 
 /// <summary>What a series of a <see cref="CaseTrace"/> is.</summary>
 public enum SeriesRole

@@ -4,7 +4,7 @@ using NoetherTheory.Numerics.Models;
 using NoetherTheory.Numerics.Ode;
 using NoetherTheory.Numerics.Optimizers;
 
-namespace NoetherTheory.Numerics.Verification;
+namespace NoetherTheory.Validation.Cases;
 
 internal static partial class CaseLaws
 {

@@ -1,4 +1,4 @@
-namespace NoetherTheory.Simulation.DeepNet;
+namespace NoetherTheory.Validation.DeepNet;
 
 /// <summary>Which gradient statistics a layer's filters show, judged from |v|² against its white-noise and persistent
 /// predictions (theory/05-learning-dynamics.md#eq-5-4).</summary>

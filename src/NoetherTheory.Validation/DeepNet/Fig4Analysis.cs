@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NoetherTheory.Simulation.DeepNet;
+namespace NoetherTheory.Validation.DeepNet;
 
 /// <summary>A (step, value) point of a curve.</summary>
 /// <param name="Step">Step.</param>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NoetherTheory.Simulation.DeepNet;
+namespace NoetherTheory.Validation.DeepNet;
 
 /// <summary>Reads the engine's per-filter log (filters.csv: step,layer,filter,w2,g2,v2,wg,wv,wg_pred,bn_var), in the current
 /// layout or the older one without the BN-ε columns.</summary>

@@ -1,6 +1,6 @@
-using NoetherTheory.Simulation.DeepNet;
+using NoetherTheory.Validation.DeepNet;
 
-namespace NoetherTheory.Simulation.Tests.DeepNet;
+namespace NoetherTheory.Validation.Tests.DeepNet;
 
 /// <summary>The BN-ε part of <see cref="FilterChecks"/> (theory/05-learning-dynamics.md#eq-5-7) and the filters.csv layouts.</summary>
 public sealed class EpsilonCheckTests

@@ -1,4 +1,4 @@
-namespace NoetherTheory.Simulation.DeepNet;
+namespace NoetherTheory.Validation.DeepNet;
 
 /// <summary>One filter's measured quantities at step n, before update n (the engine's filters.csv row).</summary>
 /// <param name="Step">Step index n.</param>

@@ -1,8 +1,8 @@
 using System.Globalization;
-using NoetherTheory.Numerics.Verification;
+using NoetherTheory.Validation.Cases;
 using NoetherTheory.Testing;
 
-namespace NoetherTheory.Numerics.Tests;
+namespace NoetherTheory.Validation.Tests.Cases;
 
 /// <summary>Every file in validation/cases is one test: measured vs predicted under the case's own tolerance.</summary>
 [TestFixture]

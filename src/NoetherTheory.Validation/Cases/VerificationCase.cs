@@ -1,7 +1,7 @@
 using NoetherTheory.Numerics.Models;
 using NoetherTheory.Numerics.Optimizers;
 
-namespace NoetherTheory.Numerics.Verification;
+namespace NoetherTheory.Validation.Cases;
 
 /// <summary>Accepts |measured − predicted| ≤ Abs + Rel·max(|measured|, |predicted|).</summary>
 /// <param name="Abs">Absolute part.</param>

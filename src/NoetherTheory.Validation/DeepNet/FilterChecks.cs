@@ -1,6 +1,6 @@
 using NoetherTheory.Numerics.Laws;
 
-namespace NoetherTheory.Simulation.DeepNet;
+namespace NoetherTheory.Validation.DeepNet;
 
 /// <summary>
 /// Checks the learning-dynamics predictions filter by filter against a deep network's measured |w|², |g|², |v|², ⟨w,g⟩,

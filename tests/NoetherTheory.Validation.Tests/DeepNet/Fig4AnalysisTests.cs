@@ -1,6 +1,6 @@
-using NoetherTheory.Simulation.DeepNet;
+using NoetherTheory.Validation.DeepNet;
 
-namespace NoetherTheory.Simulation.Tests.DeepNet;
+namespace NoetherTheory.Validation.Tests.DeepNet;
 
 public sealed class Fig4AnalysisTests
 {

@@ -1,4 +1,4 @@
-namespace NoetherTheory.Simulation.DeepNet;
+namespace NoetherTheory.Validation.DeepNet;
 
 /// <summary>Summary of a distribution of non-negative errors.</summary>
 /// <param name="Count">Number of values.</param>
