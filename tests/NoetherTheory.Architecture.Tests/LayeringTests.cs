@@ -14,7 +14,7 @@ public sealed class LayeringTests
         ["NoetherTheory.Mechanics"] = ["NoetherTheory.Core", "NoetherTheory.Symbolic", "YamlDotNet"],
         ["NoetherTheory.Numerics"] = ["MathNet.Numerics"],
         ["NoetherTheory.Simulation"] = ["NoetherTheory.Core", "NoetherTheory.Mechanics", "NoetherTheory.Numerics", "NoetherTheory.Symbolic", "MathNet.Numerics"],
-        ["NoetherTheory.Validation"] = ["NoetherTheory.Core", "NoetherTheory.Numerics", "MathNet.Numerics"],
+        ["NoetherTheory.Validation"] = ["NoetherTheory.Core", "NoetherTheory.Numerics", "NoetherTheory.Mechanics", "NoetherTheory.Simulation", "NoetherTheory.Torch", "MathNet.Numerics"],
         ["NoetherTheory.Torch"] = ["NoetherTheory.Core", "NoetherTheory.Symbolic", "TorchSharp", "YamlDotNet", "SkiaSharp"],
         ["NoetherTheory.Reporting"] = ["OxyPlot", "OxyPlot.SkiaSharp", "SkiaSharp", "SkiaSharp.HarfBuzz", "HarfBuzzSharp"],
     };

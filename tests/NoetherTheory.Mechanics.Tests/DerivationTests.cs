@@ -137,7 +137,8 @@ public sealed class DerivationTests
         Assert.That(rot.Checks.Single(c => c.Name == "rotation law").Holds, Is.True);
         var nl = _all.Results.First(x => x.Rule.Id == "gd" && x.Symmetry.Id == "rescale-nonlinear" && x.ModelName == "linear-scalar");
         Assert.That(nl.Law!.Kind, Is.EqualTo(ChargeLawKind.None));
-        Assert.That(nl.Law.Reason, Does.Contain("not linear"));
+        Assert.That(nl.Law.Obstruction, Is.EqualTo(ChargeLawObstruction.NonlinearGenerator));
+        Assert.That(DerivationFormatter.Reason(nl.Law), Does.Contain("not linear"));
         Assert.That(nl.Verdicts.LossSymmetry.Outcome, Is.EqualTo(VerdictKind.Preserves));
     }
 
@@ -167,7 +168,11 @@ public sealed class DerivationTests
         var ex = Assert.Throws<NoetherTheoryException>(() => Derivation.Run(_catalog, "gd", "rotation", ModelSpec.FromCatalog("abstract-scale")));
         Assert.That(ex!.Message, Does.Contain("declares no invariance under 'rotation'"));
         Assert.Throws<NoetherTheoryException>(() => Derivation.Run(_catalog, "rmsprop", "scale", ModelSpec.Abstract));
-        Assert.Throws<NoetherTheoryException>(() => Derivation.Run(_catalog, "gd", "scale", ModelSpec.FromPotential("q[0] +")));
+        var bad = Assert.Throws<InvalidPotentialException>(() => Derivation.Run(_catalog, "gd", "scale", ModelSpec.FromPotential("q[0] +")));
+        Assert.That(bad!.Potential, Is.EqualTo("q[0] +"));
+        Assert.That(bad.Message, Does.StartWith("the potential cannot be parsed").And.Not.Contain("--"), "the library names no CLI flag");
+        Assert.That(() => Derivation.Run(_catalog, "gd", "scale", ModelSpec.FromPotential("eta*q[0]")),
+            Throws.TypeOf<InvalidPotentialException>().With.Message.Contains("reserved").And.Message.Not.Contains("--"));
     }
 
     [Test]

@@ -7,6 +7,9 @@ public sealed class DocumentFormatException : NoetherTheoryException
     /// <summary>Creates the exception for <paramref name="file"/>.</summary>
     public DocumentFormatException(string file, string message) : base($"{file}: {message}") => File = file;
 
+    /// <summary>Creates the exception for <paramref name="file"/> with the error that caused it.</summary>
+    public DocumentFormatException(string file, string message, Exception innerException) : base($"{file}: {message}", innerException) => File = file;
+
     /// <summary>Creates the exception with a message.</summary>
     public DocumentFormatException(string message) : base(message) => File = "";
 

@@ -38,7 +38,7 @@ public static class ResultDocuments
     private static void RequireReferenceFields(JsonTypeInfo info)
     {
         foreach (var property in info.Properties)
-            if (property.AssociatedParameter is { HasDefaultValue: false, IsNullable: false } && !property.PropertyType.IsValueType)
+            if (property.AssociatedParameter is { HasDefaultValue: false, IsNullable: false, IsMemberInitializer: false } && !property.PropertyType.IsValueType)
                 property.IsRequired = true;
     }
 
@@ -116,7 +116,7 @@ public static class ResultDocuments
         {
             string where = e.Path is { Length: > 0 } path && path != "$" ? $"field '{path.TrimStart('$', '.')}'" : "the document";
             string line = e.LineNumber is { } n ? $" (line {n + 1})" : "";
-            throw new DocumentFormatException(source, $"{where}{line} has the wrong type or shape, or is not JSON.");
+            throw new DocumentFormatException(source, $"{where}{line} has the wrong type or shape, or is not JSON.", e);
         }
     }
 }
