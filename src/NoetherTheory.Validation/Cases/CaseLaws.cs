@@ -9,33 +9,6 @@ using NoetherTheory.Numerics.Optimizers;
 
 namespace NoetherTheory.Validation.Cases;
 
-/// <summary>What a law's measurement is.</summary>
-internal enum LawShape
-{
-    /// <summary>A single measured value against a prediction; no series recorded.</summary>
-    Plain,
-
-    /// <summary>Measured against predicted, with the series recorded when a trace sink is given.</summary>
-    Traced,
-
-    /// <summary>The slope of a convergence sweep (error against step size) against the expected order; always traced.</summary>
-    Order,
-}
-
-/// <summary>One law a case file may name.</summary>
-/// <param name="Id">The id case files use in their <c>law</c> field.</param>
-/// <param name="Run">Runs the case and returns measured vs predicted; records series into the sink when it is given
-/// and the law is traced.</param>
-/// <param name="Shape">Whether the law records a trace, and whether its measurement is a convergence order.</param>
-internal sealed record LawEntry(string Id, Func<VerificationCase, TraceSink?, LawOutcome> Run, LawShape Shape)
-{
-    /// <summary>Whether the law records series (every order law does: its sweep).</summary>
-    public bool Traced => Shape != LawShape.Plain;
-
-    /// <summary>Whether the measurement is the slope of a convergence sweep.</summary>
-    public bool IsOrder => Shape == LawShape.Order;
-}
-
 /// <summary>The law implementations behind case files: each runs the case and returns measured vs predicted. The one
 /// table of laws is <see cref="Table"/>: adding a law is one method plus one row.</summary>
 internal static partial class CaseLaws
