@@ -32,6 +32,20 @@ public static class RepositoryLayout
     /// <summary>The catalog folder.</summary>
     public static string Catalog() => Path.Combine(Root(), "theory", "catalog");
 
+    /// <summary>A report template (reports/templates/<paramref name="name"/>), or null when there is no checkout or no such file.</summary>
+    public static string? ReportTemplate(string name)
+    {
+        try
+        {
+            var path = Path.Combine(Root(), "reports", "templates", name);
+            return File.Exists(path) ? path : null;
+        }
+        catch (UsageException)
+        {
+            return null;
+        }
+    }
+
     private static bool IsRoot(string dir) =>
         Directory.Exists(Path.Combine(dir, "theory", "catalog")) && Directory.Exists(Path.Combine(dir, "validation"));
 }

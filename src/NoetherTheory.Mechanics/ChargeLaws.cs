@@ -20,7 +20,7 @@ internal static class ChargeLaws
         int n = coords.Length;
         var (m, mu, kappa) = (me.Mass, me.Friction, me.WeightDecay);
         var q = coords.Select(c => c.Q).ToArray();
-        var none = (string reason) => new ChargeLaw(ChargeLawKind.None, "", Expr.Zero, m, mu, Expr.Zero, Expr.Zero, "", null, "", reason);
+        var none = (ChargeLawObstruction reason) => ChargeLaw.NoLaw(m, mu, reason);
         var jac = new Expr[n, n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
@@ -28,7 +28,7 @@ internal static class ChargeLaws
                 jac[i, j] = xi[i].Differentiate(q[j]);
                 foreach (var s in q)
                     if (jac[i, j].Contains(s))
-                        return none("the generator is not linear, so no scalar quantity obeys a closed law; the charge equation above is the exact statement");
+                        return none(ChargeLawObstruction.NonlinearGenerator);
             }
         bool symmetric = true, skew = true;
         for (int i = 0; i < n; i++)
@@ -51,7 +51,7 @@ internal static class ChargeLaws
             var b = xi.Select(e => e.Substitute(zero)).ToArray();
             bool translation = Enumerable.Range(0, n).All(i => Enumerable.Range(0, n).All(j => jac[i, j].Equals(Expr.Zero)));
             bool mixed = !translation && b.Any(x => !x.Equals(Expr.Zero));
-            if (mixed) return none("the generator is affine with both a linear and a constant part; ⟨q, ξ⟩ is not a multiple of the potential C");
+            if (mixed) return none(ChargeLawObstruction.AffineGenerator);
             var c = Expr.Add(Enumerable.Range(0, n).Select(i => Expr.Half * (xi[i] + b[i]) * q[i]));
             var x = (translation ? c : 2 * c).Expand();
             bool scale = !translation && Enumerable.Range(0, n).All(i => jac[i, i].Equals(Expr.Zero) || jac[i, i].Equals(Expr.One));
@@ -64,7 +64,7 @@ internal static class ChargeLaws
             var rest = inv(eom.OnShell((m * xdd) + (mu * xd))) - source;
             // λ from one generic point (then verified symbolically for all q by the zero test below).
             var lambda = Stiffness(rest, x, coords);
-            if (lambda is null) return none("the on-shell remainder is not a constant multiple of the quantity");
+            if (lambda is null) return none(ChargeLawObstruction.NotAMultiple);
             check($"charge law for {name}", $"m·{name}'' + mu·{name}' + lambda·{name} = source on-shell, {name} = {DerivationFormatter.P(x)}",
                 inv(eom.OnShell((m * xdd) + (mu * xd) + (lambda * x) - source)), LawAnchor(translation, scale));
             var lambda0 = lambda.Substitute(eta, Expr.Zero);
@@ -75,10 +75,7 @@ internal static class ChargeLaws
                 flowRate.Substitute(Coordinates.K, Expr.Zero).Together().Numerator, AnchorNm);
             var green = Green(m, mu, lambda);
             foreach (var (nm, e) in GreenChecks.Value) check(nm, "Green's functions solve x'' + 2 gamma x' + omega² x = 0 with their initial data", e.Expression, AnchorGreen);
-            string statement = $"m·{name}'' + mu·{name}' + ({DerivationFormatter.P(lambda)})·{name} = {DerivationFormatter.P(source)}";
-            string over = $"m → 0: mu0·{name}' + ({DerivationFormatter.P(lambda0)})·{name} = 0, so {name}(t) = {name}(0)·exp(−({DerivationFormatter.P(lambda0)})·t/({DerivationFormatter.P(mu0)})); "
-                          + $"with k = 0, {name} is conserved by gradient flow (Neural Mechanics)";
-            return new ChargeLaw(ChargeLawKind.Oscillator, name, x, m, mu, lambda, source, statement, green, over, null);
+            return new ChargeLaw(ChargeLawKind.Oscillator, name, x, m, mu, lambda, source, green, mu0, lambda0, me.DampingTime, null);
         }
         if (skew)
         {
@@ -88,11 +85,9 @@ internal static class ChargeLaws
                 "theory/03-noether.md#eq-3-11");
             check("velocity constraint under gradient flow", "<qdot, K q> = 0 under gradient flow (no conserved function)",
                 inv(ell.Substitute(flow)).Together().Numerator, AnchorOverdamped);
-            return new ChargeLaw(ChargeLawKind.Decay, "l", ell, m, mu, Expr.Zero, Expr.Zero,
-                $"l' = −l/tau with tau = {DerivationFormatter.P(tau)}: l(t) = l(0)·exp(−t/tau)", null,
-                "m → 0: the charge itself vanishes, <qdot, K q> = 0 (a velocity constraint, not a conserved function)", null);
+            return new ChargeLaw(ChargeLawKind.Decay, "l", ell, m, mu, Expr.Zero, Expr.Zero, null, mu0, Expr.Zero, tau, null);
         }
-        return none("the generator's Jacobian is neither symmetric nor skew");
+        return none(ChargeLawObstruction.NeitherSymmetricNorSkew);
     }
 
     private static string LawAnchor(bool translation, bool scale) =>
@@ -196,15 +191,9 @@ internal static class ChargeLaws
         var etaEff = h / (mu0 * r * r);
         Expr? amplification = me.Rule.Hyperparameters.Any(p => p.Name == "beta")
             ? RationalCancel.Cancel(gainP / gainP.Substitute(Coordinates.Beta, Expr.Zero)) : null;
-        string lawText = $"r²(t) = sqrt(({DerivationFormatter.P(gainP)})·∫₀ᵗ exp(−({DerivationFormatter.P(decay)})·(t−u))·|ĝ(u)|² du + exp(−({DerivationFormatter.P(decay)})·t)·r⁴(0))";
-        string assumptions = "scale-invariant block (x = r² = |q_A|²); inertia m·x'' dropped (small mass); persistent gradients: the velocity is "
-                             + $"at terminal value |qdot_A|² = |ĝ|²/(mu0²·r²) with mu0 = {DerivationFormatter.P(mu0)}. White-noise alternative: |qdot_A|² = |ĝ|²/(mu0·(2 − mu0)·r²) "
-                             + $"(buffer variance |g|²/(1 − beta²)), giving gain {DerivationFormatter.P(gainW)} and r⁴* = {DerivationFormatter.P(yW)}, smaller by the ratio of the gains.";
         var acc = catalog.Rules.FirstOrDefault(x => x.Kind == RuleKind.Accumulator);
-        string rms = $"√G ↔ r², |g|² ↔ |ĝ|², RMSProp decay (1 − rho)/eta ↔ D = {DerivationFormatter.P(decay)}, so rho_eff = {DerivationFormatter.P(discount)} per step; "
-                     + $"input gain ↔ Γ = {DerivationFormatter.P(gainP)}; effective learning rate eta_eff = {DerivationFormatter.P(etaEff)}"
-                     + (acc is null ? "" : $"; RMSProp ({acc.Id}) accumulator: decay {BackwardErrorAnalysis.DeriveAccumulator(acc).Decay}, gain {BackwardErrorAnalysis.DeriveAccumulator(acc).Gain}");
-        return new AdaptiveOptimization(decay, gainP, gainW, yP, yW, discount, etaEff, amplification, lawText, assumptions, rms);
+        return new AdaptiveOptimization(decay, gainP, gainW, yP, yW, discount, etaEff, amplification, mu0,
+            acc is null ? null : BackwardErrorAnalysis.DeriveAccumulator(acc));
     }
 
     private static int Index(Coordinate c) => c.Q.Index ?? throw new InvalidOperationException("coordinate without index");

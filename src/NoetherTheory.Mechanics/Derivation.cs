@@ -34,13 +34,15 @@ public static class Derivation
     /// <param name="options">Options, or null for the defaults.</param>
     /// <exception cref="NoetherTheoryException">Unknown ids, an accumulator rule, a potential that does not parse, an
     /// abstract model without the invariance, or a symmetry that does not fit the model (the message says which).</exception>
+    /// <exception cref="InvalidPotentialException">A potential given as text does not parse, names a reserved symbol or
+    /// needs more coordinates than the symmetry has.</exception>
     public static DerivationResult Run(Catalog catalog, string ruleId, string symmetryId, ModelSpec model, DerivationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
         var rule = catalog.Rule(ruleId);
         if (rule.Kind != RuleKind.Position)
-            throw new NoetherTheoryException($"Rule '{rule.Id}' is an accumulator rule and has no Lagrangian; derive it with BackwardErrorAnalysis.DeriveAccumulator (it appears in 'derive --all').");
+            throw new NoetherTheoryException($"Rule '{rule.Id}' is an accumulator rule and has no Lagrangian; derive it with BackwardErrorAnalysis.DeriveAccumulator (RunAll includes it).");
         var me = BackwardErrorAnalysis.Derive(rule);
         return Run(me, catalog.Symmetry(symmetryId), catalog, model, options ?? DerivationOptions.Default);
     }
@@ -124,24 +126,22 @@ public static class Derivation
         Check("energy balance", "dE/dt = −mu·|qdot|² on-shell, E = m/2·|qdot|² + V",
             eom.OnShell(jet.TotalTimeDerivative(kin + v) + (mu * sqd)), AnchorEnergy);
 
-        var verdicts = new List<Verdict>();
-        VerdictKind lossVerdict;
+        Verdict lossSymmetry;
         if (isAbstract)
         {
-            lossVerdict = VerdictKind.Declared;
-            verdicts.Add(new Verdict("loss symmetry <grad f, xi> = 0", VerdictKind.Declared, lossBreak, null, AnchorSymmetry));
+            lossSymmetry = new Verdict("loss symmetry <grad f, xi> = 0", VerdictKind.Declared, lossBreak, null, AnchorSymmetry);
             Check("declared invariance rewrites <grad f, xi> to 0", "<grad f, xi> = 0 after the invariance rewrite", Inv(lossBreak), AnchorSymmetry);
         }
         else
         {
             var r = ZeroTest.Run(lossBreak, zt);
-            lossVerdict = Outcome(r);
-            verdicts.Add(new Verdict("loss symmetry <grad f, xi> = 0", lossVerdict, lossBreak, r, AnchorSymmetry));
+            lossSymmetry = new Verdict("loss symmetry <grad f, xi> = 0", Outcome(r), lossBreak, r, AnchorSymmetry);
         }
+        var lossVerdict = lossSymmetry.Outcome;
         var ksbResult = ZeroTest.Run(ksb, zt);
-        verdicts.Add(new Verdict("kinetic symmetry breaking ∂_s T", Outcome(ksbResult), ksb, ksbResult, AnchorKsb));
+        var kineticVerdict = new Verdict("kinetic symmetry breaking ∂_s T", Outcome(ksbResult), ksb, ksbResult, AnchorKsb);
         var wdResult = ZeroTest.Run(wd, zt);
-        verdicts.Add(new Verdict("weight-decay breaking ∂_s(kappa/2·|q|²)", Outcome(wdResult), wd, wdResult, AnchorWeightDecay));
+        var weightDecayVerdict = new Verdict("weight-decay breaking ∂_s(kappa/2·|q|²)", Outcome(wdResult), wd, wdResult, AnchorWeightDecay);
 
         bool invariant = lossVerdict is VerdictKind.Preserves or VerdictKind.Declared;
         if (invariant)
@@ -154,8 +154,7 @@ public static class Derivation
         {
             law = invariant
                 ? ChargeLaws.Derive(me, coords, xi, loss, eom, jet, Inv, Check)
-                : new ChargeLaw(ChargeLawKind.None, "", Expr.Zero, m, mu, Expr.Zero, Expr.Zero, "", null, "",
-                    "the loss is not invariant under this symmetry, so only the charge equation holds");
+                : ChargeLaw.NoLaw(m, mu, ChargeLawObstruction.LossNotInvariant);
             if (law.Kind == ChargeLawKind.Oscillator && symmetry.Kind == SymmetryKind.Scale)
                 adaptive = ChargeLaws.Adaptive(me, law, xi, coords, catalog, Check);
         }
@@ -165,7 +164,7 @@ public static class Derivation
             Rule = me.Rule, Symmetry = symmetry, ModelSpec = spec, ModelName = name, Dimension = n, Loss = loss, IsAbstract = isAbstract,
             ModifiedEquation = me, Potential = v, Kinetic = kin, Lagrangian = lagrangian, Equations = eom, Generator = xi,
             Charge = charge, CanonicalCharge = canonical, KineticBreaking = ksb, WeightDecayBreaking = wd, LossBreaking = lossBreak,
-            ChargeEquationLeft = left, ChargeEquationRight = right, Verdicts = [.. verdicts], Law = law, Adaptive = adaptive,
+            ChargeEquationLeft = left, ChargeEquationRight = right, Verdicts = new DerivationVerdicts(lossSymmetry, kineticVerdict, weightDecayVerdict), Law = law, Adaptive = adaptive,
             Checks = [.. checks],
         };
     }
@@ -195,18 +194,18 @@ public static class Derivation
             case ModelSource.Potential:
             {
                 if (!Expr.TryParse(spec.Value!, out var f, out var error))
-                    throw new NoetherTheoryException($"--potential: cannot parse \"{spec.Value}\" at {error}.");
+                    throw new InvalidPotentialException(spec.Value!, $"the potential cannot be parsed: \"{spec.Value}\" at {error}.");
                 int maxIndex = -1;
                 foreach (var s in f!.FreeSymbols())
                 {
                     if (s.Name == Coordinates.QName && s.Index is { } i) maxIndex = Math.Max(maxIndex, i);
                     else if (Coordinates.Reserved.Contains(s.Name))
-                        throw new NoetherTheoryException($"--potential: '{s.DisplayName}' is reserved (q[i] are the coordinates; t, eta, beta, k, … are rule symbols); rename it.");
+                        throw new InvalidPotentialException(spec.Value!, $"the potential names '{s.DisplayName}', which is reserved (q[i] are the coordinates; t, eta, beta, k, … are rule symbols); rename it.");
                 }
                 int n = symmetry.Kind == SymmetryKind.Custom ? symmetry.Dimension : Math.Max(maxIndex + 1, symmetry.Dimension);
                 if (maxIndex >= n)
-                    throw new NoetherTheoryException(string.Create(CultureInfo.InvariantCulture,
-                        $"--potential uses q[{maxIndex}] but symmetry '{symmetry.Id}' has a fixed dimension {n}."));
+                    throw new InvalidPotentialException(spec.Value!, string.Create(CultureInfo.InvariantCulture,
+                        $"the potential uses q[{maxIndex}] but symmetry '{symmetry.Id}' has a fixed dimension {n}."));
                 return (n, f, false, spec.Value!, null);
             }
             default:

@@ -68,6 +68,16 @@ public enum VerdictKind
 /// <param name="Anchor">Theory anchor.</param>
 public sealed record Verdict(string Name, VerdictKind Outcome, Expr Term, ZeroTestResult? Result, string Anchor);
 
+/// <summary>The three symmetry verdicts of a derivation, by name.</summary>
+/// <param name="LossSymmetry">Is the loss invariant: ⟨∇f, ξ⟩ = 0 (declared for an abstract potential).</param>
+/// <param name="KineticBreaking">Does the kinetic energy break the symmetry: ∂ₛT (theory/03-noether.md#eq-3-2).</param>
+/// <param name="WeightDecayBreaking">Does weight decay break it: ∂ₛ(κ/2·|q|²) (theory/03-noether.md#eq-3-3).</param>
+public sealed record DerivationVerdicts(Verdict LossSymmetry, Verdict KineticBreaking, Verdict WeightDecayBreaking)
+{
+    /// <summary>The verdicts in their printed order: loss symmetry, kinetic breaking, weight-decay breaking.</summary>
+    public ImmutableArray<Verdict> All => [LossSymmetry, KineticBreaking, WeightDecayBreaking];
+}
+
 /// <summary>An identity the engine derived and then checked by a zero test.</summary>
 /// <param name="Name">Short name.</param>
 /// <param name="Statement">The identity in words/formula.</param>
@@ -104,7 +114,27 @@ public sealed record GreenFunctions(Expr Gamma, Expr OmegaSquared, Expr Discrimi
 /// <summary>One damping regime's H and G.</summary>
 public sealed record GreenRegime(string Name, string Condition, Expr Homogeneous, Expr Impulse);
 
-/// <summary>A charge-level law derived from the equations of motion (theory/03-noether.md#eq-3-8 … eq-3-11).</summary>
+/// <summary>Why a derivation has no closed charge-level law (the formatter says it in words).</summary>
+public enum ChargeLawObstruction
+{
+    /// <summary>The generator is not linear, so no scalar quantity obeys a closed law.</summary>
+    NonlinearGenerator,
+
+    /// <summary>The generator is affine with both a linear and a constant part.</summary>
+    AffineGenerator,
+
+    /// <summary>The on-shell remainder is not a constant multiple of the quantity.</summary>
+    NotAMultiple,
+
+    /// <summary>The generator's Jacobian is neither symmetric nor skew.</summary>
+    NeitherSymmetricNorSkew,
+
+    /// <summary>The loss is not invariant under the symmetry, so only the charge equation holds.</summary>
+    LossNotInvariant,
+}
+
+/// <summary>A charge-level law derived from the equations of motion (theory/03-noether.md#eq-3-8 … eq-3-11). Its
+/// statement in words is <see cref="DerivationFormatter.Statement(ChargeLaw)"/>.</summary>
 /// <param name="Kind">Oscillator, decay or none.</param>
 /// <param name="Quantity">Name of the quantity (x, y, z or ℓ).</param>
 /// <param name="Value">The quantity as an expression of q (and q̇ for ℓ).</param>
@@ -112,16 +142,24 @@ public sealed record GreenRegime(string Name, string Condition, Expr Homogeneous
 /// <param name="Friction">μ.</param>
 /// <param name="Stiffness">λ (2k for scale/rescale, k for translation, 0 for decay laws).</param>
 /// <param name="Source">The right-hand side (2m|q̇_A|² for scale).</param>
-/// <param name="Statement">The law in text.</param>
 /// <param name="Green">The Green's functions (oscillator laws).</param>
-/// <param name="Overdamped">The overdamped (gradient-flow) limit in text (theory/03-noether.md#eq-3-7).</param>
-/// <param name="Reason">Why there is no closed law (for <see cref="ChargeLawKind.None"/>).</param>
+/// <param name="OverdampedFriction">μ₀ = μ at η = 0, the friction of the overdamped (gradient-flow) limit
+/// (theory/03-noether.md#eq-3-7).</param>
+/// <param name="OverdampedStiffness">λ₀ = λ at η = 0.</param>
+/// <param name="DampingTime">τ = m/μ.</param>
+/// <param name="Obstruction">Why there is no closed law (for <see cref="ChargeLawKind.None"/>), else null.</param>
 public sealed record ChargeLaw(ChargeLawKind Kind, string Quantity, Expr Value, Expr Mass, Expr Friction, Expr Stiffness, Expr Source,
-    string Statement, GreenFunctions? Green, string Overdamped, string? Reason);
+    GreenFunctions? Green, Expr OverdampedFriction, Expr OverdampedStiffness, Expr DampingTime, ChargeLawObstruction? Obstruction)
+{
+    /// <summary>The "no closed law" record for mass <paramref name="mass"/> and friction <paramref name="friction"/>.</summary>
+    public static ChargeLaw NoLaw(Expr mass, Expr friction, ChargeLawObstruction obstruction) =>
+        new(ChargeLawKind.None, "", Expr.Zero, mass, friction, Expr.Zero, Expr.Zero, null, Expr.Zero, Expr.Zero, Expr.Zero, obstruction);
+}
 
 /// <summary>
 /// NLD's r⁴ law and the RMSProp correspondence derived from the scale law (theory/05-learning-dynamics.md#eq-5-3,
-/// theory/05-learning-dynamics.md#eq-5-4, theory/05-learning-dynamics.md#eq-5-5).
+/// theory/05-learning-dynamics.md#eq-5-4, theory/05-learning-dynamics.md#eq-5-5). The formatter states the law, its
+/// assumptions and the RMSProp map in words.
 /// </summary>
 /// <param name="Decay">D: the decay rate of y = r⁴ per unit time (4k/(1−β) for heavy ball).</param>
 /// <param name="GainPersistent">Γ: the input gain of |ĝ|² per unit time under persistent gradients.</param>
@@ -131,11 +169,10 @@ public sealed record ChargeLaw(ChargeLawKind Kind, string Quantity, Expr Value, 
 /// <param name="DiscountPerStep">ρ_eff = 1 − h·D.</param>
 /// <param name="EffectiveLearningRate">η_eff = h/(μ₀ r²).</param>
 /// <param name="MomentumAmplification">Γ(β)/Γ(0), or null when the rule has no β.</param>
-/// <param name="Law">Eq. 17 in text.</param>
-/// <param name="Assumptions">The assumptions made, stated.</param>
-/// <param name="RmsProp">The term-by-term map to the RMSProp accumulator.</param>
+/// <param name="OverdampedFriction">μ₀ = μ at η = 0 (the terminal velocity's friction).</param>
+/// <param name="RmsPropAccumulator">The catalog's accumulator rule (RMSProp) derived, or null when it has none.</param>
 public sealed record AdaptiveOptimization(Expr Decay, Expr GainPersistent, Expr GainWhite, Expr SteadyStatePersistent, Expr SteadyStateWhite,
-    Expr DiscountPerStep, Expr EffectiveLearningRate, Expr? MomentumAmplification, string Law, string Assumptions, string RmsProp);
+    Expr DiscountPerStep, Expr EffectiveLearningRate, Expr? MomentumAmplification, Expr OverdampedFriction, AccumulatorEquation? RmsPropAccumulator);
 
 /// <summary>Everything derived for one (rule, symmetry, model): immutable.</summary>
 public sealed record DerivationResult
@@ -201,7 +238,7 @@ public sealed record DerivationResult
     public required Expr ChargeEquationRight { get; init; }
 
     /// <summary>Symmetry verdicts: loss symmetry, KSB, weight-decay breaking.</summary>
-    public required ImmutableArray<Verdict> Verdicts { get; init; }
+    public required DerivationVerdicts Verdicts { get; init; }
 
     /// <summary>The charge-level law, or null when laws were not requested.</summary>
     public ChargeLaw? Law { get; init; }

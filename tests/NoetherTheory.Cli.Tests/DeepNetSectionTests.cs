@@ -1,8 +1,9 @@
-using NoetherTheory.Cli.Commands;
+using NoetherTheory.Core.Documents;
 using NoetherTheory.Cli.Reports;
 using NoetherTheory.Reporting.Markdown;
 using NoetherTheory.Reporting.Pdf;
-using NoetherTheory.Simulation.DeepNet;
+using NoetherTheory.Validation;
+using NoetherTheory.Validation.DeepNet;
 
 namespace NoetherTheory.Cli.Tests;
 
@@ -26,15 +27,15 @@ public sealed class DeepNetSectionTests
             return new FilterSample(n, 1 - 0.01 * n, 1, n == 0 ? 0 : 0.5, m, n == 0 ? 0 : -0.01, p, 0.8);
         }).ToList());
 
-    private static ValidateCommand.FilterRun Run(string cell, double epsilon, Func<long, (double, double)> wg) =>
-        new(cell, FilterChecks.Analyse([Trace("features.0", wg), Trace("features.4", wg)],
+    private static FilterRunEntry Run(string cell, double epsilon, Func<long, (double, double)> wg) =>
+        FilterCheckValidation.ToEntry(cell, FilterChecks.Analyse([Trace("features.0", wg), Trace("features.4", wg)],
             new FilterCheckSettings(0.01, 0.9, 5e-4, 0, false, false, false, epsilon, 4)));
 
-    private string Write(params ValidateCommand.FilterRun[] runs)
+    private string Write(params FilterRunEntry[] runs)
     {
         var index = new MarkdownIndex("t");
         var report = new ReportContext(_root, new ReportDocument(new ReportOptions("t")), index);
-        DeepNetSection.Write(report, new ValidateCommand.Summary("filters-test", "test.yaml", "synthetic images", "cpu", [], [], null, runs));
+        DeepNetSection.Write(report, new ValidateDocument("filters-test", "test.yaml", "synthetic images", "cpu", [], [], null, runs));
         return index.ToMarkdown();
     }
 

@@ -68,6 +68,24 @@ public sealed class PipelineCommandTests
     }
 
     [Test]
+    public void Derive_BadPotential_ExitsTwo_NamingTheFlag()
+    {
+        var r = CliRunner.Run("derive", "--rule", "gd", "--symmetry", "scale", "--potential", "q[0] +");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(r.Error, Does.Contain("--potential: the potential cannot be parsed"));
+    }
+
+    [Test]
+    public void Report_FromAFileOfUnknownKind_ExitsTwo_NamingTheFileAndTheKnownKinds()
+    {
+        string bad = Path.Combine(_root, "other.json");
+        File.WriteAllText(bad, "{\"kind\": \"noether.other/7\"}");
+        var r = CliRunner.Run("report", "--from", bad, "--out", Path.Combine(_root, "r"));
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(r.Error, Does.Contain(bad).And.Contain("noether.other/7").And.Contain("noether.derive/1"));
+    }
+
+    [Test]
     public void Derive_UnknownRule_ExitsTwo_ListingKnownRules()
     {
         var r = CliRunner.Run("derive", "--rule", "adamw", "--symmetry", "scale");

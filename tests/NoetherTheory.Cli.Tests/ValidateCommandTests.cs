@@ -1,4 +1,4 @@
-using System.Text.Json;
+using NoetherTheory.Core.Documents;
 using NoetherTheory.Testing;
 using NoetherTheory.Torch.Runtime;
 
@@ -35,31 +35,30 @@ public sealed class ValidateCommandTests
         Assert.That(first.ExitCode, Is.EqualTo(0), first.Error + first.Out);
         Assert.That(first.Out, Does.Contain("synthetic images"), "the data set is named in the output");
 
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
-        var root = doc.RootElement;
-        Assert.That(root.GetProperty("cells").GetArrayLength(), Is.EqualTo(26));
-        var filters = root.GetProperty("filters").EnumerateArray().ToDictionary(f => f.GetProperty("cell").GetString()!, f => f.GetProperty("report"));
+        var summary = ResultDocuments.Read<ValidateDocument>(Path.Combine(outDir, "summary.json"));
+        Assert.That(summary.Kind, Is.EqualTo("noether.validate/1"));
+        Assert.That(summary.Cells, Has.Count.EqualTo(26));
+        var filters = summary.Filters.ToDictionary(f => f.Cell, f => f.Report);
         foreach (var report in filters.Values)
         {
-            Assert.That(report.GetProperty("recursionPairs").GetInt32(), Is.GreaterThan(0));
-            Assert.That(report.GetProperty("recursionHolds").GetBoolean(), Is.True, "exact HB recursion on float32 weights");
+            Assert.That(report.RecursionPairs, Is.GreaterThan(0));
+            Assert.That(report.RecursionHolds, Is.True, "exact HB recursion on float32 weights");
         }
-        double Cosine(string cell) => filters[cell].GetProperty("layers").EnumerateArray()
-            .Max(l => l.GetProperty("symmetryCosine").GetProperty("median").GetDouble());
+        double Cosine(string cell) => filters[cell].Layers.Max(l => l.SymmetryCosine.Median);
         Assert.That(Cosine("filters-eps0"), Is.LessThan(RoundOffCosine), "ε = 0: exact scale symmetry");
         Assert.That(Cosine("filters-eps"), Is.GreaterThan(RoundOffCosine), "ε = 0.1 breaks it measurably");
         foreach (string cell in new[] { "filters-eps", "filters-eps0" })
         {
-            Assert.That(filters[cell].GetProperty("epsilonSamples").GetInt32(), Is.GreaterThan(0), cell);
-            Assert.That(filters[cell].GetProperty("epsilonIdentityHolds").GetBoolean(), Is.True, $"{cell}: ⟨g,w⟩ = ε/(c+ε)·γ·∂f/∂γ");
+            Assert.That(filters[cell].EpsilonSamples, Is.GreaterThan(0), cell);
+            Assert.That(filters[cell].EpsilonIdentityHolds, Is.True, $"{cell}: ⟨g,w⟩ = ε/(c+ε)·γ·∂f/∂γ");
         }
         Assert.That(first.Out, Does.Contain("filters-eps: BN-ε identity").And.Contain("holds"));
         var header = File.ReadLines(Path.Combine(outDir, "filter-checks.csv")).First().Split(',');
         Assert.That(header, Does.Contain("eps_residual_median").And.Contain("eps_violation_max"));
         // The one Fig. 4 effect visible at this size: at a tiny constant learning rate η_eff barely moves, so constrained
         // and unconstrained runs coincide. (Larger-η, momentum and weight-decay effects are too noisy at 60 steps.)
-        var claims = root.GetProperty("grid").GetProperty("claims").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
-        Assert.That(claims["A-small-lr"].GetProperty("verdict").GetString(), Is.EqualTo("holds"));
+        var claims = summary.Grid!.Claims.ToDictionary(c => c.Id);
+        Assert.That(claims["A-small-lr"].Verdict, Is.EqualTo("holds"));
         Assert.That(File.ReadAllLines(Path.Combine(outDir, "grid.csv")), Has.Length.EqualTo(27));
 
         var again = CliRunner.Run("validate", "--experiment", TestProtocol, "--out", outDir);

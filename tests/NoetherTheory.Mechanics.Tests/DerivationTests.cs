@@ -70,24 +70,24 @@ public sealed class DerivationTests
     public void KsbAndWeightDecayVerdicts_MatchTheTheoryTable(string symmetry, VerdictKind ksb, VerdictKind wd)
     {
         var r = _all.Results.First(x => x.Rule.Id == "heavy-ball" && x.Symmetry.Id == symmetry && x.IsAbstract);
-        Assert.That(r.Verdicts[0].Outcome, Is.EqualTo(VerdictKind.Declared));
-        Assert.That(r.Verdicts[1].Outcome, Is.EqualTo(ksb), r.Verdicts[1].Term.ToString());
-        Assert.That(r.Verdicts[2].Outcome, Is.EqualTo(wd), r.Verdicts[2].Term.ToString());
+        Assert.That(r.Verdicts.LossSymmetry.Outcome, Is.EqualTo(VerdictKind.Declared));
+        Assert.That(r.Verdicts.KineticBreaking.Outcome, Is.EqualTo(ksb), r.Verdicts.KineticBreaking.Term.ToString());
+        Assert.That(r.Verdicts.WeightDecayBreaking.Outcome, Is.EqualTo(wd), r.Verdicts.WeightDecayBreaking.Term.ToString());
     }
 
     [Test]
     public void ConcreteModels_RespectTheirDeclaredSymmetries()
     {
         foreach (var r in _all.Results.Where(x => !x.IsAbstract && x.ModelSpec.Source == ModelSource.Catalog && !_catalog.Model(x.ModelName).IsAbstract))
-            Assert.That(r.Verdicts[0].Outcome, Is.EqualTo(VerdictKind.Preserves), $"{r.ModelName} × {r.Symmetry.Id}: {r.Verdicts[0].Result}");
+            Assert.That(r.Verdicts.LossSymmetry.Outcome, Is.EqualTo(VerdictKind.Preserves), $"{r.ModelName} × {r.Symmetry.Id}: {r.Verdicts.LossSymmetry.Result}");
     }
 
     [Test]
     public void PotentialThatBreaksTheSymmetry_IsReportedAsBreaking_AndGetsNoLaw()
     {
         var r = Derivation.Run(_catalog, "gd", "scale", ModelSpec.FromPotential("q[0]^2 + q[1]"));
-        Assert.That(r.Verdicts[0].Outcome, Is.EqualTo(VerdictKind.Breaks));
-        Assert.That(r.Verdicts[0].Result!.Witness, Is.Not.Null);
+        Assert.That(r.Verdicts.LossSymmetry.Outcome, Is.EqualTo(VerdictKind.Breaks));
+        Assert.That(r.Verdicts.LossSymmetry.Result!.Witness, Is.Not.Null);
         Assert.That(r.Law!.Kind, Is.EqualTo(ChargeLawKind.None));
         Assert.That(r.AllHold, Is.True, "the Noether identity and NLD equation hold for any potential");
     }
@@ -96,7 +96,7 @@ public sealed class DerivationTests
     public void UndefinedFunctionInAPotential_GivesAnInconclusiveVerdict()
     {
         var r = Derivation.Run(_catalog, "gd", "scale", ModelSpec.FromPotential("h(q[0])"));
-        Assert.That(r.Verdicts[0].Outcome, Is.EqualTo(VerdictKind.Inconclusive), r.Verdicts[0].Result!.ToString());
+        Assert.That(r.Verdicts.LossSymmetry.Outcome, Is.EqualTo(VerdictKind.Inconclusive), r.Verdicts.LossSymmetry.Result!.ToString());
     }
 
     [Test]
@@ -137,8 +137,9 @@ public sealed class DerivationTests
         Assert.That(rot.Checks.Single(c => c.Name == "rotation law").Holds, Is.True);
         var nl = _all.Results.First(x => x.Rule.Id == "gd" && x.Symmetry.Id == "rescale-nonlinear" && x.ModelName == "linear-scalar");
         Assert.That(nl.Law!.Kind, Is.EqualTo(ChargeLawKind.None));
-        Assert.That(nl.Law.Reason, Does.Contain("not linear"));
-        Assert.That(nl.Verdicts[0].Outcome, Is.EqualTo(VerdictKind.Preserves));
+        Assert.That(nl.Law.Obstruction, Is.EqualTo(ChargeLawObstruction.NonlinearGenerator));
+        Assert.That(DerivationFormatter.Reason(nl.Law), Does.Contain("not linear"));
+        Assert.That(nl.Verdicts.LossSymmetry.Outcome, Is.EqualTo(VerdictKind.Preserves));
     }
 
     [Test]
@@ -167,7 +168,11 @@ public sealed class DerivationTests
         var ex = Assert.Throws<NoetherTheoryException>(() => Derivation.Run(_catalog, "gd", "rotation", ModelSpec.FromCatalog("abstract-scale")));
         Assert.That(ex!.Message, Does.Contain("declares no invariance under 'rotation'"));
         Assert.Throws<NoetherTheoryException>(() => Derivation.Run(_catalog, "rmsprop", "scale", ModelSpec.Abstract));
-        Assert.Throws<NoetherTheoryException>(() => Derivation.Run(_catalog, "gd", "scale", ModelSpec.FromPotential("q[0] +")));
+        var bad = Assert.Throws<InvalidPotentialException>(() => Derivation.Run(_catalog, "gd", "scale", ModelSpec.FromPotential("q[0] +")));
+        Assert.That(bad!.Potential, Is.EqualTo("q[0] +"));
+        Assert.That(bad.Message, Does.StartWith("the potential cannot be parsed").And.Not.Contain("--"), "the library names no CLI flag");
+        Assert.That(() => Derivation.Run(_catalog, "gd", "scale", ModelSpec.FromPotential("eta*q[0]")),
+            Throws.TypeOf<InvalidPotentialException>().With.Message.Contains("reserved").And.Message.Not.Contains("--"));
     }
 
     [Test]
@@ -194,7 +199,7 @@ public sealed class DerivationTests
             Assert.That(r.Law!.Kind, Is.EqualTo(ChargeLawKind.Oscillator));
             AssertEqual(r.Law.Value, "q[0]^2 + q[1]^2 + 2*q[2]^2", "quantity");
             AssertEqual(r.Law.Stiffness, "2*k", "lambda");
-            Assert.That(r.Verdicts[1].Outcome, Is.EqualTo(VerdictKind.Breaks));
+            Assert.That(r.Verdicts.KineticBreaking.Outcome, Is.EqualTo(VerdictKind.Breaks));
             Assert.That(Derivation.RunAll(catalog).AllHold, Is.True);
         }
         finally

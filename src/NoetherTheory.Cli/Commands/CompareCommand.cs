@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using NoetherTheory.Core.Documents;
 using NoetherTheory.Simulation.Compiled;
 using NoetherTheory.Core.IO;
+using NoetherTheory.Validation;
 
 namespace NoetherTheory.Cli.Commands;
 
@@ -50,7 +51,7 @@ internal static class CompareCommand
         var catalog = DeriveCommand.LoadCatalog(RepositoryLayout.Catalog());
         try
         {
-            return ModelComparison.Run(catalog, options);
+            return ComparisonValidation.Run(catalog, options);
         }
         catch (ArgumentException e)
         {
@@ -91,30 +92,9 @@ internal static class CompareCommand
     };
 }
 
-/// <summary>comparisons.json: what <c>compare --out</c> and <c>main</c> write and <c>report</c> draws.</summary>
+/// <summary>comparisons.json: the <c>noether.compare/1</c> document that <c>compare --out</c> and <c>main</c> write and <c>report</c> draws.</summary>
 internal static class ComparisonsFile
 {
-    internal sealed record Entry(string Rule, string Model, double Beta, double WeightDecay, double Time, string Start,
-        IReadOnlyList<ComparisonRow> Rows, double GradientFlowSlope, double ModifiedLossSlope, double SecondOrderSlope);
-
-    internal sealed record Document(string Kind, IReadOnlyList<Entry> Comparisons);
-
-    public const string Kind = "noether.compare/1";
-
     public static void Write(string path, IEnumerable<ComparisonResult> results) =>
-        AtomicFile.Write(path, Json.Serialize(new Document(Kind, results.Select(r => new Entry(r.Options.RuleId, r.Options.ModelId,
-            r.Options.Beta, r.Options.WeightDecay, r.Options.Time, r.Options.Start.ToString(), r.Rows, r.GradientFlowSlope,
-            r.ModifiedLossSlope, r.SecondOrderSlope)).ToList())));
-
-    public static Document Read(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<Document>(File.ReadAllText(path), Json.Options) ?? throw new UsageException($"{path}: empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new UsageException($"{path}: not a comparisons file written by `noether compare --out`: {Json.Describe(e)}.");
-        }
-    }
+        AtomicFile.Write(path, ResultDocuments.Serialize(ComparisonValidation.ToDocument(results)));
 }

@@ -67,7 +67,15 @@ internal static class DeriveCommand
             var spec = r.Model is not null ? ModelSpec.FromCatalog(r.Model)
                 : r.Potential is not null ? ModelSpec.FromPotential(r.Potential)
                 : ModelSpec.Abstract;
-            var result = Derivation.Run(catalog, r.Rule, r.Symmetry, spec);
+            DerivationResult result;
+            try
+            {
+                result = Derivation.Run(catalog, r.Rule, r.Symmetry, spec);
+            }
+            catch (InvalidPotentialException e)
+            {
+                throw new UsageException($"--potential: {e.Message}");
+            }
             text = r.Format switch
             {
                 OutputFormat.Json => DerivationFormatter.ToJson(result),

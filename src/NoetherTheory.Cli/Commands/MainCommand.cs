@@ -89,7 +89,7 @@ internal static class MainCommand
         Stage("writing the report");
         var sources = new List<string> { outDir, filtersDir };
         if (!quick) sources.Add(gridDir);
-        var inputs = ReportInputs.FromPaths(sources);
+        var inputs = ReportInputs.FromPaths(sources) with { Featured = ReportInputs.Featuring([]) };
         var summary = ReportWriter.Write(inputs, Path.Combine(outDir, "report"), "noether main",
             new Dictionary<string, string>
             {

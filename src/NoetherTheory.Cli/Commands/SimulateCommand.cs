@@ -3,7 +3,7 @@ using System.Globalization;
 using NoetherTheory.Numerics.Models;
 using NoetherTheory.Numerics.Optimizers;
 using NoetherTheory.Numerics.Recording;
-using NoetherTheory.Numerics.Verification;
+using NoetherTheory.Validation.Cases;
 using NoetherTheory.Core.IO;
 
 namespace NoetherTheory.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using NoetherTheory.Simulation.DeepNet;
+using NoetherTheory.Core.Documents;
+using NoetherTheory.Validation;
 using NoetherTheory.Torch.Data;
 using NoetherTheory.Torch.Experiments;
 using NoetherTheory.Torch.Runs;
@@ -60,7 +60,7 @@ internal static class ValidateCommand
         try
         {
             var progress = new CellProgressLines(context.Error, protocol.Cells.ToDictionary(c => c.Id, c => c.Config.Steps));
-            outcomes = ExperimentRunner.Run(protocol, new ExperimentRunOptions(outDir, device, jobs, only.Length > 0 ? only.ToHashSet() : null,
+            outcomes = DeepNetValidation.Train(protocol, new ExperimentRunOptions(outDir, device, jobs, only.Length > 0 ? only.ToHashSet() : null,
                 line => { lock (context.Error) context.Error.WriteLine($"validate {protocol.Name}: {line}"); }), progress, cancel);
         }
         catch (ArgumentException e) when (e.ParamName == "options") { throw new UsageException("--cell: " + e.Message); }
@@ -76,10 +76,12 @@ internal static class ValidateCommand
             context.Out.WriteLine($"ran {outcomes.Count} cell(s); run validate without --cell to write the summary.");
             return ExitCodes.Ok;
         }
-        var summary = Summarise(protocol, outcomes, device, precision);
-        WriteSummary(outDir, summary);
+        var summary = DeepNetValidation.Summarise(protocol, outcomes, device, precision);
+        AtomicFile.Write(Path.Combine(outDir, SummaryFile), ResultDocuments.Serialize(summary));
+        AtomicFile.Write(Path.Combine(outDir, "grid.csv"), DeepNetValidation.GridCsv(summary));
+        AtomicFile.Write(Path.Combine(outDir, "filter-checks.csv"), FilterCheckValidation.ChecksCsv(summary.Filters));
         PrintSummary(context.Out, summary, outDir);
-        return summary.Filters.Any(f => f.Report.RecursionPairs > 0 && !f.Report.RecursionHolds) ? ExitCodes.CheckFailed : ExitCodes.Ok;
+        return DeepNetValidation.Failed(summary) ? ExitCodes.CheckFailed : ExitCodes.Ok;
     }
 
     /// <summary>Points every run of the protocol at <paramref name="path"/> (null: unchanged).</summary>
@@ -103,68 +105,7 @@ internal static class ValidateCommand
         catch (TrainingConfigException e) { throw new UsageException(e.Message); }
     }
 
-    /// <summary>Everything validate found; serialised to summary.json (camelCase).</summary>
-    internal sealed record Summary(string Protocol, string Source, string Dataset, string Device, IReadOnlyList<CellRecord> Cells,
-        IReadOnlyList<GridRun> GridRuns, Fig4Summary? Grid, IReadOnlyList<FilterRun> Filters, string Precision = "float32");
-
-    /// <summary>One cell's row of grid.csv / summary.json.</summary>
-    internal sealed record CellRecord(string Id, string Kind, string? Panel, string? Variable, double Value, bool Constrained, long Seed,
-        double TestAccuracy, double TestLoss, double TrainLoss, double WallSeconds, string Device, long? ResumedFromStep, string RunDirectory,
-        string Dataset);
-
-    /// <summary>The filter checks of one filter run.</summary>
-    internal sealed record FilterRun(string Cell, FilterCheckReport Report);
-
-    internal static Summary Summarise(ExperimentProtocol protocol, IReadOnlyList<CellOutcome> outcomes, string device, string precision = "float32")
-    {
-        var records = outcomes.Select(o => new CellRecord(o.Cell.Id, o.Cell.Kind == CellKind.Grid ? "grid" : "filters", o.Cell.Panel,
-            o.Cell.Variable, o.Cell.Value, o.Cell.Constrained, o.Cell.Seed, o.TestAccuracy, o.TestLoss, o.TrainLoss, o.WallSeconds, o.Device,
-            o.ResumedFromStep, o.RunDirectory, ExperimentProtocol.DescribeDataset(o.Cell.Config.Dataset))).ToList();
-        var gridRuns = outcomes.Where(o => o.Cell.Kind == CellKind.Grid).Select(o => new GridRun(o.Cell.Panel!, o.Cell.Value, o.Cell.Constrained,
-            o.Cell.Seed, o.TestAccuracy, o.TestLoss, ReadLossCurve(Path.Combine(o.RunDirectory, "metrics.csv")))).ToList();
-        var filters = outcomes.Where(o => o.Cell.Kind == CellKind.Filters).Select(o =>
-        {
-            var c = o.Cell.Config;
-            var settings = new FilterCheckSettings(c.Schedule.BaseRate, c.Optimizer.Momentum, c.Optimizer.WeightDecay, c.Optimizer.Dampening,
-                c.Optimizer.Nesterov, c.Optimizer.DecoupledWeightDecay, c.ConstrainFilterNorms, c.Model.BatchNormEpsilon,
-                c.Schedule.Milestones.Count > 0 ? c.Schedule.Milestones[0] : c.Steps);
-            return new FilterRun(o.Cell.Id, FilterChecks.Analyse(FilterCsv.Read(Path.Combine(o.RunDirectory, "filters.csv")), settings));
-        }).ToList();
-        return new Summary(protocol.Name, protocol.Source, protocol.DatasetName, device, records, gridRuns,
-            gridRuns.Count > 0 ? Fig4Analysis.Analyse(gridRuns) : null, filters, precision);
-    }
-
-    /// <summary>train_loss at every logged step of a run's metrics.csv.</summary>
-    internal static IReadOnlyList<CurvePoint> ReadLossCurve(string metricsCsv)
-    {
-        var lines = File.ReadAllLines(metricsCsv);
-        int col = Array.IndexOf(lines[0].Split(','), "train_loss");
-        if (col < 0) throw new InvalidDataException($"{metricsCsv}:1: no train_loss column.");
-        return lines.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
-            .Select(p => new CurvePoint(long.Parse(p[0], CultureInfo.InvariantCulture), double.Parse(p[col], CultureInfo.InvariantCulture))).ToList();
-    }
-
-    /// <summary>Reads a summary.json written by validate.</summary>
-    internal static Summary ReadSummary(string path) =>
-        JsonSerializer.Deserialize<Summary>(File.ReadAllText(path), Json.Options)
-        ?? throw new UsageException($"{path}: empty summary.");
-
-    private static void WriteSummary(string outDir, Summary summary)
-    {
-        AtomicFile.Write(Path.Combine(outDir, SummaryFile), Json.Serialize(summary));
-        static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
-        var grid = new StringBuilder("id,kind,panel,variable,value,constrained,seed,test_accuracy,test_loss,train_loss,wall_seconds,device,dataset\n");
-        foreach (var c in summary.Cells)
-            grid.Append(CultureInfo.InvariantCulture, $"{c.Id},{c.Kind},{c.Panel},{c.Variable},{R(c.Value)},{(c.Constrained ? "true" : "false")},{c.Seed},{R(c.TestAccuracy)},{R(c.TestLoss)},{R(c.TrainLoss)},{R(c.WallSeconds)},{c.Device},\"{c.Dataset}\"\n");
-        AtomicFile.Write(Path.Combine(outDir, "grid.csv"), grid.ToString());
-        var checks = new StringBuilder("cell,layer,filters,recursion_pairs,recursion_w2_max,recursion_wv_max,green_median,green_p90,eq17_median,eq17_p90,persistence_index,regime,symmetry_cosine_median,symmetry_cosine_max,eps_samples,eps_violation_median,eps_violation_max,eps_residual_median,eps_residual_max,eps_resolved,eps_relative_median,eps_relative_max\n");
-        foreach (var f in summary.Filters)
-        foreach (var l in f.Report.Layers)
-            checks.Append(CultureInfo.InvariantCulture, $"{f.Cell},{l.Layer},{l.Filters},{l.RecursionPairs},{R(l.RecursionWeightNorm.Max)},{R(l.RecursionWeightDotVelocity.Max)},{R(l.GreenLaw.Median)},{R(l.GreenLaw.P90)},{R(l.Eq17.Median)},{R(l.Eq17.P90)},{R(l.PersistenceIndex)},{l.Regime},{R(l.SymmetryCosine.Median)},{R(l.SymmetryCosine.Max)},{l.Epsilon.Samples},{R(l.Epsilon.Violation.Median)},{R(l.Epsilon.Violation.Max)},{R(l.Epsilon.Residual.Median)},{R(l.Epsilon.Residual.Max)},{l.Epsilon.ResolvedSamples},{R(l.Epsilon.RelativeError.Median)},{R(l.Epsilon.RelativeError.Max)}\n");
-        AtomicFile.Write(Path.Combine(outDir, "filter-checks.csv"), checks.ToString());
-    }
-
-    private static void PrintSummary(TextWriter o, Summary s, string outDir)
+    private static void PrintSummary(TextWriter o, ValidateDocument s, string outDir)
     {
         o.WriteLine($"protocol {s.Protocol} on {s.Dataset}: {s.Cells.Count} runs; summary in {Path.Combine(outDir, SummaryFile)}");
         foreach (var f in s.Filters)
@@ -178,11 +119,11 @@ internal static class ValidateCommand
                     $"{f.Cell}: BN-ε identity ⟨g,w⟩ = ε/(c+ε)·γ·∂f/∂γ over {r.EpsilonSamples} filter-steps: largest per-layer median residual {r.EpsilonResidualMedianMax:E2} (bound {r.EpsilonTolerance:E0}) {(r.EpsilonIdentityHolds ? "holds" : "FAILS")}; violation up to {r.EpsilonViolationMax:E2} of |w||g|"));
             foreach (var l in r.Layers)
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {l.Layer,-12} NM Green median rel. err {l.GreenLaw.Median:E2}, Eq. 17 {l.Eq17.Median:E2}, regime {l.Regime} (index {l.PersistenceIndex:F2}), |cos(w,g)| median {l.SymmetryCosine.Median:E2}"));
+                    $"  {l.Layer,-12} NM Green median rel. err {l.GreenLaw.Median:E2}, Eq. 17 {l.Eq17.Median:E2}, regime {FilterCheckValidation.EnumName(l.Regime)} (index {l.PersistenceIndex:F2}), |cos(w,g)| median {l.SymmetryCosine.Median:E2}"));
         }
         if (s.Grid is { } g)
             foreach (var c in g.Claims)
-                o.WriteLine($"claim {c.Id}: {c.Verdict} — {c.Evidence}");
+                o.WriteLine($"claim {c.Id}: {FilterCheckValidation.EnumName(c.Verdict)} — {c.Evidence}");
     }
 
     private static string WriteSlurm(ExperimentProtocol protocol, string protocolPath, string outDir, string device, bool tf32)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using NoetherTheory.Numerics.Verification;
+using NoetherTheory.Validation;
+using NoetherTheory.Validation.Cases;
 using Spectre.Console;
 
 namespace NoetherTheory.Cli.Commands;
@@ -34,45 +35,26 @@ internal static class VerifyCommand
         return failed == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 
-    /// <summary>Loads and runs a suite (bad case files and unknown suites become usage errors), keeping the trace (measured vs predicted series) of every case whose law records one.
-    /// A traced case runs once, through the same code path as an untraced one.</summary>
-    internal static IReadOnlyList<(VerificationRecord Record, CaseTrace? Trace)> RunSuiteWithTraces(string directory, string suite)
+    /// <summary>Loads and runs a suite (bad case files and unknown suites become usage errors), keeping the trace of every
+    /// case whose law records one.</summary>
+    internal static IReadOnlyList<CaseOutcome> RunSuiteWithTraces(string directory, string suite)
     {
         if (!Directory.Exists(directory))
             throw new UsageException($"case folder '{directory}' does not exist.");
-        IReadOnlyList<VerificationCase> all;
+        IReadOnlyList<VerificationCase> chosen;
         try
         {
-            all = CaseLoader.LoadDirectory(directory);
+            chosen = ToyCaseValidation.Load(directory, suite);
         }
         catch (CaseFormatException e)
         {
             throw new UsageException($"bad validation case: {e.Message}");
         }
-        IReadOnlyList<VerificationCase> chosen;
-        try
-        {
-            chosen = VerificationSuite.Select(all, suite);
-        }
         catch (ArgumentException e)
         {
             throw new UsageException($"--suite: {e.Message}");
         }
-        var outcomes = new (VerificationRecord Record, CaseTrace? Trace)[chosen.Count];
-        Parallel.For(0, chosen.Count, i =>
-        {
-            var c = chosen[i];
-            if (VerificationSuite.CanTrace(c))
-            {
-                var trace = VerificationSuite.Trace(c);
-                outcomes[i] = (trace.Record, trace);
-            }
-            else
-            {
-                outcomes[i] = (VerificationSuite.Run(c), null);
-            }
-        });
-        return outcomes;
+        return ToyCaseValidation.Run(chosen);
     }
 
     private static void WriteTable(TextWriter writer, IReadOnlyList<VerificationRecord> records)

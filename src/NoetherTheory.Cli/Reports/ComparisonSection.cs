@@ -1,5 +1,5 @@
 using System.Globalization;
-using NoetherTheory.Cli.Commands;
+using NoetherTheory.Core.Documents;
 using NoetherTheory.Reporting.Figures;
 
 namespace NoetherTheory.Cli.Reports;
@@ -7,7 +7,7 @@ namespace NoetherTheory.Cli.Reports;
 /// <summary>Discrete optimizers against the compiled flows of the equations the engine derived for them.</summary>
 internal static class ComparisonSection
 {
-    public static void Write(ReportContext report, ComparisonsFile.Document doc)
+    public static void Write(ReportContext report, CompareDocument doc)
     {
         if (doc.Comparisons.Count == 0)
             return;

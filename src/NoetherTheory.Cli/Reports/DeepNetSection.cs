@@ -1,8 +1,9 @@
 using System.Globalization;
-using NoetherTheory.Cli.Commands;
+using NoetherTheory.Core.Documents;
+using NoetherTheory.Validation;
 using NoetherTheory.Reporting.Figures;
 using NoetherTheory.Reporting.Pdf;
-using NoetherTheory.Simulation.DeepNet;
+using NoetherTheory.Validation.DeepNet;
 
 namespace NoetherTheory.Cli.Reports;
 
@@ -16,7 +17,7 @@ internal static class DeepNetSection
         ["C"] = ("k", "weight decay", AxisScale.Linear),
     };
 
-    public static void Write(ReportContext report, ValidateCommand.Summary summary)
+    public static void Write(ReportContext report, ValidateDocument summary)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(summary);
@@ -32,7 +33,7 @@ internal static class DeepNetSection
     private static string N(double x, int digits = 3) => double.IsNaN(x) ? "–" : ReportFormat.Number(x, digits);
 
     // The largest |⟨w,g⟩|/(|w||g|) of the protocol's ε = 0 runs: float32 round-off of an exact symmetry (NaN without one).
-    internal static double RoundOffFloor(IEnumerable<ValidateCommand.FilterRun> runs)
+    internal static double RoundOffFloor(IEnumerable<FilterRunEntry> runs)
     {
         var exact = runs.Select(f => f.Report).Where(r => r.Settings.BatchNormEpsilon == 0)
             .Select(r => r.EpsilonSamples > 0 ? r.EpsilonResidualMax : r.SymmetryCosineMax).Where(x => !double.IsNaN(x)).ToList();
@@ -40,14 +41,14 @@ internal static class DeepNetSection
     }
 
     // Per layer, the |⟨w,g⟩|/(|w||g|) distribution of the first ε = 0 run: the round-off floor that layer's ε > 0 residuals compare with.
-    internal static IReadOnlyDictionary<string, ErrorStatistics> LayerFloors(IEnumerable<ValidateCommand.FilterRun> runs)
+    internal static IReadOnlyDictionary<string, ErrorStatisticsEntry> LayerFloors(IEnumerable<FilterRunEntry> runs)
     {
         var exact = runs.Select(f => f.Report).FirstOrDefault(r => r.Settings.BatchNormEpsilon == 0);
-        return exact is null ? new Dictionary<string, ErrorStatistics>()
+        return exact is null ? new Dictionary<string, ErrorStatisticsEntry>()
             : exact.Layers.ToDictionary(l => l.Layer, l => l.Epsilon.Samples > 0 ? l.Epsilon.Residual : l.SymmetryCosine, StringComparer.Ordinal);
     }
 
-    private static void WriteFilters(ReportContext report, ValidateCommand.FilterRun run, double floor, IReadOnlyDictionary<string, ErrorStatistics> layerFloors)
+    private static void WriteFilters(ReportContext report, FilterRunEntry run, double floor, IReadOnlyDictionary<string, ErrorStatisticsEntry> layerFloors)
     {
         var r = run.Report;
         var s = r.Settings;
@@ -68,7 +69,7 @@ internal static class DeepNetSection
                 l.Layer, l.Filters.ToString(CultureInfo.InvariantCulture),
                 l.RecursionPairs > 0 ? N(Math.Max(l.RecursionWeightNorm.Max, l.RecursionWeightDotVelocity.Max)) : "–",
                 $"{N(l.GreenLaw.Median)} / {N(l.GreenLaw.P90)}", $"{N(l.Eq17.Median)} / {N(l.Eq17.P90)}",
-                $"{l.Regime} ({N(l.PersistenceIndex, 2)})", $"{N(l.SymmetryCosine.Median)} / {N(l.SymmetryCosine.Max)}",
+                $"{FilterCheckValidation.EnumName(l.Regime)} ({N(l.PersistenceIndex, 2)})", $"{N(l.SymmetryCosine.Median)} / {N(l.SymmetryCosine.Max)}",
             ]).ToList()) { Caption = $"{run.Cell}: relative errors of |w|² at step {r.LastAnalysedStep} per filter; regime index 0 = white-noise gradients, 1 = persistent." });
 
         WriteEpsilon(report, run, floor, layerFloors);
@@ -83,7 +84,7 @@ internal static class DeepNetSection
             ])).ToList(), 2),
             "Measured filter norms against the Neural Mechanics Green's-function law (theory/03-noether.md#eq-3-12) and NLD Eq. 17 (theory/05-learning-dynamics.md#eq-5-3), medians over each layer's filters.");
 
-        FigureSpec Box(string law, Func<LayerFilterCheck, IReadOnlyList<double>> errors) => new(law, new AxisSpec("layer"),
+        FigureSpec Box(string law, Func<LayerFilterEntry, IReadOnlyList<double>> errors) => new(law, new AxisSpec("layer"),
             new AxisSpec("relative error of |w|²", AxisScale.Log),
             [new BoxPlot(law, r.Layers.Select(l => new BoxGroup(l.Layer, Positive(errors(l)))).ToList())]);
         report.Figure($"filters-{run.Cell}-errors", new FigureGrid(
@@ -100,7 +101,7 @@ internal static class DeepNetSection
     }
 
     // BN's ε against its predicted size ε/(c+ε)·γ·∂f/∂γ (theory/05-learning-dynamics.md#eq-5-7), or the exact symmetry at ε = 0.
-    private static void WriteEpsilon(ReportContext report, ValidateCommand.FilterRun run, double floor, IReadOnlyDictionary<string, ErrorStatistics> layerFloors)
+    private static void WriteEpsilon(ReportContext report, FilterRunEntry run, double floor, IReadOnlyDictionary<string, ErrorStatisticsEntry> layerFloors)
     {
         var r = run.Report;
         double eps = r.Settings.BatchNormEpsilon;
@@ -154,17 +155,17 @@ internal static class DeepNetSection
         });
     }
 
-    private static List<LayerFilterCheck> PickLayers(IReadOnlyList<LayerFilterCheck> layers)
+    private static List<LayerFilterEntry> PickLayers(IReadOnlyList<LayerFilterEntry> layers)
     {
         if (layers.Count <= 4) return layers.ToList();
         return new[] { 0, layers.Count / 3, 2 * layers.Count / 3, layers.Count - 1 }.Distinct().Select(i => layers[i]).ToList();
     }
 
-    private static List<double> X(IReadOnlyList<LayerCurvePoint> curve) => curve.Select(c => (double)c.Step).ToList();
+    private static List<double> X(IReadOnlyList<LayerCurvePointEntry> curve) => curve.Select(c => (double)c.Step).ToList();
 
     private static List<double> Positive(IReadOnlyList<double> values) => values.Where(v => v > 0 && double.IsFinite(v)).DefaultIfEmpty(1e-18).ToList();
 
-    private static void WriteGrid(ReportContext report, IReadOnlyList<GridRun> runs, Fig4Summary grid, string dataset)
+    private static void WriteGrid(ReportContext report, IReadOnlyList<GridRunEntry> runs, Fig4Entry grid, string dataset)
     {
         report.Heading("NLD Fig. 4: constrained vs unconstrained filter norms", 2);
         report.Paragraph($"Constrained runs rescale every BN-preceded conv filter to its initial norm after each step (theory/05-learning-dynamics.md#eq-5-6). Data set: {dataset}. Bands show min–max over seeds.");
@@ -193,7 +194,7 @@ internal static class DeepNetSection
             {
                 var group = runs.Where(r => r.Panel == panel && r.Value == v && r.Constrained == constrained).ToList();
                 if (group.Count == 0) continue;
-                var steps = Fig4Analysis.MeanCurve(group).Select(p => p.Step).ToList();
+                var steps = Fig4GridValidation.MeanCurve(group).Select(p => p.Step).ToList();
                 var series = group.Select(g => (IReadOnlyList<double>)steps.Select(s => g.LossCurve.First(p => p.Step == s).Value).ToList()).ToList();
                 string label = string.Create(CultureInfo.InvariantCulture, $"{info.Variable.Split(' ')[0]} = {v}, {(constrained ? "constrained" : "free")}");
                 // The statistic (min–max over seeds) is stated in the caption; the legend keeps only the setting.
@@ -212,7 +213,7 @@ internal static class DeepNetSection
 
         report.Table(new ReportTable(
             [new TableColumn("claim"), new TableColumn("effect", ColumnAlignment.Right), new TableColumn("seed spread", ColumnAlignment.Right), new TableColumn("verdict"), new TableColumn("numbers")],
-            grid.Claims.Select(c => (IReadOnlyList<string>)[c.Statement, N(c.Measured), N(c.Spread), c.Verdict.ToString(), c.Evidence]).ToList())
+            grid.Claims.Select(c => (IReadOnlyList<string>)[c.Statement, N(c.Measured), N(c.Spread), FilterCheckValidation.EnumName(c.Verdict), c.Evidence]).ToList())
         { Caption = "NLD's Fig. 4 claims tested on this grid (effects in accuracy units)." });
     }
 }

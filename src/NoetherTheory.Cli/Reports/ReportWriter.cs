@@ -26,7 +26,7 @@ internal static class ReportWriter
             "numerically against the discrete optimizers they model. Every number below was produced by the command in " +
             "manifest.json on the commit named above.");
         if (inputs.Derivations is not null)
-            DerivationSection.Write(report, inputs.Derivations);
+            DerivationSection.Write(report, inputs.Derivations, inputs.Featured);
         if (inputs.Verification is not null)
             VerificationSection.Write(report, inputs.Verification);
         if (inputs.Comparisons is not null)

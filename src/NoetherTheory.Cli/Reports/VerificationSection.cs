@@ -1,5 +1,5 @@
 using System.Globalization;
-using NoetherTheory.Cli.Commands;
+using NoetherTheory.Core.Documents;
 using NoetherTheory.Reporting.Figures;
 using NoetherTheory.Reporting.Pdf;
 
@@ -8,7 +8,7 @@ namespace NoetherTheory.Cli.Reports;
 /// <summary>The numeric-verification part of a report: every case with its error, bound and verdict.</summary>
 internal static class VerificationSection
 {
-    public static void Write(ReportContext report, ResultsFile.Document results)
+    public static void Write(ReportContext report, VerifyDocument results)
     {
         report.Heading("Numeric verification");
         report.Paragraph(string.Create(CultureInfo.InvariantCulture,
@@ -50,14 +50,14 @@ internal static class VerificationSection
     /// <summary>Panels per figure: three rows of two keep the panels legible on an A4 page.</summary>
     private const int PanelsPerFigure = 6;
 
-    private static void WriteTraces(ReportContext report, ResultsFile.Document results)
+    private static void WriteTraces(ReportContext report, VerifyDocument results)
     {
         var traced = results.Records.Where(r => r.Trace is { Series.Count: > 0 }).ToList();
         if (traced.Count == 0)
             return;
         var orders = traced.Where(r => r.Trace!.LogX && r.Trace.LogY).ToList();
         var laws = traced.Except(orders).ToList();
-        void Figures(string kind, List<ResultsFile.Entry> entries, string caption)
+        void Figures(string kind, List<VerificationEntry> entries, string caption)
         {
             for (int start = 0, part = 1; start < entries.Count; start += PanelsPerFigure, part++)
             {
@@ -74,7 +74,7 @@ internal static class VerificationSection
         Figures("laws", laws, "Charge and norm trajectories, discrete optimizer (measured) against the law (predicted).");
     }
 
-    private static FigureSpec Panel(ResultsFile.Entry entry)
+    private static FigureSpec Panel(VerificationEntry entry)
     {
         var t = entry.Trace!;
         var items = new List<PlotItem>();
@@ -95,7 +95,7 @@ internal static class VerificationSection
             new AxisSpec(t.YLabel, t.LogY ? AxisScale.Log : AxisScale.Linear), items);
     }
 
-    private static (IReadOnlyList<double> X, IReadOnlyList<double> Y) Positive(ResultsFile.Series s, ResultsFile.Trace t)
+    private static (IReadOnlyList<double> X, IReadOnlyList<double> Y) Positive(SeriesEntry s, TraceEntry t)
     {
         var keep = Enumerable.Range(0, s.X.Count)
             .Where(i => double.IsFinite(s.X[i]) && double.IsFinite(s.Y[i]) && (!t.LogX || s.X[i] > 0) && (!t.LogY || s.Y[i] > 0)).ToList();

@@ -3,7 +3,6 @@ using NoetherTheory.Numerics.Laws;
 using NoetherTheory.Numerics.LinearAlgebra;
 using NoetherTheory.Numerics.Models;
 using NoetherTheory.Numerics.Optimizers;
-using NoetherTheory.Numerics.Verification;
 
 namespace NoetherTheory.Numerics.Recording;
 
@@ -75,7 +74,7 @@ public static class Trajectory
         bool nm = options.Predict.Contains("nm"), eq17 = options.Predict.Contains("eq17");
         var o = options.Optimizer;
         if ((nm || eq17) && (o.Kind is OptimizerKind.RmsProp or OptimizerKind.Adam || o.Nesterov || o.DecoupledWeightDecay))
-            throw new ArgumentException("predictions model GD or heavy ball with coupled weight decay; drop --predict or change the optimizer.");
+            throw new ArgumentException("predictions model GD or heavy ball with coupled weight decay; request none or change the optimizer.");
 
         var model = ToyModels.Create(options.ModelId, options.ModelParameters, options.Seed);
         var opt = new Optimizer(model, o, options.Seed);

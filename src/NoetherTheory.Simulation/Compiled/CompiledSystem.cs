@@ -90,7 +90,7 @@ public sealed class CompiledSystem
         ArgumentNullException.ThrowIfNull(parameters);
         if (derivation.IsAbstract)
             throw new NoetherTheoryException(
-                $"Derivation for '{derivation.ModelName}' has an abstract loss; only a concrete potential can be compiled. Derive with --model <id> or --potential.");
+                $"Derivation for '{derivation.ModelName}' has an abstract loss; only a concrete potential can be compiled: derive it with a catalog model or a potential given as text.");
         var (acc, template, n) = CompileAccelerations(derivation.Equations, parameters);
         var outputs = new List<Expr> { derivation.Charge, derivation.ChargeEquationRight };
         if (derivation.Law is { Kind: not ChargeLawKind.None } law) outputs.Add(law.Value);

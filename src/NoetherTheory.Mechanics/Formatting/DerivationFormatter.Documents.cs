@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using NoetherTheory.Core.Documents;
+using NoetherTheory.Symbolic;
+
+namespace NoetherTheory.Mechanics;
+
+/// <content>Derivations mapped onto the <c>noether.derive/1</c> document (field meanings: src/NoetherTheory.Mechanics/JSON.md).</content>
+public static partial class DerivationFormatter
+{
+    /// <summary>Machine-readable JSON of one derivation (the document's result record).</summary>
+    public static string ToJson(DerivationResult result) => ResultDocuments.Serialize(ToRecord(result));
+
+    /// <summary>The whole catalog as a <c>noether.derive/1</c> JSON document.</summary>
+    public static string ToJson(CatalogDerivation all) => ResultDocuments.Serialize(ToDocument(all));
+
+    /// <summary>The whole catalog as a <c>noether.derive/1</c> document.</summary>
+    public static DeriveDocument ToDocument(CatalogDerivation all)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        return new DeriveDocument(all.AllHold, all.CheckCount, Math.Round(all.Elapsed.TotalSeconds, 3),
+            [.. all.Results.Select(ToRecord)],
+            [.. all.Accumulators.Select(a => new AccumulatorRecord(a.Rule.Id, Expression(a.Equation), Expression(a.Decay), Expression(a.Gain), a.Solution))],
+            [.. all.ModelLaws.Select(m => new ModelLawsRecord(m.Model.Id, m.AllHold, Texts(m.BalanceMatrix), Texts(m.Constraint), Checks(m.Checks)))]);
+    }
+
+    /// <summary>One derivation as the document's result record.</summary>
+    public static DerivationRecord ToRecord(DerivationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var r = result;
+        var me = r.ModifiedEquation;
+        return new DerivationRecord(
+            r.Rule.Id, r.Symmetry.Id,
+            new DerivedModelRecord(r.ModelSpec.Source.ToString().ToLowerInvariant(), r.ModelName, r.Dimension, r.IsAbstract, Expression(r.Loss)),
+            new ModifiedEquationRecord(Expression(me.TwoStep), Expression(me.Step), Expression(me.FirstOrder), me.Reduction,
+                Expression(me.Mass), Expression(me.Friction), Expression(me.WeightDecay), Expression(me.DampingTime)),
+            Expression(r.Potential), Expression(r.Kinetic), Expression(r.Lagrangian),
+            new EquationsOfMotionRecord([.. r.Equations.MassMatrix.Select(row => (IReadOnlyList<string>)[.. row.Select(x => x.ToString())])],
+                Texts(r.Equations.Forcing)),
+            Texts(r.Generator), Expression(r.Charge), Expression(r.CanonicalCharge), Expression(r.KineticBreaking),
+            Expression(r.WeightDecayBreaking), Expression(r.LossBreaking),
+            new ChargeEquationRecord(Expression(r.ChargeEquationLeft), Expression(r.ChargeEquationRight)),
+            [.. r.Verdicts.All.Select(v => new VerdictRecord(v.Name, v.Outcome.ToString().ToLowerInvariant(), Expression(v.Term),
+                v.Result is null ? null : ZeroTest(v.Result), v.Anchor))],
+            r.Law is { } law ? Law(law) : null,
+            r.Adaptive is { } a ? Adaptive(a) : null,
+            Checks(r.Checks), r.AllHold);
+    }
+
+    private static ChargeLawRecord Law(ChargeLaw law) =>
+        new(law.Kind.ToString().ToLowerInvariant(), law.Quantity, Expression(law.Value), Expression(law.Stiffness), Expression(law.Source),
+            Statement(law), Overdamped(law), Reason(law),
+            law.Green is { } g
+                ? new GreenRecord(Expression(g.Gamma), Expression(g.OmegaSquared), Expression(g.Discriminant),
+                    [.. g.Regimes.Select(x => new GreenRegimeRecord(x.Name, x.Condition, Expression(x.Homogeneous), Expression(x.Impulse)))])
+                : null);
+
+    private static AdaptiveRecord Adaptive(AdaptiveOptimization a) =>
+        new(Expression(a.Decay), Expression(a.GainPersistent), Expression(a.GainWhite), Expression(a.SteadyStatePersistent),
+            Expression(a.SteadyStateWhite), Expression(a.DiscountPerStep), Expression(a.EffectiveLearningRate),
+            a.MomentumAmplification is null ? null : Expression(a.MomentumAmplification), AdaptiveLaw(a), AdaptiveAssumptions(a), RmsPropMap(a));
+
+    private static IReadOnlyList<IdentityCheckRecord> Checks(ImmutableArray<IdentityCheck> checks) =>
+        [.. checks.Select(c => new IdentityCheckRecord(c.Name, c.Statement, c.Holds, ZeroTest(c.Result), c.Anchor))];
+
+    private static ZeroTestRecord ZeroTest(ZeroTestResult z) => new(z.Kind.ToString(), z.Evidence, z.FailureProbabilityBound);
+
+    private static IReadOnlyList<string> Texts(IEnumerable<Expr> items) => [.. items.Select(e => e.ToString())];
+
+    // Text and LaTeX, plus the factored forms when factoring changes the text.
+    private static ExpressionRecord Expression(Expr e)
+    {
+        var pretty = P(e);
+        if (!pretty.Equals(e))
+        {
+            var text = pretty.ToString();
+            if (text != e.ToString())
+                return new ExpressionRecord(e.ToString(), e.ToLatex(), text, pretty.ToLatex());
+        }
+        return new ExpressionRecord(e.ToString(), e.ToLatex());
+    }
+}

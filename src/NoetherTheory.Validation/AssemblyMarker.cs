@@ -1,0 +1,4 @@
+namespace NoetherTheory.Validation;
+
+/// <summary>Marks the NoetherTheory.Validation assembly (used by architecture tests).</summary>
+public static class AssemblyMarker;
