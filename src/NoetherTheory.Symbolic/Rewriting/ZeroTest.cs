@@ -38,13 +38,13 @@ public sealed record ZeroTestOptions
     /// <summary>Term budget of any polynomial in the sparse expansion proof; beyond it the test moves on to evaluation.</summary>
     public int MaxProofTerms { get; init; } = 400_000;
 
-    /// <summary>Work budget of the sparse expansion proof, in monomial products (the n = 32 core-derivation proof fits);
+    /// <summary>Work budget of the sparse expansion proof, in monomial products (the n = 128 core-derivation proof fits);
     /// beyond it the test moves on to evaluation.</summary>
     public long MaxProofWork { get; init; } = 20_000_000;
 
-    /// <summary>The proof attempt is skipped for expressions with more nodes than this (expansion cost grows much faster
-    /// than the exact evaluation that follows).</summary>
-    public int MaxProofNodeCount { get; init; } = 1_000_000;
+    /// <summary>The proof attempt is skipped for expressions with more nodes (counted as a tree) than this; the proof walks
+    /// each distinct node once, so the n = 128 core derivation (1.9·10⁷ tree nodes) is attempted.</summary>
+    public int MaxProofNodeCount { get; init; } = 100_000_000;
 
     /// <summary>Number of exact random points (k in the bound (d/|S|)^k).</summary>
     public int ExactPoints { get; init; } = 4;
