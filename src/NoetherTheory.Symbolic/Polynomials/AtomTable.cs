@@ -35,7 +35,7 @@ public sealed class AtomTable(string placeholderName = "atom_", SymbolAssumption
             if (!IsNonPolynomial(x)) return null;
             var key = prepare is null ? x : prepare(x);
             if (!_placeholders.TryGetValue(key, out var s))
-                _placeholders[key] = s = Expr.Symbol(placeholderName, _placeholders.Count, placeholderAssumptions);
+                _placeholders[key] = s = new Symbol(placeholderName, _placeholders.Count, placeholderAssumptions);
             return s;
         });
     }
