@@ -126,6 +126,19 @@ internal sealed class SparsePolynomial<T> : Dictionary<Monomial, T>, IEquatable<
         return g;
     }
 
+    /// <summary>The coefficients in one variable: exponent → the polynomial (free of the variable) that multiplies it.</summary>
+    public SortedDictionary<int, SparsePolynomial<T>> CoefficientsIn(int variable)
+    {
+        var byPower = new SortedDictionary<int, SparsePolynomial<T>>();
+        foreach (var kv in this)
+        {
+            int k = kv.Key.Exponent(variable);
+            if (!byPower.TryGetValue(k, out var g)) byPower[k] = g = [];
+            g[k == 0 ? kv.Key : kv.Key.WithExponent(variable, 0)] = kv.Value;
+        }
+        return byPower;
+    }
+
     /// <summary>The largest monomial in the monomial order (the polynomial must not be zero).</summary>
     public Monomial Leading()
     {

@@ -307,13 +307,7 @@ internal static class SparseProof
             for (int id = _bases.Count - 1; id >= 0 && num.Count > 0; id--)
             {
                 var (b, w) = _bases[id];
-                var byPower = new SortedDictionary<int, SparsePolynomial<T>>();
-                foreach (var kv in num)
-                {
-                    int k = kv.Key.Exponent(w);
-                    if (!byPower.TryGetValue(k, out var g)) byPower[k] = g = [];
-                    g[k == 0 ? kv.Key : kv.Key.WithExponent(w, 0)] = kv.Value;
-                }
+                var byPower = num.CoefficientsIn(w);
                 int top = byPower.Keys.Max();
                 for (int k = top; k > 0; k--)
                 {
@@ -348,13 +342,7 @@ internal static class SparseProof
             for (int id = _bases.Count - 1; id >= 0 && num.Count > 0; id--)
             {
                 var (b, w) = _bases[id];
-                var byPower = new Dictionary<int, SparsePolynomial<T>>();
-                foreach (var kv in num)
-                {
-                    int k = kv.Key.Exponent(w);
-                    if (!byPower.TryGetValue(k, out var g)) byPower[k] = g = [];
-                    g[k == 0 ? kv.Key : kv.Key.WithExponent(w, 0)] = kv.Value;
-                }
+                var byPower = num.CoefficientsIn(w);
                 int top = byPower.Keys.Max();
                 // Σ P_k·b^(top−k) by Horner's scheme from P_0.
                 var acc = byPower.GetValueOrDefault(0) ?? [];
