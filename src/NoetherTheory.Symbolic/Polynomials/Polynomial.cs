@@ -209,35 +209,19 @@ public sealed class Polynomial : IEquatable<Polynomial>
     {
         ArgumentNullException.ThrowIfNull(divisor);
         if (divisor.IsZero) throw new DivideByZeroException("Polynomial division by the zero polynomial.");
-        // Over Q: scale so that the divisor's leading coefficient is 1 (then integer division never leaves a remainder
-        // for lack of divisibility of coefficients).
+        // Over Q every coefficient is divisible by the leading coefficient, so only monomials decide the remainder.
         var (lead, lc) = divisor.LeadingTerm;
-        var monic = Scale(divisor, 1 / lc);
-        var quotient = new List<(Monomial, Rational)>();
-        var rest = Terms.ToDictionary(t => t.Monomial, t => t.Coefficient);
-        var remainder = new List<(Monomial, Rational)>();
-        var queue = new PriorityQueue<Monomial, Monomial>(Comparer<Monomial>.Create((x, y) => y.CompareTo(x)));
-        foreach (var m in rest.Keys) queue.Enqueue(m, m);
-        var queued = new HashSet<Monomial>(rest.Keys);
-        var monicTerms = monic.Terms;
-        while (queue.TryDequeue(out var m, out _))
-        {
-            queued.Remove(m);
-            if (!rest.Remove(m, out var c) || c.IsZero) continue;
-            if (m.TryDivide(lead, out var qm))
+        var quotient = new Dictionary<Monomial, Rational>();
+        var remainder = new Dictionary<Monomial, Rational>();
+        MultivariateDivision.Divide(Terms.ToDictionary(t => t.Monomial, t => t.Coefficient),
+            divisor.Terms.Select(t => KeyValuePair.Create(t.Monomial, t.Coefficient)), lead,
+            (Rational c, out Rational q) =>
             {
-                quotient.Add((qm, c));
-                foreach (var (dm, dc) in monicTerms)
-                {
-                    if (dm == lead) continue;
-                    var mm = dm.Multiply(qm);
-                    rest[mm] = rest.GetValueOrDefault(mm) - (c * dc);
-                    if (queued.Add(mm)) queue.Enqueue(mm, mm);
-                }
-            }
-            else remainder.Add((m, c));
-        }
-        return (Scale(FromTerms(quotient), 1 / lc), FromTerms(remainder));
+                q = c / lc;
+                return true;
+            },
+            (slot, q, c) => slot - (q * c), c => c.IsZero, exactOnly: false, quotient, remainder);
+        return (FromTerms(quotient.Select(kv => (kv.Key, kv.Value))), FromTerms(remainder.Select(kv => (kv.Key, kv.Value))));
     }
 
     /// <summary>this / divisor when the division is exact.</summary>

@@ -157,38 +157,18 @@ internal sealed class SparsePolynomial<T> : Dictionary<Monomial, T>, IEquatable<
         if (d.Count == 0) throw new DivideByZeroException("Polynomial division by the zero polynomial.");
         var lead = d.Leading();
         var leadCoefficient = d[lead];
-        var rest = new SparsePolynomial<T>(p);
         quotient = [];
         remainder = [];
-        var queue = new PriorityQueue<Monomial, Monomial>(Comparer<Monomial>.Create((a, b) => b.CompareTo(a)));
-        foreach (var m in rest.Keys) queue.Enqueue(m, m);
-        var queued = new HashSet<Monomial>(rest.Keys);
-        while (queue.TryDequeue(out var m, out _))
-        {
-            queued.Remove(m);
-            if (!rest.Remove(m, out var c) || T.IsZero(c)) continue;
-            if (m.TryDivide(lead, out var qm) && T.IsZero(c % leadCoefficient))
+        bool exact = MultivariateDivision.Divide(new SparsePolynomial<T>(p), d, lead,
+            (T c, out T q) =>
             {
-                var qc = c / leadCoefficient;
-                quotient[qm] = qc;
-                foreach (var kv in d)
-                {
-                    if (kv.Key == lead) continue;
-                    var mm = kv.Key.Multiply(qm);
-                    ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(rest, mm, out _);
-                    slot = checked(slot - checked(qc * kv.Value));
-                    if (queued.Add(mm)) queue.Enqueue(mm, mm);
-                }
-            }
-            else
-            {
-                if (exactOnly) return false;
-                remainder[m] = c;
-            }
-        }
+                q = c / leadCoefficient;
+                return T.IsZero(c % leadCoefficient);
+            },
+            (slot, q, c) => checked(slot - checked(q * c)), T.IsZero, exactOnly, quotient, remainder);
         quotient.Clean();
         remainder.Clean();
-        return remainder.Count == 0;
+        return exact && remainder.Count == 0;
     }
 
     public SparsePolynomial<TOther> Convert<TOther>() where TOther : struct, IBinaryInteger<TOther>
