@@ -188,18 +188,7 @@ public sealed class Polynomial : IEquatable<Polynomial>
     }
 
     /// <summary>p^k (k ≥ 0).</summary>
-    public Polynomial Pow(int k)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(k);
-        Polynomial result = One, b = this;
-        while (k > 0)
-        {
-            if ((k & 1) != 0) result *= b;
-            k >>= 1;
-            if (k > 0) b *= b;
-        }
-        return result;
-    }
+    public Polynomial Pow(int k) => SparsePolynomial<Int128>.Power(this, k, One, (x, y) => x * y);
 
     /// <summary>Multivariate division by one divisor in the monomial order: this = Quotient·divisor + Remainder, where no
     /// monomial of Remainder is divisible by the leading monomial of the divisor. Remainder is 0 exactly when the divisor

@@ -86,15 +86,18 @@ internal sealed class SparsePolynomial<T> : Dictionary<Monomial, T>, IEquatable<
         return r;
     }
 
-    public static SparsePolynomial<T> Pow(SparsePolynomial<T> b, int k)
+    public static SparsePolynomial<T> Pow(SparsePolynomial<T> b, int k) => Power(b, k, Constant(T.One), Multiply);
+
+    /// <summary>b^k by repeated squaring in any monoid (the one exponentiation of the polynomial layer).</summary>
+    public static TValue Power<TValue>(TValue b, int k, TValue one, Func<TValue, TValue, TValue> multiply)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        SparsePolynomial<T> result = Constant(T.One), p = b;
+        TValue result = one, p = b;
         while (k > 0)
         {
-            if ((k & 1) != 0) result = Multiply(result, p);
+            if ((k & 1) != 0) result = multiply(result, p);
             k >>= 1;
-            if (k > 0) p = Multiply(p, p);
+            if (k > 0) p = multiply(p, p);
         }
         return result;
     }

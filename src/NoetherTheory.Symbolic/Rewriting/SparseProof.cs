@@ -136,17 +136,8 @@ internal static class SparseProof
         private SparsePolynomial<T> Check(SparsePolynomial<T> p) =>
             p.Count > maxTerms ? throw new AbandonedException($"a polynomial exceeded {maxTerms} terms") : p;
 
-        private SparsePolynomial<T> Pow(SparsePolynomial<T> b, int k)
-        {
-            SparsePolynomial<T> result = SparsePolynomial<T>.Constant(T.One), p = b;
-            while (k > 0)
-            {
-                if ((k & 1) != 0) result = Multiply(result, p);
-                k >>= 1;
-                if (k > 0) p = Multiply(p, p);
-            }
-            return result;
-        }
+        private SparsePolynomial<T> Pow(SparsePolynomial<T> b, int k) =>
+            SparsePolynomial<T>.Power(b, k, SparsePolynomial<T>.Constant(T.One), Multiply);
 
         private static T Lcm(T a, T b) => checked(a / SparsePolynomial<T>.Gcd(a, b) * b);
 
