@@ -67,34 +67,25 @@ public static partial class Algebra
         {
             if (s.NodeCount > options.MaxNodeCount) return s;
             // Atoms: function calls, undefined functions and non-integer powers (their insides factored first).
-            var atoms = new Dictionary<Expr, Symbol>();
-            var atomized = Atomize(s, atoms);
+            var atoms = new AtomTable("__factor", SymbolAssumptions.None);
+            var atomized = atoms.Atomize(s, Factor);
             var expander = new Expander(options.MaxExpansionTerms);
             var form = new Togetherer(expander).Run(atomized);
-            var numerator = FactorPolynomial(form.Numerator, expander, atoms.Count);
+            var numerator = FactorPolynomial(form.Numerator, expander, atoms);
             Expr result;
             if (form.Denominator is Number { Value.IsOne: true }) result = numerator;
             else
             {
                 var denominatorFactors = (form.Denominator is Product p ? p.Factors.AsEnumerable() : [form.Denominator])
-                    .Select(f => f is Power { Exponent: Number k } pw ? Expr.Pow(FactorPolynomial(pw.Base, expander, atoms.Count), k) : FactorPolynomial(f, expander, atoms.Count));
+                    .Select(f => f is Power { Exponent: Number k } pw ? Expr.Pow(FactorPolynomial(pw.Base, expander, atoms), k) : FactorPolynomial(f, expander, atoms));
                 var coefficient = form.Denominator is Product pc ? pc.Coefficient : Rational.One;
                 result = numerator / Canonical.Multiply(coefficient, denominatorFactors);
             }
-            if (atoms.Count > 0) result = result.Substitute(atoms.ToDictionary(kv => (Expr)kv.Value, kv => kv.Key));
-            return result;
+            return atoms.Restore(result);
         }
 
-        private Expr Atomize(Expr e, Dictionary<Expr, Symbol> atoms) => e.Replace(x =>
-        {
-            if (x is not (Call or Apply or Power { Exponent: not Number { Value.IsInteger: true } })) return null;
-            var inner = Factor(x);
-            if (!atoms.TryGetValue(inner, out var s)) atoms[inner] = s = new Symbol("__factor", atoms.Count, SymbolAssumptions.None);
-            return s;
-        });
-
         /// <summary>c · monomial · Π linear factors · (square or rest) for an expanded polynomial.</summary>
-        private Expr FactorPolynomial(Expr p, Expander expander, int atomCount)
+        private Expr FactorPolynomial(Expr p, Expander expander, AtomTable atoms)
         {
             if (p is not Sum s) return p;
             // Rational content, sign chosen so that the constant (else the first term) is positive.
@@ -131,7 +122,7 @@ public static partial class Algebra
             var scale = Rational.One;
             if (rest is Sum)
             {
-                var symbols = rest.FreeSymbols().Where(x => x.Name != "__factor").Take(options.MaxTrialSymbols).ToList();
+                var symbols = rest.FreeSymbols().Where(x => !atoms.IsPlaceholder(x)).Take(options.MaxTrialSymbols).ToList();
                 foreach (var x in symbols)
                 {
                     var candidates = TrialRoots.Select(r => (Expr)Canonical.Num(r))
@@ -199,13 +190,7 @@ public static partial class Algebra
                 int k = Exponents(t).GetValueOrDefault(x);
                 c[k].Add(k == 0 ? t : Expr.Divide(t, Expr.Pow(x, k)));
             }
-            var q = new Expr[n];
-            Expr carry = Expr.Zero;
-            for (int i = n; i >= 1; i--)
-            {
-                carry = expander.Expand(Expr.Add(c[i]) + (r * carry));
-                q[i - 1] = carry;
-            }
+            var (q, _) = SyntheticDivision.Divide([.. c.Select(Expr.Add)], r, (a, b) => expander.Expand(a + b), (a, b) => a * b, Expr.Zero, withRemainder: false);
             return expander.Expand(Expr.Add(q.Select((ci, i) => ci * Expr.Pow(x, i))));
         }
 

@@ -71,31 +71,6 @@ internal sealed class Radicals
             ? Expr.Pow(Symbols[i], Expr.Number(k.Numerator))
             : null);
 
-    /// <summary>Reduces a polynomial in the rᵢ (expanded, rᵢ with non-negative integer exponents) modulo rᵢ² − bᵢ:
-    /// rᵢ^(2j+ε) → bᵢ^j·rᵢ^ε. The result is a sum of terms in which each rᵢ has exponent 0 or 1 (not expanded).</summary>
-    public Expr ReduceModuloRelations(Expr polynomial)
-    {
-        var terms = polynomial is Sum s ? [.. s.Terms, Canonical.Num(s.Constant)] : new List<Expr> { polynomial };
-        var reduced = new List<Expr>(terms.Count);
-        foreach (var t in terms)
-        {
-            var factors = t is Product p ? [Canonical.Num(p.Coefficient), .. p.Factors] : new List<Expr> { t };
-            var rebuilt = new List<Expr>(factors.Count);
-            foreach (var f in factors)
-            {
-                int i = -1;
-                BigInteger n = 0;
-                if (f is Symbol sym) { i = Symbols.IndexOf(sym); n = 1; }
-                else if (f is Power { Base: Symbol ps, Exponent: Number { Value: { IsInteger: true, Sign: > 0 } k } }) { i = Symbols.IndexOf(ps); n = k.Numerator; }
-                if (i < 0) { rebuilt.Add(f); continue; }
-                if (n >= 2) rebuilt.Add(Expr.Pow(Bases[i], Expr.Number(n / 2)));
-                if (!n.IsEven) rebuilt.Add(Symbols[i]);
-            }
-            reduced.Add(Expr.Multiply(rebuilt));
-        }
-        return Expr.Add(reduced);
-    }
-
     /// <summary>For degree bounds: e with every b^(k/2) of a registered base replaced by the integer power
     /// b^(sign(k)·(|k|+1)/2), whose degree bounds that of r^k after reduction.</summary>
     public Expr ToIntegerPowers(Expr e) => e.Replace(x =>

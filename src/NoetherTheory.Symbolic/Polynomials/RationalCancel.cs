@@ -1,32 +1,23 @@
-using NoetherTheory.Symbolic;
-
-namespace NoetherTheory.Mechanics;
+namespace NoetherTheory.Symbolic;
 
 /// <summary>
 /// Brings a rational expression over a common denominator and cancels denominator factors that are linear in some
 /// symbol and divide the numerator (factor theorem + synthetic division). The CAS has no polynomial GCD; this covers
-/// the factors that occur in learning-rule coefficients, such as (1 − δ) and (1 − ηk).
+/// the factors that occur in learning-rule coefficients, such as (1 − δ) and (1 − ηk). Exact: the value never changes.
 /// </summary>
-internal static class RationalCancel
+public static class RationalCancel
 {
+    /// <summary>e over a common denominator with the linear denominator factors that divide the numerator cancelled
+    /// (non-polynomial parts are atoms, see <see cref="AtomTable"/>; |u| of a real u to even powers is u to that power).</summary>
     public static Expr Cancel(Expr e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         var together = RealPowers(e).Together();
-        var atoms = new Dictionary<Expr, Expr>();
-        var numerator = Atomize(RealPowers(together.Numerator).Expand(), atoms);
-        var denominator = Atomize(RealPowers(together.Denominator), atoms);
-        var back = atoms.ToDictionary(kv => kv.Value, kv => kv.Key);
-        var result = CancelPolynomial(numerator / denominator);
-        return back.Count == 0 ? result : result.Substitute(back);
+        var atoms = new AtomTable();
+        var numerator = atoms.Atomize(RealPowers(together.Numerator).Expand());
+        var denominator = atoms.Atomize(RealPowers(together.Denominator));
+        return atoms.Restore(CancelPolynomial(numerator / denominator));
     }
-
-    /// <summary>Replaces calls, undefined functions and non-integer powers by fresh symbols (outermost first).</summary>
-    private static Expr Atomize(Expr e, Dictionary<Expr, Expr> atoms) => e.Replace(x =>
-    {
-        if (x is not (Call or Apply or Power { Exponent: not Number { Value.IsInteger: true } })) return null;
-        if (!atoms.TryGetValue(x, out var s)) atoms[x] = s = Expr.Symbol("atom_", atoms.Count);
-        return s;
-    });
 
     private static Expr CancelPolynomial(Expr e)
     {
@@ -69,6 +60,7 @@ internal static class RationalCancel
     /// <summary>Rewrites |u|^(2j) → u^(2j) and |u|^(2j+1) → u^(2j)·|u| (real arguments).</summary>
     public static Expr RealPowers(Expr e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         if (e.Children.Length == 0) return e;
         var rebuilt = e.WithChildren([.. e.Children.Select(RealPowers)]);
         if (rebuilt is Power { Base: Call { Kind: FunctionKind.Abs } abs, Exponent: Number { Value.IsInteger: true } k })
@@ -163,14 +155,7 @@ internal static class RationalCancel
             coefficients.Add(d.Substitute(x, Expr.Zero) / Factorial(i));
             d = d.Differentiate(x).Expand();
         }
-        int deg = coefficients.Count - 1;
-        var q = new Expr[Math.Max(deg, 0)];
-        Expr carry = Expr.Zero;
-        for (int i = deg; i >= 1; i--)
-        {
-            carry = coefficients[i] + (r * carry);
-            q[i - 1] = carry;
-        }
+        var (q, _) = SyntheticDivision.Divide(coefficients, r, (a, b) => a + b, (a, b) => a * b, Expr.Zero, withRemainder: false);
         return Expr.Add(q.Select((c, i) => c * Expr.Pow(x, i))).Expand();
     }
 
