@@ -16,6 +16,8 @@ public sealed class LayeringTests
         ["NoetherTheory.Simulation"] = ["NoetherTheory.Core", "NoetherTheory.Mechanics", "NoetherTheory.Numerics", "NoetherTheory.Symbolic", "MathNet.Numerics"],
         ["NoetherTheory.Torch"] = ["NoetherTheory.Core", "NoetherTheory.Symbolic", "TorchSharp", "YamlDotNet", "SkiaSharp"],
         ["NoetherTheory.Reporting"] = ["OxyPlot", "OxyPlot.SkiaSharp", "SkiaSharp", "SkiaSharp.HarfBuzz", "HarfBuzzSharp"],
+        // Benchmarks drive Torch through plain managed types (Torch/Benchmarks/): TorchSharp itself stays out.
+        ["NoetherTheory.Benchmarks"] = ["NoetherTheory.Core", "NoetherTheory.Symbolic", "NoetherTheory.Mechanics", "NoetherTheory.Numerics", "NoetherTheory.Torch"],
     };
 
     private static IEnumerable<string> Projects => Allowed.Keys;
