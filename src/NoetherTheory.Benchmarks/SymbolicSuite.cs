@@ -157,7 +157,8 @@ internal static class SymbolicSuite
         double? oursOverSympy = ours.TotalSeconds / sp.Seconds, oursOverSympyAtMost = ours.TotalSeconds / sp.LowerBoundSeconds;
         // Maxima's clock ticks in 10 ms steps (GCL): a total of 0 ticks gives no ratio.
         double? oursOverMaxima = mx.Seconds > 0 ? oursDerivation / mx.Seconds : null, oursOverMaximaAtMost = oursDerivation / mx.LowerBoundSeconds;
-        // The fastest peer is the one ours ÷ peer is largest for; a timed-out peer enters with its upper bound.
+        // The fastest peer is the one ours ÷ peer is largest for; a timed-out peer enters with its upper bound, and when a bound
+        // is the largest, which peer is fastest is unknown (no name) and the ratio is only bounded.
         var candidates = new List<(string Peer, double Ratio, bool Exact)>();
         if (oursOverSympy is { } r1) candidates.Add(("SymPy", r1, true));
         else if (oursOverSympyAtMost is { } b1) candidates.Add(("SymPy", b1, false));
@@ -170,7 +171,7 @@ internal static class SymbolicSuite
             oursDerivation, oursOverSympy, oursOverSympy is null ? oursOverSympyAtMost : null,
             maxima.Outcome.ToString().ToLowerInvariant(), mx.Seconds, mx.Stages, mx.Verified, mx.Version, maxima.IsOk ? null : maxima.Detail,
             oursOverMaxima, oursOverMaxima is null ? oursOverMaximaAtMost : null,
-            fastest.Peer, fastest.Exact ? fastest.Ratio : null, fastest.Peer is not null && !fastest.Exact ? fastest.Ratio : null,
+            fastest.Exact ? fastest.Peer : null, fastest.Exact ? fastest.Ratio : null, fastest.Peer is not null && !fastest.Exact ? fastest.Ratio : null,
             mx.ClockResolution);
     }
 
@@ -211,15 +212,15 @@ internal static class SymbolicSuite
                 PeerCell(r.SympyStatus, r.SympySeconds, options.SympyTimeout, "SymPy"),
                 PeerCell(r.MaximaStatus, r.MaximaSeconds, options.MaximaTimeout, "Maxima", r.MaximaClockResolutionSeconds),
                 RatioCell(r.OursOverSympy, r.OursOverSympyAtMost), RatioCell(r.OursOverMaxima, r.OursOverMaximaAtMost),
-                r.FastestPeer is { } f ? RatioCell(r.OursOverFastestPeer, r.OursOverFastestPeerAtMost) + " (" + f + ")" : "—",
-                Fmt.Target(r.EndToEndTargetMet, r.EndToEndSpeedup is { } s ? Fmt.Ratio(s) : r.EndToEndSpeedupAtLeast is { } b ? "> " + Fmt.Ratio(b) : "—"),
+                RatioCell(r.OursOverFastestPeer, r.OursOverFastestPeerAtMost) + (r.FastestPeer is { } f ? " (" + f + ")" : ""),
+                TargetCell(r),
                 Verdict(r.OursChargeCheck),
                 r.SympyVerified switch { true => "expand = 0", false => "NOT zero", null => "—" },
                 r.MaximaVerified switch { true => "rat = 0", false => "NOT zero", null => "—" });
         w.Write(end);
         w.WriteLine("ours ÷ SymPy: our total (compile included) over SymPy's (lambdify included); ours ÷ Maxima: our derivation without its " +
             "compile stage over Maxima's (it has none; its clock ticks in 10 ms steps); \"< x\": the peer ran past its limit, so the ratio is below x. The fastest peer is " +
-            "the one with the largest ratio. Charge check: ours is the engine's tri-state zero test (\"proven\" = exact proof; " +
+            "the one with the largest ratio (named when it finished). Charge check: ours is the engine's tri-state zero test (\"proven\" = exact proof; " +
             "\"probably zero\" = exact evaluation at random rational points, no proof).");
         w.WriteLine();
         w.WriteLine("Stages (ours: lagrangian+euler-lagrange / solve / charge+check / compile; SymPy: euler_lagrange / solve / charge_check / compile; Maxima: the same without compile):");
@@ -285,6 +286,13 @@ internal static class SymbolicSuite
         "unavailable" => name + " not available",
         _ => "failed",
     };
+
+    // SymPy ÷ ours (or its lower bound) with ✓/✗ where the target is decided.
+    private static string TargetCell(SymbolicRow r)
+    {
+        string value = r.EndToEndSpeedup is { } s ? Fmt.Ratio(s) : r.EndToEndSpeedupAtLeast is { } b ? "> " + Fmt.Ratio(b) : "—";
+        return r.EndToEndTargetMet switch { true => value + " ✓", false => value + " ✗", null => value };
+    }
 
     private static string RatioCell(double? exact, double? atMost) =>
         exact is { } x ? Fmt.SmallRatio(x) : atMost is { } b ? "< " + Fmt.SmallRatio(b) : "—";

@@ -59,6 +59,18 @@ public sealed class SymbolicSuiteTests
     }
 
     [Test]
+    public void MakeRow_BothPastTheirLimits_FastestUnnamed_RatioBoundedByTheLargerBound()
+    {
+        var sympy = new ReferenceRun(ReferenceOutcome.Timeout, null, "stopped", 31.0);
+        var maxima = new ReferenceRun(ReferenceOutcome.Timeout, null, "stopped", 11.0);
+        var row = SymbolicSuite.MakeRow(_ours, sympy, maxima, Rhs());
+        Assert.That(row.FastestPeer, Is.Null, "which peer is faster is unknown");
+        Assert.That(row.OursOverFastestPeer, Is.Null);
+        NumericAssert.Close(Math.Max(_ours.TotalSeconds / 30.0, _ours.Derivation.Total.TotalSeconds / 10.0), row.OursOverFastestPeerAtMost!.Value, Quotient);
+        NumericAssert.Close(_ours.TotalSeconds / 30.0, row.EndToEndSpeedupAtLeast is { } b ? 1 / b : double.NaN, Quotient);
+    }
+
+    [Test]
     public void MakeRow_NoPeer_NoRatios()
     {
         var row = SymbolicSuite.MakeRow(_ours, Missing, Missing, Rhs());
