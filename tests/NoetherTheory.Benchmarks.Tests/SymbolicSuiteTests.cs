@@ -24,19 +24,21 @@ public sealed class SymbolicSuiteTests
     private static ReferenceRun Finished(string json) => new(ReferenceOutcome.Ok, JsonDocument.Parse(json).RootElement.Clone(), "", 1.0);
 
     private static ReferenceRun SympyRun(double total, bool verified = true) => Finished(
-        $$"""{"n": 2, "verified": {{(verified ? "true" : "false")}}, "total_s": {{total.ToString(CultureInfo.InvariantCulture)}}, "stages": {"euler_lagrange_s": 0.1, "solve_s": 0.1, "charge_check_s": 0.1, "compile_s": 0.1}, "sympy": "1.11"}""");
+        $$"""{"n": 2, "verified": {{(verified ? "true" : "false")}}, "total_s": {{total.ToString("R", CultureInfo.InvariantCulture)}}, "stages": {"euler_lagrange_s": 0.1, "solve_s": 0.1, "charge_check_s": 0.1, "compile_s": 0.1}, "sympy": "1.11"}""");
 
     private static ReferenceRun MaximaRun(double total, bool verified = true) => Finished(
-        $$"""{"n": 2, "verified": {{(verified ? "true" : "false")}}, "total_s": {{total.ToString(CultureInfo.InvariantCulture)}}, "stages": {"euler_lagrange_s": 0.0, "solve_s": 0.01, "charge_check_s": 0.01}, "maxima": "5.46.0", "clock_resolution_s": 0.01}""");
+        $$"""{"n": 2, "verified": {{(verified ? "true" : "false")}}, "total_s": {{total.ToString("R", CultureInfo.InvariantCulture)}}, "stages": {"euler_lagrange_s": 0.0, "solve_s": 0.01, "charge_check_s": 0.01}, "maxima": "5.46.0", "clock_resolution_s": 0.01}""");
 
     private static RhsRow Rhs() => RhsRow.From(new RhsTiming(2, new CallTiming(1e-8, 1e-8, 1), new CallTiming(1e-8, 1e-8, 1), null, 0, null, 0));
 
     [Test]
     public void MakeRow_BothPeersFinished_OursOverEach_LikeWithLike_FastestHasTheLargerRatio()
     {
-        var row = SymbolicSuite.MakeRow(_ours, SympyRun(0.5), MaximaRun(0.02), Rhs());
-        NumericAssert.Close(_ours.TotalSeconds / 0.5, row.OursOverSympy!.Value, Quotient);
-        NumericAssert.Close(_ours.Derivation.Total.TotalSeconds / 0.02, row.OursOverMaxima!.Value, Quotient);
+        // Peer times relative to ours (our own times vary with load): ours ÷ SymPy = 0.01, ours ÷ Maxima = 0.1.
+        double sympy = _ours.TotalSeconds * 100, maxima = _ours.Derivation.Total.TotalSeconds * 10;
+        var row = SymbolicSuite.MakeRow(_ours, SympyRun(sympy), MaximaRun(maxima), Rhs());
+        NumericAssert.Close(_ours.TotalSeconds / sympy, row.OursOverSympy!.Value, Quotient);
+        NumericAssert.Close(_ours.Derivation.Total.TotalSeconds / maxima, row.OursOverMaxima!.Value, Quotient);
         Assert.That(row.OursDerivationSeconds, Is.LessThan(row.OursSeconds), "Maxima's ratio leaves our compile stage out");
         Assert.That(row.FastestPeer, Is.EqualTo("Maxima"));
         Assert.That(row.OursOverFastestPeer, Is.EqualTo(row.OursOverMaxima));
