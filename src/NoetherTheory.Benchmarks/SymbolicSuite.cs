@@ -46,7 +46,9 @@ internal sealed record SymbolicRow(
     string? FastestPeer,
     double? OursOverFastestPeer,
     double? OursOverFastestPeerAtMost,
-    double? MaximaClockResolutionSeconds)
+    double? MaximaClockResolutionSeconds,
+    double? OursOverMaximaAtLeast,
+    double? OursOverFastestPeerAtLeast)
 {
     /// <summary>False when a correctness check failed: our charge check found a non-zero, a peer's check found the identity
     /// false, or a peer's q̈ differs from ours (targets are reported, not enforced).</summary>
@@ -155,24 +157,39 @@ internal static class SymbolicSuite
         double? atLeast = sp.LowerBoundSeconds / ours.TotalSeconds;
         bool? met = speedup is { } s ? s >= EndToEndTarget : atLeast is { } b && b >= EndToEndTarget ? true : null;
         double? oursOverSympy = ours.TotalSeconds / sp.Seconds, oursOverSympyAtMost = ours.TotalSeconds / sp.LowerBoundSeconds;
-        // Maxima's clock ticks in 10 ms steps (GCL): a total of 0 ticks gives no ratio.
+        // Maxima's clock ticks in 10 ms steps (GCL): a total of 0 ticks took less than one tick, which bounds the ratio from below.
         double? oursOverMaxima = mx.Seconds > 0 ? oursDerivation / mx.Seconds : null, oursOverMaximaAtMost = oursDerivation / mx.LowerBoundSeconds;
-        // The fastest peer is the one ours ÷ peer is largest for; a timed-out peer enters with its upper bound, and when a bound
-        // is the largest, which peer is fastest is unknown (no name) and the ratio is only bounded.
-        var candidates = new List<(string Peer, double Ratio, bool Exact)>();
-        if (oursOverSympy is { } r1) candidates.Add(("SymPy", r1, true));
-        else if (oursOverSympyAtMost is { } b1) candidates.Add(("SymPy", b1, false));
-        if (oursOverMaxima is { } r2) candidates.Add(("Maxima", r2, true));
-        else if (oursOverMaximaAtMost is { } b2) candidates.Add(("Maxima", b2, false));
-        var fastest = candidates.Count > 0 ? candidates.MaxBy(c => c.Ratio) : default;
+        double? oursOverMaximaAtLeast = mx.Seconds == 0 && mx.ClockResolution is > 0 and var tick ? oursDerivation / tick : null;
+        var candidates = new List<(string Peer, double Ratio, Bound Kind)>();
+        if (oursOverSympy is { } r1) candidates.Add(("SymPy", r1, Bound.Exact));
+        else if (oursOverSympyAtMost is { } b1) candidates.Add(("SymPy", b1, Bound.AtMost));
+        if (oursOverMaxima is { } r2) candidates.Add(("Maxima", r2, Bound.Exact));
+        else if (oursOverMaximaAtMost is { } b2) candidates.Add(("Maxima", b2, Bound.AtMost));
+        else if (oursOverMaximaAtLeast is { } a2) candidates.Add(("Maxima", a2, Bound.AtLeast));
+        var fastest = Fastest(candidates);
         return new SymbolicRow(ours.N, ours.TotalSeconds, stages, ours.Derivation.ChargeCheck.Kind.ToString(),
             sympy.Outcome.ToString().ToLowerInvariant(), sp.Seconds, sp.Stages, sp.Verified, sp.Version,
             sympy.IsOk ? null : sympy.Detail, speedup, atLeast, met, rhs,
             oursDerivation, oursOverSympy, oursOverSympy is null ? oursOverSympyAtMost : null,
             maxima.Outcome.ToString().ToLowerInvariant(), mx.Seconds, mx.Stages, mx.Verified, mx.Version, maxima.IsOk ? null : maxima.Detail,
             oursOverMaxima, oursOverMaxima is null ? oursOverMaximaAtMost : null,
-            fastest.Exact ? fastest.Peer : null, fastest.Exact ? fastest.Ratio : null, fastest.Peer is not null && !fastest.Exact ? fastest.Ratio : null,
-            mx.ClockResolution);
+            fastest.Peer, fastest.Kind == Bound.Exact ? fastest.Ratio : null, fastest.Kind == Bound.AtMost ? fastest.Ratio : null,
+            mx.ClockResolution, oursOverMaxima is null && oursOverMaximaAtMost is null ? oursOverMaximaAtLeast : null,
+            fastest.Kind == Bound.AtLeast ? fastest.Ratio : null);
+    }
+
+    private enum Bound { None, Exact, AtMost, AtLeast }
+
+    /// <summary>The fastest peer is the one ours ÷ peer is largest for. A peer stopped at its limit enters with an upper bound, one
+    /// faster than the clock's tick with a lower bound; the peer is named only when the bounds decide it, otherwise the ratio
+    /// is bounded and the peer left unnamed.</summary>
+    private static (string? Peer, double Ratio, Bound Kind) Fastest(List<(string Peer, double Ratio, Bound Kind)> candidates)
+    {
+        if (candidates.Count == 0) return (null, double.NaN, Bound.None);
+        var top = candidates.MaxBy(c => c.Ratio);
+        if (top.Kind == Bound.AtMost) return (null, top.Ratio, Bound.AtMost);
+        bool othersMayExceed = candidates.Any(c => c.Peer != top.Peer && c.Kind == Bound.AtLeast);
+        return othersMayExceed ? (null, top.Ratio, Bound.AtLeast) : (top.Peer, top.Ratio, top.Kind);
     }
 
     /// <summary>What one peer's run gave: its total and stages, its check, its version; or, stopped at its limit, a lower
@@ -211,16 +228,16 @@ internal static class SymbolicSuite
             end.Add(Inv($"{r.N}"), Fmt.Seconds(r.OursSeconds),
                 PeerCell(r.SympyStatus, r.SympySeconds, options.SympyTimeout, "SymPy"),
                 PeerCell(r.MaximaStatus, r.MaximaSeconds, options.MaximaTimeout, "Maxima", r.MaximaClockResolutionSeconds),
-                RatioCell(r.OursOverSympy, r.OursOverSympyAtMost), RatioCell(r.OursOverMaxima, r.OursOverMaximaAtMost),
-                RatioCell(r.OursOverFastestPeer, r.OursOverFastestPeerAtMost) + (r.FastestPeer is { } f ? " (" + f + ")" : ""),
+                RatioCell(r.OursOverSympy, r.OursOverSympyAtMost), RatioCell(r.OursOverMaxima, r.OursOverMaximaAtMost, r.OursOverMaximaAtLeast),
+                RatioCell(r.OursOverFastestPeer, r.OursOverFastestPeerAtMost, r.OursOverFastestPeerAtLeast) + (r.FastestPeer is { } f ? " (" + f + ")" : ""),
                 TargetCell(r),
                 Verdict(r.OursChargeCheck),
                 r.SympyVerified switch { true => "expand = 0", false => "NOT zero", null => "—" },
                 r.MaximaVerified switch { true => "rat = 0", false => "NOT zero", null => "—" });
         w.Write(end);
         w.WriteLine("ours ÷ SymPy: our total (compile included) over SymPy's (lambdify included); ours ÷ Maxima: our derivation without its " +
-            "compile stage over Maxima's (it has none; its clock ticks in 10 ms steps); \"< x\": the peer ran past its limit, so the ratio is below x. The fastest peer is " +
-            "the one with the largest ratio (named when it finished). Charge check: ours is the engine's tri-state zero test (\"proven\" = exact proof; " +
+            "compile stage over Maxima's (it has none; its clock ticks in 10 ms steps); \"< x\": the peer ran past its limit, so the ratio is below x; \"> x\": the peer took less than one tick " +
+            "of its clock. The fastest peer is the one with the largest ratio (named when the bounds decide it). Charge check: ours is the engine's tri-state zero test (\"proven\" = exact proof; " +
             "\"probably zero\" = exact evaluation at random rational points, no proof).");
         w.WriteLine();
         w.WriteLine("Stages (ours: lagrangian+euler-lagrange / solve / charge+check / compile; SymPy: euler_lagrange / solve / charge_check / compile; Maxima: the same without compile):");
@@ -294,8 +311,8 @@ internal static class SymbolicSuite
         return r.EndToEndTargetMet switch { true => value + " ✓", false => value + " ✗", null => value };
     }
 
-    private static string RatioCell(double? exact, double? atMost) =>
-        exact is { } x ? Fmt.SmallRatio(x) : atMost is { } b ? "< " + Fmt.SmallRatio(b) : "—";
+    private static string RatioCell(double? exact, double? atMost, double? atLeast = null) =>
+        exact is { } x ? Fmt.SmallRatio(x) : atMost is { } b ? "< " + Fmt.SmallRatio(b) : atLeast is { } a ? "> " + Fmt.SmallRatio(a) : "—";
 
     private static string Verdict(string kind) => kind switch
     {

@@ -73,6 +73,28 @@ public sealed class SymbolicSuiteTests
     }
 
     [Test]
+    public void MakeRow_MaximaUnderOneTick_BoundsItsRatioFromBelow_AndIsFastestWhenTheBoundSaysSo()
+    {
+        // Maxima read 0 s on a 10 ms clock: ours ÷ Maxima > our derivation / 10 ms; SymPy is set far slower.
+        var row = SymbolicSuite.MakeRow(_ours, SympyRun(_ours.TotalSeconds * 1e6), MaximaRun(0), Rhs());
+        Assert.That(row.OursOverMaxima, Is.Null);
+        NumericAssert.Close(_ours.Derivation.Total.TotalSeconds / 0.01, row.OursOverMaximaAtLeast!.Value, Quotient);
+        Assert.That(row.FastestPeer, Is.EqualTo("Maxima"));
+        Assert.That(row.OursOverFastestPeerAtLeast, Is.EqualTo(row.OursOverMaximaAtLeast));
+        Assert.That(row.OursOverFastestPeer, Is.Null);
+    }
+
+    [Test]
+    public void MakeRow_MaximaUnderOneTick_SympyRatioLarger_FastestUnknown_BoundedBelow()
+    {
+        // ours ÷ SymPy set to twice Maxima's lower bound (our derivation / 10 ms): it exceeds the bound, but Maxima's true ratio may be larger.
+        double maximaBound = _ours.Derivation.Total.TotalSeconds / 0.01;
+        var row = SymbolicSuite.MakeRow(_ours, SympyRun(_ours.TotalSeconds / (2 * maximaBound)), MaximaRun(0), Rhs());
+        Assert.That(row.FastestPeer, Is.Null);
+        Assert.That(row.OursOverFastestPeerAtLeast, Is.EqualTo(row.OursOverSympy));
+    }
+
+    [Test]
     public void MakeRow_NoPeer_NoRatios()
     {
         var row = SymbolicSuite.MakeRow(_ours, Missing, Missing, Rhs());
