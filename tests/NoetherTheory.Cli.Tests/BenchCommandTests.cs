@@ -56,7 +56,32 @@ public sealed class BenchCommandTests
             Assert.That(row.GetProperty("sympyVerified").GetBoolean(), Is.True);
             Assert.That(rhs.GetProperty("oursVsSympyAgrees").GetBoolean(), Is.True, "our RHS equals SymPy's at SymPy's point to 1e-9");
             Assert.That(row.GetProperty("endToEndSpeedup").GetDouble(), Is.GreaterThan(0));
+            Assert.That(row.GetProperty("oursOverSympy").GetDouble(), Is.GreaterThan(0));
         }
+        if (MaximaInstalled())
+        {
+            Assert.That(row.GetProperty("maximaStatus").GetString(), Is.EqualTo("ok"), row.ToString());
+            Assert.That(row.GetProperty("maximaVerified").GetBoolean(), Is.True);
+            Assert.That(rhs.GetProperty("oursVsMaximaAgrees").GetBoolean(), Is.True, "our RHS equals Maxima's at its point to 1e-9");
+            Assert.That(row.GetProperty("fastestPeer").GetString(), Is.AnyOf("SymPy", "Maxima"));
+        }
+    }
+
+    private static bool MaximaInstalled() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, "maxima")));
+
+    [Test]
+    public void Symbolic_MaximaMissing_SaysMaximaNotAvailable_AndStillComparesWithSympy()
+    {
+        string json = Path.Combine(_root, "bench.json");
+        var run = CliRunner.Run("bench", "--suite", "symbolic", "--sizes", "2", "--maxima", Path.Combine(_root, "no-such-maxima"), "--out", json);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Error + run.Out);
+        Assert.That(run.Out, Does.Contain("Maxima not available"));
+        MarkdownTables.AssertWellFormed(run.Out, expectedTables: 3);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var row = doc.RootElement.GetProperty("symbolic")[0];
+        Assert.That(row.GetProperty("maximaStatus").GetString(), Is.EqualTo("unavailable"));
+        Assert.That(row.TryGetProperty("oursOverMaxima", out _), Is.False, "no ratio without Maxima");
     }
 
     [Test]
@@ -110,6 +135,7 @@ public sealed class BenchCommandTests
     [TestCase("--sizes", "2,x")]
     [TestCase("--suite", "speed")]
     [TestCase("--sympy-timeout", "0")]
+    [TestCase("--maxima-timeout", "-1")]
     public void BadOption_ExitsTwo_NamingTheOption(string option, string value)
     {
         var run = CliRunner.Run("bench", "--suite", "symbolic", option, value);

@@ -1,21 +1,18 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using NoetherTheory.Cli.Bench;
-using NoetherTheory.Torch.Data;
-using NoetherTheory.Torch.Runs;
-using NoetherTheory.Torch.Runtime;
+using NoetherTheory.Benchmarks;
 using NoetherTheory.Core.IO;
 
 namespace NoetherTheory.Cli.Commands;
 
 /// <summary>
-/// <c>noether bench [--suite symbolic|integrators|train|cell|all]</c>: side-by-side benchmarks against SymPy, NumPy, a hand-written
-/// kernel, TorchSharp's own loop and (where installed) PyTorch (a training step, and one whole protocol cell), printed as Markdown tables of absolute times and ratios with
-/// their targets, and written to a JSON file with <c>--out</c>.
+/// <c>noether bench [--suite symbolic|integrators|train|cell|all]</c>: side-by-side benchmarks against SymPy, Maxima, NumPy, a
+/// hand-written kernel, TorchSharp's own loop and (where installed) PyTorch (a training step, and one whole protocol cell), printed as
+/// Markdown tables of absolute times and ratios with their targets, and written to a JSON file with <c>--out</c>. The command parses
+/// options, runs the NoetherTheory.Benchmarks facade (<see cref="BenchmarkRun"/>) and writes the JSON file.
 /// </summary>
-/// <remarks>Exit code 1 when a correctness check that guards a benchmark fails (hand-written vs compiled RHS, ours vs SymPy,
-/// ours vs NumPy, the on-shell charge check); missed speed targets are reported (✗), not failed.</remarks>
+/// <remarks>Exit code 1 when a correctness check that guards a benchmark fails (hand-written vs compiled RHS, ours vs SymPy or
+/// Maxima, ours vs NumPy, the on-shell charge check); missed speed targets are reported (✗), not failed.</remarks>
 internal static class BenchCommand
 {
     private static readonly string[] SuiteNames = ["symbolic", "integrators", "train", "cell"];
@@ -30,6 +27,8 @@ internal static class BenchCommand
         };
         var sizes = new Option<string>("--sizes") { Description = "symbolic: the n to run, comma-separated", DefaultValueFactory = _ => "2,4,8,16,32" };
         var sympyTimeout = new NumberOption("--sympy-timeout") { Description = "Seconds one SymPy run may take before it is stopped and reported as a timeout", DefaultValueFactory = _ => 120 };
+        var maximaTimeout = new NumberOption("--maxima-timeout") { Description = "symbolic: seconds one Maxima run may take before it is stopped and reported as a timeout", DefaultValueFactory = _ => 120 };
+        var maxima = new Option<string>("--maxima") { Description = "symbolic: the Maxima executable (Debian's maxima)", DefaultValueFactory = _ => ReferenceScripts.Maxima };
         var rhsSize = new Option<int>("--rhs-size") { Description = "integrators: n of the compiled-RHS comparison", DefaultValueFactory = _ => 8 };
         var dimension = new Option<int>("--dimension") { Description = "integrators: dimension d of the heavy-ball toy model", DefaultValueFactory = _ => 10_000 };
         var steps = new Option<int>("--steps") { Description = "integrators: heavy-ball steps per timed repeat", DefaultValueFactory = _ => 5_000 };
@@ -41,7 +40,7 @@ internal static class BenchCommand
         var trainSteps = new Option<int?>("--train-steps") { Description = "train: timed steps per loop per round (default 10)" };
         var rounds = new Option<int?>("--rounds") { Description = "train: interleaved timed rounds (default 5 on the CPU, 3 on CUDA)" };
         var warmUp = new Option<int?>("--warmup") { Description = "train: untimed steps per loop first (default 3 on the CPU, 5 on CUDA)" };
-        var python = new Option<string>("--python") { Description = "Interpreter with SymPy and NumPy", DefaultValueFactory = _ => PythonScript.DebianPython };
+        var python = new Option<string>("--python") { Description = "Interpreter with SymPy and NumPy", DefaultValueFactory = _ => ReferenceScripts.DebianPython };
         var torchPython = new Option<string?>("--torch-python") { Description = "Interpreter with PyTorch for the train and cell suites (default: python3 on PATH, then /usr/bin/python3, the first that imports torch)" };
         var protocol = new Option<FileInfo?>("--protocol") { Description = "cell: validation protocol (default validation/experiments/fig4-cpu.yaml on the CPU, fig4-gpu.yaml on CUDA)" };
         var cellId = new Option<string?>("--cell") { Description = "cell: the cell id to run (default: the protocol's first cell)" };
@@ -51,9 +50,9 @@ internal static class BenchCommand
         var tf32 = new Tf32Option();
         var datasetPath = new Option<string?>("--dataset-path") { Description = "cell: override dataset.path of the protocol (e.g. the bundle's data/fashion-mnist)" };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the results as JSON to this file" };
-        var command = new Command("bench", "Side-by-side benchmarks (SymPy, NumPy, hand-written C#, TorchSharp default loop, PyTorch) as tables of times and ratios.")
+        var command = new Command("bench", "Side-by-side benchmarks (SymPy, Maxima, NumPy, hand-written C#, TorchSharp default loop, PyTorch) as tables of times and ratios.")
         {
-            suite, sizes, sympyTimeout, rhsSize, dimension, steps, repeats, device, batchSizes, imageSize, width, trainSteps, rounds, warmUp,
+            suite, sizes, sympyTimeout, maximaTimeout, maxima, rhsSize, dimension, steps, repeats, device, batchSizes, imageSize, width, trainSteps, rounds, warmUp,
             protocol, cellId, cellSteps, cellRepeats, cellJobs, datasetPath, python, torchPython, tf32, output,
         };
         command.SetAction(parse =>
@@ -62,9 +61,11 @@ internal static class BenchCommand
             double limit = parse.GetValue(sympyTimeout);
             if (!(limit > 0) || !double.IsFinite(limit)) throw new UsageException(Inv($"--sympy-timeout {limit}: give a positive number of seconds."));
             var timeout = TimeSpan.FromSeconds(limit);
+            double maximaLimit = parse.GetValue(maximaTimeout);
+            if (!(maximaLimit > 0) || !double.IsFinite(maximaLimit)) throw new UsageException(Inv($"--maxima-timeout {maximaLimit}: give a positive number of seconds."));
             string py = parse.GetValue(python)!;
             SymbolicOptions? symbolic = chosen.Contains("symbolic")
-                ? new SymbolicOptions(ParseList("--sizes", parse.GetValue(sizes)!, 2, 200), timeout, py) : null;
+                ? new SymbolicOptions(ParseList("--sizes", parse.GetValue(sizes)!, 2, 200), timeout, py, TimeSpan.FromSeconds(maximaLimit), parse.GetValue(maxima)!) : null;
             IntegratorOptions? integrators = chosen.Contains("integrators")
                 ? new IntegratorOptions(Require("--rhs-size", parse.GetValue(rhsSize), 2, 200), Require("--dimension", parse.GetValue(dimension), 2, 100_000_000),
                     Require("--steps", parse.GetValue(steps), 1, int.MaxValue), Require("--repeats", parse.GetValue(repeats), 1, 1000), timeout, py) : null;
@@ -94,9 +95,12 @@ internal static class BenchCommand
                 long? steps = parse.GetValue(cellSteps);
                 if (steps is < 2) throw new UsageException(Inv($"--cell-steps {steps}: give at least 2 steps (steps 1 … N−1 are the timed part)."));
                 bool defaultCap = steps is null && !CellOptions.IsCuda(dev);
-                cell = new CellOptions(parse.GetValue(protocol)?.FullName ?? CellOptions.DefaultProtocol(dev), dev, parse.GetValue(cellId),
-                    steps ?? (defaultCap ? CellOptions.CpuDefaultStepCap : null), defaultCap, Require("--cell-repeats", parse.GetValue(cellRepeats), 1, 100),
-                    Require("--cell-jobs", parse.GetValue(cellJobs) ?? CellOptions.DefaultJobs(dev), 1, 1024), parse.GetValue(torchPython), parse.GetValue(datasetPath), parse.GetValue(tf32));
+                int repeatsOfCell = Require("--cell-repeats", parse.GetValue(cellRepeats), 1, 100);
+                int jobs = Require("--cell-jobs", parse.GetValue(cellJobs) ?? CellOptions.DefaultJobs(dev), 1, 1024);
+                string protocolPath = parse.GetValue(protocol)?.FullName ?? Path.Combine(RepositoryLayout.Root(), CellOptions.DefaultProtocol(dev));
+                var loaded = ValidateCommand.WithDatasetPath(ValidateCommand.LoadProtocol(protocolPath), parse.GetValue(datasetPath));
+                cell = new CellOptions(loaded, dev, parse.GetValue(cellId), steps ?? (defaultCap ? CellOptions.CpuDefaultStepCap : null), defaultCap,
+                    repeatsOfCell, jobs, parse.GetValue(torchPython), parse.GetValue(tf32));
             }
             if (train is not null || cell is not null)
             {
@@ -117,80 +121,23 @@ internal static class BenchCommand
     private static int Run(CliContext context, SymbolicOptions? symbolic, IntegratorOptions? integrators, TrainOptions? train, CellOptions? cell,
         FileInfo? output)
     {
-        var w = context.Out;
-        w.WriteLine(Inv($"# noether bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RuntimeInformation.OSDescription.Trim()} ({RuntimeInformation.ProcessArchitecture})"));
-        w.WriteLine();
-        bool ok = true;
-        IReadOnlyList<SymbolicRow>? symbolicRows = null;
-        IntegratorReport? integratorReport = null;
-        TrainReport? trainReport = null;
-        CellReport? cellReport = null;
-        if (symbolic is not null)
+        var scripts = ReferenceScripts.BesideAssemblies() ?? new ReferenceScripts(Path.Combine(RepositoryLayout.Root(), ReferenceScripts.RelativeFolder));
+        BenchmarkReport report;
+        try
         {
-            symbolicRows = SymbolicSuite.Run(context, symbolic);
-            SymbolicSuite.Print(w, symbolicRows, symbolic.SympyTimeout);
-            ok &= symbolicRows.All(r => r.Rhs.ChecksPass && r.OursChargeCheck != "NonZero" && r.SympyVerified != false);
+            report = BenchmarkRun.Run(new BenchmarkPlan(symbolic, integrators, train, cell, scripts), context.Out, context.Error);
         }
-        if (integrators is not null)
+        catch (BenchmarkException e) when (e.Suite is not null)
         {
-            integratorReport = IntegratorSuite.Run(context, integrators);
-            IntegratorSuite.Print(w, integratorReport);
-            ok &= integratorReport.ChecksPass;
+            throw new UsageException($"bench --suite {e.Suite}: {e.Message}");
         }
-        if (train is not null)
-        {
-            try
-            {
-                trainReport = TrainSuite.Run(context, train);
-            }
-            catch (TorchUnavailableException e)
-            {
-                throw new UsageException($"bench --suite train: {e.Message}");
-            }
-            TrainSuite.Print(w, trainReport);
-        }
-        if (cell is not null)
-        {
-            try
-            {
-                cellReport = CellSuite.Run(context, cell);
-            }
-            catch (Exception e) when (e is TorchUnavailableException or TrainingConfigException or DatasetUnavailableException)
-            {
-                throw new UsageException($"bench --suite cell: {e.Message}");
-            }
-            CellSuite.Print(w, cellReport);
-        }
-        if (!ok) context.Error.WriteLine("noether bench: a correctness check that guards a benchmark failed (marked ✗ with its tolerance above).");
+        if (!report.ChecksPassed) context.Error.WriteLine("noether bench: a correctness check that guards a benchmark failed (marked ✗ with its tolerance above).");
         if (output is not null)
         {
-            var document = new
-            {
-                machine = new
-                {
-                    cores = Environment.ProcessorCount,
-                    dotnet = Environment.Version.ToString(),
-                    os = RuntimeInformation.OSDescription.Trim(),
-                    architecture = RuntimeInformation.ProcessArchitecture.ToString(),
-                },
-                checksPassed = ok,
-                targets = new
-                {
-                    symbolicEndToEndSpeedupAtLeast = SymbolicSuite.EndToEndTarget,
-                    compiledOverLambdifySpeedupAtLeast = RhsRow.LambdifyTarget,
-                    compiledOverHandWrittenAtMost = RhsRow.HandWrittenTarget,
-                    heavyBallOverNumpyAtLeast = HeavyBallRow.Target,
-                    measurementCostAtMost = TrainRow.MeasurementTarget,
-                },
-                symbolic = symbolicRows,
-                integrators = integratorReport,
-                train = trainReport,
-                cell = cellReport,
-            };
-            AtomicFile.Write(output.FullName, Json.Serialize(document));
+            AtomicFile.Write(output.FullName, Json.Serialize(report));
             context.Error.WriteLine($"wrote {output.FullName}");
         }
-        return ok ? ExitCodes.Ok : ExitCodes.CheckFailed;
+        return report.ChecksPassed ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 
     private static HashSet<string> Suites(string[] values)

@@ -2,15 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
-using NoetherTheory.Cli.Commands;
+using NoetherTheory.Torch.Benchmarks;
 using NoetherTheory.Torch.Experiments;
 using NoetherTheory.Torch.Runtime;
-using TorchSharp;
 
-namespace NoetherTheory.Cli.Bench;
+namespace NoetherTheory.Benchmarks;
 
 /// <summary>Options of the cell suite.</summary>
-/// <param name="ProtocolPath">The validation protocol (YAML) whose cell is run.</param>
+/// <param name="Protocol">The validation protocol whose cell is run, as loaded (with any dataset path override applied).</param>
 /// <param name="Device">cpu, cuda or cuda:i.</param>
 /// <param name="CellId">The cell to run (null: the protocol's first cell).</param>
 /// <param name="StepCap">Run at most this many steps of the cell (null: all of them).</param>
@@ -18,18 +17,18 @@ namespace NoetherTheory.Cli.Bench;
 /// <param name="Repeats">Runs of each side (best total is reported); ours and PyTorch alternate.</param>
 /// <param name="Jobs">Cells assumed to train concurrently in the whole-protocol estimate.</param>
 /// <param name="TorchPython">Interpreter with PyTorch (null: python3 on PATH, then Debian's /usr/bin/python3).</param>
-/// <param name="DatasetPath">Override of dataset.path (as <c>validate --dataset-path</c>); null: the protocol's.</param>
 /// <param name="Tf32">CUDA: both sides allow TF32 convolutions and matmuls (false: strict float32 on both).</param>
-internal sealed record CellOptions(string ProtocolPath, string Device, string? CellId, long? StepCap, bool StepCapIsDefault, int Repeats, int Jobs,
-    string? TorchPython, string? DatasetPath, bool Tf32 = false)
+internal sealed record CellOptions(ExperimentProtocol Protocol, string Device, string? CellId, long? StepCap, bool StepCapIsDefault, int Repeats, int Jobs,
+    string? TorchPython, bool Tf32 = false)
 {
     /// <summary>Steps a CPU run is capped at unless --cell-steps says otherwise: the whole fig4-cpu cell (300 steps) took
     /// 3–40 s per run on the 2-core development machine, depending on what else ran (two runs of each side: under 2 minutes);
     /// a longer cell run on the CPU (fig4-gpu.yaml's 2000 steps at width 0.5, batch 128) is cut to as many steps.</summary>
     public const long CpuDefaultStepCap = 300;
 
-    /// <summary>The protocol a device uses by default: the CPU-sized Fig. 4 grid, or the GPU-sized one on CUDA.</summary>
-    public static string DefaultProtocol(string device) => Path.Combine(RepositoryLayout.Root(), "validation", "experiments",
+    /// <summary>The protocol a device uses by default, relative to the repository root: the CPU-sized Fig. 4 grid, or the
+    /// GPU-sized one on CUDA.</summary>
+    public static string DefaultProtocol(string device) => Path.Combine("validation", "experiments",
         IsCuda(device) ? "fig4-gpu.yaml" : "fig4-cpu.yaml");
 
     /// <summary>Cells at a time assumed by default: fig4-gpu.yaml is sized for <c>--jobs 4</c> on one H100; a CPU run uses
@@ -117,7 +116,7 @@ internal sealed record CellReport(
 /// <summary>
 /// Issue 6's comparison: one cell of a validation protocol (by default the first of fig4-cpu.yaml on the CPU, fig4-gpu.yaml on
 /// CUDA) trained through our engine (the library path of <c>noether validate --cell</c>: <see cref="ExperimentRunner.Run"/>
-/// into a temporary folder) and through Bench/pytorch_cell.py (the same work in PyTorch eager), same device and intra-op
+/// into a temporary folder) and through bench/reference/pytorch_cell.py (the same work in PyTorch eager), same device and intra-op
 /// threads; wall times split at the same events, final test accuracies, and the whole protocol's wall time estimated from them.
 /// </summary>
 internal static class CellSuite
@@ -125,14 +124,22 @@ internal static class CellSuite
     private const string Script = "pytorch_cell.py";
     private static readonly TimeSpan PythonTimeout = TimeSpan.FromMinutes(30);
 
-    public static CellReport Run(CliContext context, CellOptions o)
+    /// <summary>Runs the cell through our engine and the reference script, alternating, <see cref="CellOptions.Repeats"/> times.</summary>
+    /// <param name="progress">Where progress lines go.</param>
+    /// <param name="o">What to run.</param>
+    /// <param name="scripts">Where the reference scripts are.</param>
+    /// <exception cref="BenchmarkException">The protocol has no such cell.</exception>
+    /// <exception cref="TorchUnavailableException">libtorch cannot be loaded, or the device is not available.</exception>
+    public static CellReport Run(TextWriter progress, CellOptions o, ReferenceScripts scripts)
     {
-        var protocol = ValidateCommand.WithDatasetPath(ValidateCommand.LoadProtocol(o.ProtocolPath), o.DatasetPath);
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(scripts);
+        var protocol = o.Protocol;
         var (cell, ran) = SelectCell(protocol, o.CellId, o.StepCap);
         long steps = ran.Config.Steps;
-        TorchRuntime.Require();
-        _ = TorchRuntime.ResolveDevice(o.Device);   // an unavailable device stops the suite before anything runs
-        int threads = torch.get_num_threads();
+        _ = BenchmarkRuntime.RequireDevice(o.Device);   // an unavailable device stops the suite before anything runs
+        int threads = BenchmarkRuntime.IntraOpThreads();
 
         string root = Directory.CreateTempSubdirectory("noether-bench-cell-").FullName;
         try
@@ -140,16 +147,16 @@ internal static class CellSuite
             string config = Path.Combine(root, "config.yaml");
             File.WriteAllText(config, ran.Config.ToYaml());
             var args = ScriptArguments(config, o.Device, threads, Path.Combine(root, "pytorch"), o.Tf32);
-            string script = PythonScript.Locate(Script);
+            string script = scripts.Locate(Script);
             var ours = new List<CellTiming>();
-            var py = new List<PythonRun>();
+            var py = new List<ReferenceRun>();
             string? python = o.TorchPython;
             for (int r = 0; r < o.Repeats; r++)
             {
-                context.Error.WriteLine(Inv($"bench cell: {ran.Id}, {steps} steps on {o.Device}: ours, run {r + 1} of {o.Repeats}…"));
+                progress.WriteLine(Inv($"bench cell: {ran.Id}, {steps} steps on {o.Device}: ours, run {r + 1} of {o.Repeats}…"));
                 ours.Add(RunOurs(protocol, ran, o.Device, Path.Combine(root, Inv($"ours-{r}"))));
                 if (r > 0 && py.Count > 0 && !py[^1].IsOk) continue;    // PyTorch is missing or failed: do not retry it
-                context.Error.WriteLine(Inv($"bench cell: PyTorch eager, run {r + 1} of {o.Repeats}…"));
+                progress.WriteLine(Inv($"bench cell: PyTorch eager, run {r + 1} of {o.Repeats}…"));
                 var (run, used) = RunPyTorch(python, script, args);
                 python = used;
                 py.Add(run);
@@ -158,7 +165,7 @@ internal static class CellSuite
             var pyOk = py.Where(p => p.IsOk).Select(p => (Run: p, Parsed: ParsePyTorch(p))).ToList();
             var bestPy = pyOk.Count > 0 ? pyOk.MinBy(p => p.Parsed.Timing.TotalSeconds) : default;
             var last = py[^1];
-            context.Error.WriteLine(pyOk.Count > 0 ? "bench cell: PyTorch eager ran side by side." : $"bench cell: PyTorch not available ({last.Detail}).");
+            progress.WriteLine(pyOk.Count > 0 ? "bench cell: PyTorch eager ran side by side." : $"bench cell: PyTorch not available ({last.Detail}).");
             var bestOurs = ours.MinBy(t => t.TotalSeconds)!;
             CellTiming? pyTiming = pyOk.Count > 0 ? bestPy.Parsed.Timing : null;
             var cellSteps = protocol.Cells.Select(c => c.Config.Steps).ToList();
@@ -186,14 +193,14 @@ internal static class CellSuite
 
     /// <summary>The cell to run (by id, or the protocol's first) as the protocol defines it, and as it is run: with at most
     /// <paramref name="stepCap"/> steps (the rest of its config unchanged, so every step does the same work).</summary>
-    /// <exception cref="UsageException">The protocol has no cells, or none with that id.</exception>
+    /// <exception cref="BenchmarkException">The protocol has no cells, or none with that id.</exception>
     public static (ExperimentCell Defined, ExperimentCell Ran) SelectCell(ExperimentProtocol protocol, string? cellId, long? stepCap)
     {
         ArgumentNullException.ThrowIfNull(protocol);
-        if (protocol.Cells.Count == 0) throw new UsageException($"{protocol.Source}: the protocol has no cells.");
+        if (protocol.Cells.Count == 0) throw new BenchmarkException($"{protocol.Source}: the protocol has no cells.");
         var cell = cellId is null ? protocol.Cells[0]
             : protocol.Cells.FirstOrDefault(c => c.Id == cellId)
-              ?? throw new UsageException($"--cell '{cellId}' is not in {protocol.Name} (ids: {string.Join(", ", protocol.Cells.Select(c => c.Id))}).");
+              ?? throw new BenchmarkException($"--cell '{cellId}' is not in {protocol.Name} (ids: {string.Join(", ", protocol.Cells.Select(c => c.Id))}).");
         long steps = stepCap is { } cap ? Math.Min(cap, cell.Config.Steps) : cell.Config.Steps;
         return (cell, cell with { Config = cell.Config with { Steps = steps } });
     }
@@ -220,7 +227,7 @@ internal static class CellSuite
 
     /// <summary>The common split and the script's own phases from its JSON object.</summary>
     /// <exception cref="ArgumentException">The run did not succeed, or its JSON lacks a field (the message names it).</exception>
-    public static (CellTiming Timing, PyTorchPhases Phases) ParsePyTorch(PythonRun run)
+    public static (CellTiming Timing, PyTorchPhases Phases) ParsePyTorch(ReferenceRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
         if (!run.IsOk) throw new ArgumentException($"the PyTorch run did not succeed ({run.Outcome}: {run.Detail}).", nameof(run));
@@ -285,16 +292,16 @@ internal static class CellSuite
     }
 
     // python3 on PATH, then Debian's (the first that can import torch), unless one was chosen; returns the one that answered.
-    private static (PythonRun Run, string Python) RunPyTorch(string? chosen, string script, IReadOnlyList<string> args)
+    private static (ReferenceRun Run, string Python) RunPyTorch(string? chosen, string script, IReadOnlyList<string> args)
     {
-        string[] interpreters = chosen is not null ? [chosen] : ["python3", PythonScript.DebianPython];
-        PythonRun run = null!;
+        string[] interpreters = chosen is not null ? [chosen] : ["python3", ReferenceScripts.DebianPython];
+        ReferenceRun run = null!;
         string used = interpreters[0];
         foreach (string python in interpreters)
         {
             used = python;
-            run = PythonScript.Run(python, script, args, PythonTimeout);
-            if (run.Outcome != PythonOutcome.Unavailable) break;
+            run = ReferenceScripts.Run(python, script, args, PythonTimeout);
+            if (run.Outcome != ReferenceOutcome.Unavailable) break;
         }
         return (run, used);
     }
@@ -336,7 +343,7 @@ internal static class CellSuite
         else
         {
             var ph = r.PyTorchPhases!;
-            w.WriteLine(Inv($"PyTorch {r.PyTorchVersion} eager (Bench/{Script}: same config, data, augmentation, model, optimizer, logging, measurement and checkpoints); intra-op threads: ours {r.Threads}, PyTorch {r.PyTorchThreads?.ToString(CultureInfo.InvariantCulture) ?? "?"}. ") +
+            w.WriteLine(Inv($"PyTorch {r.PyTorchVersion} eager (bench/reference/{Script}: same config, data, augmentation, model, optimizer, logging, measurement and checkpoints); intra-op threads: ours {r.Threads}, PyTorch {r.PyTorchThreads?.ToString(CultureInfo.InvariantCulture) ?? "?"}. ") +
                 Inv($"Its own phases: data {Fmt.Seconds(ph.DataSeconds)}, setup {Fmt.Seconds(ph.SetupSeconds)}, training loop {Fmt.Seconds(ph.LoopSeconds)}, evaluation {Fmt.Seconds(ph.EvaluationSeconds)}; process {Fmt.Seconds(ph.ProcessSeconds)} with interpreter start and import torch."));
             w.WriteLine(Inv($"Accuracy: the two runs are two seeds of the same training, not replicas (initial weights, data order, augmentation and dropout come from different generators), so they agree only to the seed-to-seed spread: a few points for a short run that stops on the steep part of the learning curve, less for a converged one.") +
                 (Math.Abs(r.AccuracyGap!.Value) > CellReport.AccuracyGapNote

@@ -1,4 +1,4 @@
-namespace NoetherTheory.Cli.Bench;
+namespace NoetherTheory.Benchmarks;
 
 /// <summary>
 /// The right-hand side of the core derivation's equations of motion, written by hand: q̈ = −(1/m)∇V − q̇/τ

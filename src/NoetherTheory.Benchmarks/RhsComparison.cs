@@ -3,7 +3,7 @@ using System.Text.Json;
 using NoetherTheory.Mechanics;
 using NoetherTheory.Symbolic;
 
-namespace NoetherTheory.Cli.Bench;
+namespace NoetherTheory.Benchmarks;
 
 /// <summary>Our side of one size of the core derivation: the derivation, its compiled RHS and the hand-written RHS.</summary>
 /// <param name="N">Number of coordinates.</param>
@@ -61,8 +61,9 @@ internal static class RhsInputs
 /// <param name="HandVsCompiled">max|hand − compiled| / max|compiled| at the benchmark point.</param>
 /// <param name="OursVsSympy">max|compiled − SymPy| / max|SymPy| at SymPy's point (null when SymPy did not finish).</param>
 /// <param name="SharedSubexpressions">Common sub-expressions the compiler computes once.</param>
+/// <param name="OursVsMaxima">max|compiled − Maxima| / max|Maxima| at Maxima's point (null when Maxima did not run or finish).</param>
 internal sealed record RhsTiming(int N, CallTiming Compiled, CallTiming HandWritten, double? LambdifySeconds,
-    double HandVsCompiled, double? OursVsSympy, int SharedSubexpressions)
+    double HandVsCompiled, double? OursVsSympy, int SharedSubexpressions, double? OursVsMaxima = null)
 {
     /// <summary>Hand-written and compiled evaluate the same formula in a different order: O(n) operations each, with
     /// cancellation between the 4s·q(u − c − A) and s(q₊ + q₋) terms of at most ~10² at these points; 32·2.2e-16·10² ≈ 7e-13.</summary>
@@ -76,13 +77,19 @@ internal sealed record RhsTiming(int N, CallTiming Compiled, CallTiming HandWrit
 
     public bool? SympyAgrees => OursVsSympy is { } d ? d <= SympyTolerance : null;
 
+    /// <summary>Maxima's q̈ is its unsimplified elimination result evaluated in floating point at the same point: like SymPy's,
+    /// a different operation order on the same values, so the same bound applies.</summary>
+    public const double MaximaTolerance = SympyTolerance;
+
+    public bool? MaximaAgrees => OursVsMaxima is { } d ? d <= MaximaTolerance : null;
+
     /// <summary>lambdify time / compiled time (target ≥ 20).</summary>
     public double? SpeedupVsLambdify => LambdifySeconds / Compiled.BestSeconds;
 
     /// <summary>compiled time / hand-written time (target ≤ 2).</summary>
     public double SlowdownVsHandWritten => Compiled.BestSeconds / HandWritten.BestSeconds;
 
-    public static RhsTiming Measure(OurDerivation ours, PythonRun sympy)
+    public static RhsTiming Measure(OurDerivation ours, ReferenceRun sympy, ReferenceRun? maxima = null)
     {
         int n = ours.N;
         var hand = new HandWrittenRhs(n);
@@ -104,9 +111,21 @@ internal sealed record RhsTiming(int N, CallTiming Compiled, CallTiming HandWrit
                 throw new InvalidOperationException($"sympy_symbolic.py {n}: point has {point.Length} values (expected {x.Length}), rhs {expected.Length} (expected {n}).");
             sympyDiff = RelativeDifference(ours.Compiled.Evaluate(point), expected);
         }
+        double? maximaDiff = maxima is { IsOk: true } mx ? AtReferencePoint(ours, mx.Json!.Value, "maxima_symbolic.mac") : null;
         var compiledTime = CallTimer.Measure(ours.Compiled.Evaluate, x, compiledOut);
         var handTime = CallTimer.Measure(hand.Evaluate, x, handOut);
-        return new RhsTiming(n, compiledTime, handTime, lambdify, handDiff, sympyDiff, ours.Compiled.SharedSubexpressionCount);
+        return new RhsTiming(n, compiledTime, handTime, lambdify, handDiff, sympyDiff, ours.Compiled.SharedSubexpressionCount, maximaDiff);
+    }
+
+    /// <summary>Our compiled q̈ at a reference script's <c>point</c> against its <c>rhs_at_point</c> (relative, norm-wise).</summary>
+    private static double AtReferencePoint(OurDerivation ours, JsonElement json, string script)
+    {
+        int n = ours.N;
+        var point = json.GetProperty("point").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var expected = json.GetProperty("rhs_at_point").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        if (point.Length != (2 * n) + 3 || expected.Length != n)
+            throw new InvalidOperationException($"{script} {n}: point has {point.Length} values (expected {(2 * n) + 3}), rhs {expected.Length} (expected {n}).");
+        return RelativeDifference(ours.Compiled.Evaluate(point), expected);
     }
 
     /// <summary>max_k |a_k − b_k| / max_k |b_k| (norm-wise, so a component near zero does not inflate it).</summary>

@@ -1,14 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
-using NoetherTheory.Cli.Bench;
-using NoetherTheory.Cli.Commands;
 using NoetherTheory.Testing;
 using NoetherTheory.Torch.Experiments;
-using NoetherTheory.Torch.Runtime;
 
-namespace NoetherTheory.Cli.Tests;
+namespace NoetherTheory.Benchmarks.Tests;
 
-/// <summary>`noether bench --suite cell`: cell selection and step cap, the reference script's arguments, the whole-protocol
+/// <summary>The cell suite (<c>noether bench --suite cell</c>; the command itself is tested in Cli.Tests/BenchCellCommandTests): cell selection and step cap, the reference script's arguments, the whole-protocol
 /// estimate, reading the script's JSON (and a failed or missing PyTorch), and the script itself on a tiny synthetic
 /// protocol when Debian's python3-torch is installed (ignored otherwise: CI does not install it). No test asserts a speed.</summary>
 [TestFixture]
@@ -41,6 +38,8 @@ public sealed class CellSuiteTests
             A: {vary: lr, values: [0.01, 0.03]}
         """;
 
+    private static readonly ReferenceScripts Scripts = new(RepositoryPaths.Combine("bench", "reference"));
+
     private string _root = "";
 
     [SetUp]
@@ -59,8 +58,8 @@ public sealed class CellSuiteTests
     private static bool DebianPythonImportsTorch(out string why)
     {
         why = "/usr/bin/python3 does not exist";
-        if (!File.Exists(PythonScript.DebianPython)) return false;
-        using var p = Process.Start(new ProcessStartInfo(PythonScript.DebianPython, ["-c", "import torch, yaml"])
+        if (!File.Exists(ReferenceScripts.DebianPython)) return false;
+        using var p = Process.Start(new ProcessStartInfo(ReferenceScripts.DebianPython, ["-c", "import torch, yaml"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -71,8 +70,8 @@ public sealed class CellSuiteTests
         return p.ExitCode == 0;
     }
 
-    private static PythonRun Parsed(string json, double wall = 1.5) =>
-        new(PythonOutcome.Ok, JsonDocument.Parse(json).RootElement.Clone(), "", wall);
+    private static ReferenceRun Parsed(string json, double wall = 1.5) =>
+        new(ReferenceOutcome.Ok, JsonDocument.Parse(json).RootElement.Clone(), "", wall);
 
     [Test]
     public void SelectCell_Default_IsFirstCell_AndCapShortensOnlySteps()
@@ -99,7 +98,7 @@ public sealed class CellSuiteTests
     public void SelectCell_UnknownId_SaysWhichIdsExist()
     {
         var protocol = ExperimentProtocolLoader.Load(WriteTinyProtocol());
-        var e = Assert.Throws<UsageException>(() => CellSuite.SelectCell(protocol, "no-such-cell", null))!;
+        var e = Assert.Throws<BenchmarkException>(() => CellSuite.SelectCell(protocol, "no-such-cell", null))!;
         Assert.That(e.Message, Does.Contain("no-such-cell").And.Contain(protocol.Cells[0].Id));
     }
 
@@ -180,68 +179,13 @@ public sealed class CellSuiteTests
         Assert.That(e.Message, Does.Contain("first_log_s"));
     }
 
-    [TestCase(nameof(PythonOutcome.Unavailable))]
-    [TestCase(nameof(PythonOutcome.Failed))]
-    [TestCase(nameof(PythonOutcome.Timeout))]
+    [TestCase(nameof(ReferenceOutcome.Unavailable))]
+    [TestCase(nameof(ReferenceOutcome.Failed))]
+    [TestCase(nameof(ReferenceOutcome.Timeout))]
     public void ParsePyTorch_RunWithoutJson_ThrowsWithItsReason(string outcome)
     {
-        var e = Assert.Throws<ArgumentException>(() => CellSuite.ParsePyTorch(new PythonRun(Enum.Parse<PythonOutcome>(outcome), null, "torch is not importable", 0.1)))!;
+        var e = Assert.Throws<ArgumentException>(() => CellSuite.ParsePyTorch(new ReferenceRun(Enum.Parse<ReferenceOutcome>(outcome), null, "torch is not importable", 0.1)))!;
         Assert.That(e.Message, Does.Contain("torch is not importable"));
-    }
-
-    [Test]
-    public void BadCellOptions_ExitTwo_BeforeAnythingRuns()
-    {
-        var steps = CliRunner.Run("bench", "--suite", "cell", "--protocol", WriteTinyProtocol(), "--cell-steps", "1");
-        Assert.That(steps.ExitCode, Is.EqualTo(2), steps.Out);
-        Assert.That(steps.Error, Does.Contain("--cell-steps"));
-        var cell = CliRunner.Run("bench", "--suite", "cell", "--protocol", WriteTinyProtocol(), "--cell", "no-such-cell");
-        Assert.That(cell.ExitCode, Is.EqualTo(2), cell.Out);
-        Assert.That(cell.Error, Does.Contain("no-such-cell"));
-        Assert.That(cell.Out, Does.Not.Contain("## Cell"));
-    }
-
-    [Test, Category("Native")]
-    public void Suite_CudaWithoutCuda_ExitsTwo_BeforeAnyRun()
-    {
-        if (!TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
-        if (info.CudaAvailable) Assert.Ignore("a CUDA device is present: this test covers hosts without one");
-        var run = CliRunner.Run("bench", "--suite", "cell", "--protocol", WriteTinyProtocol(), "--device", "cuda");
-        Assert.That(run.ExitCode, Is.EqualTo(2), run.Out);
-        Assert.That(run.Error, Does.Contain("bench --suite cell").And.Contain("CUDA").And.Not.Contain("ours, run 1"));
-    }
-
-    [Test, Category("Native")]
-    public void Suite_PyTorchMissing_ReportsOursOnly_EstimateFromOurTiming()
-    {
-        if (!TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
-        string json = Path.Combine(_root, "bench.json");
-        var run = CliRunner.Run("bench", "--suite", "cell", "--protocol", WriteTinyProtocol(), "--cell-steps", "3", "--cell-repeats", "1",
-            "--torch-python", Path.Combine(_root, "no-such-python"), "--out", json);
-        Assert.That(run.ExitCode, Is.EqualTo(0), run.Error + run.Out);
-        Assert.That(run.Out, Does.Contain("PyTorch not available"));
-        MarkdownTables.AssertWellFormed(run.Out, expectedTables: 1);
-        using var doc = JsonDocument.Parse(File.ReadAllText(json));
-        var cell = doc.RootElement.GetProperty("cell");
-        Assert.That(cell.GetProperty("pyTorchStatus").GetString(), Is.EqualTo("unavailable"));
-        Assert.That(cell.TryGetProperty("pyTorch", out _), Is.False, "no PyTorch timing without PyTorch");
-        Assert.That(cell.GetProperty("steps").GetInt64(), Is.EqualTo(3));
-        Assert.That(cell.GetProperty("cellSteps").GetInt64(), Is.EqualTo(4));
-        Assert.That(cell.GetProperty("stepsCapped").GetBoolean(), Is.True);
-        var ours = cell.GetProperty("ours");
-        Assert.That(ours.GetProperty("trainingSteps").GetInt64(), Is.EqualTo(2));
-        double setup = ours.GetProperty("setupSeconds").GetDouble(), training = ours.GetProperty("trainingSeconds").GetDouble();
-        double tail = ours.GetProperty("tailSeconds").GetDouble(), total = ours.GetProperty("totalSeconds").GetDouble();
-        Assert.That(new[] { setup, training, tail }, Is.All.GreaterThan(0));
-        NumericAssert.Close(total, setup + training + tail, Arithmetic);
-        Assert.That(ours.GetProperty("testAccuracy").GetDouble(), Is.InRange(0.0, 1.0));
-        // Present and not negative; it may read 0: two tiny steps fit in one tick of the process CPU clock (10 ms on Linux).
-        Assert.That(ours.GetProperty("trainingCpuSeconds").GetDouble(), Is.GreaterThanOrEqualTo(0), "our process's CPU time over the timed steps");
-        var estimate = cell.GetProperty("estimate");
-        Assert.That(estimate.GetProperty("cells").GetInt32(), Is.EqualTo(4));
-        Assert.That(estimate.GetProperty("totalSteps").GetInt64(), Is.EqualTo(16));
-        var timing = new CellTiming(setup, training, 2, tail, total, 0, 0);
-        NumericAssert.Close(CellSuite.EstimateProtocolSeconds(timing, 3, [4, 4, 4, 4], 1), estimate.GetProperty("oursSeconds").GetDouble(), Arithmetic);
     }
 
     [Test]
@@ -253,9 +197,9 @@ public sealed class CellSuiteTests
         Assert.That(ran.Config.ConstrainFilterNorms, Is.True);
         string config = Path.Combine(_root, "config.yaml"), outDir = Path.Combine(_root, "pytorch");
         File.WriteAllText(config, ran.Config.ToYaml());
-        var run = PythonScript.Run(PythonScript.DebianPython, PythonScript.Locate("pytorch_cell.py"),
+        var run = ReferenceScripts.Run(ReferenceScripts.DebianPython, Scripts.Locate("pytorch_cell.py"),
             CellSuite.ScriptArguments(config, "cpu", 1, outDir), TimeSpan.FromMinutes(2));
-        Assert.That(run.Outcome, Is.EqualTo(PythonOutcome.Ok), run.Detail);
+        Assert.That(run.Outcome, Is.EqualTo(ReferenceOutcome.Ok), run.Detail);
         var (t, phases) = CellSuite.ParsePyTorch(run);
         Assert.That(t.TrainingSteps, Is.EqualTo(ran.Config.Steps - 1));
         Assert.That(new[] { t.SetupSeconds, t.TrainingSeconds, t.TailSeconds }, Is.All.GreaterThan(0));
@@ -290,33 +234,10 @@ public sealed class CellSuiteTests
         if (!DebianPythonImportsTorch(out string why)) Assert.Ignore(why);
         string config = Path.Combine(_root, "config.yaml");
         File.WriteAllText(config, "steps: 2\noptimizer:\n  lr: 0.1\n  momentom: 0.9\n");
-        var run = PythonScript.Run(PythonScript.DebianPython, PythonScript.Locate("pytorch_cell.py"),
+        var run = ReferenceScripts.Run(ReferenceScripts.DebianPython, Scripts.Locate("pytorch_cell.py"),
             CellSuite.ScriptArguments(config, "cpu", 1, Path.Combine(_root, "o")), TimeSpan.FromMinutes(1));
-        Assert.That(run.Outcome, Is.EqualTo(PythonOutcome.Failed));
+        Assert.That(run.Outcome, Is.EqualTo(ReferenceOutcome.Failed));
         Assert.That(run.Detail, Does.Contain("exited with 2").And.Contain("optimizer.momentom"));
     }
 
-    [Test, Category("Native")]
-    public void Suite_WithDebianPyTorch_BothSidesTrainTheTinyCell()
-    {
-        if (!TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
-        if (!DebianPythonImportsTorch(out string why)) Assert.Ignore(why);
-        string json = Path.Combine(_root, "bench.json");
-        var run = CliRunner.Run("bench", "--suite", "cell", "--protocol", WriteTinyProtocol(), "--cell-repeats", "1",
-            "--torch-python", PythonScript.DebianPython, "--out", json);
-        Assert.That(run.ExitCode, Is.EqualTo(0), run.Error + run.Out);
-        MarkdownTables.AssertWellFormed(run.Out, expectedTables: 1);
-        using var doc = JsonDocument.Parse(File.ReadAllText(json));
-        var cell = doc.RootElement.GetProperty("cell");
-        Assert.That(cell.GetProperty("pyTorchStatus").GetString(), Is.EqualTo("ok"), cell.ToString());
-        Assert.That(cell.GetProperty("pyTorchThreads").GetInt32(), Is.EqualTo(cell.GetProperty("threads").GetInt32()), "same intra-op threads");
-        var ours = cell.GetProperty("ours");
-        var py = cell.GetProperty("pyTorch");
-        Assert.That(py.GetProperty("trainingSteps").GetInt64(), Is.EqualTo(ours.GetProperty("trainingSteps").GetInt64()));
-        NumericAssert.Close(ours.GetProperty("secondsPerStep").GetDouble() / py.GetProperty("secondsPerStep").GetDouble(),
-            cell.GetProperty("oursOverPyTorchPerStep").GetDouble(), Arithmetic);
-        NumericAssert.Close(ours.GetProperty("testAccuracy").GetDouble() - py.GetProperty("testAccuracy").GetDouble(),
-            cell.GetProperty("accuracyGap").GetDouble(), Arithmetic);
-        Assert.That(cell.GetProperty("estimate").GetProperty("pyTorchSeconds").GetDouble(), Is.GreaterThan(0));
-    }
 }

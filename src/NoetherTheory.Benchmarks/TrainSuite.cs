@@ -1,15 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using NoetherTheory.Torch.Data;
-using NoetherTheory.Torch.Measurement;
+using NoetherTheory.Torch.Benchmarks;
 using NoetherTheory.Torch.Models;
-using NoetherTheory.Torch.Optimization;
-using NoetherTheory.Torch.Runs;
 using NoetherTheory.Torch.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
 
-namespace NoetherTheory.Cli.Bench;
+namespace NoetherTheory.Benchmarks;
 
 /// <summary>Options of the train suite.</summary>
 /// <param name="Device">cpu, cuda or cuda:i.</param>
@@ -65,11 +60,11 @@ internal sealed record TrainReport(string Device, string Model, int ImageSize, i
 /// <summary>
 /// Issue 5's benchmark: images per second of a VGG11-BN training step on the current device, for four loops over the same
 /// model and batches (each assembled from an on-device uint8 data set, as in training): TorchSharp's own
-/// <c>torch.optim.SGD</c> loop ("TorchSharp default"), and the trainer's own <see cref="TrainingStep"/> with
-/// <see cref="StepLogging.None"/> (measure never) and with <see cref="StepLogging.LogAndMeasure"/> (<see cref="FilterMeasurement"/>
-/// packed every step), its values copied to the host every step or, with <see cref="TrainingStep.DeferTransfers"/>, once
-/// per <see cref="TrainRow.TransferEvery"/> steps (the trainer's <c>transfer_every</c>). PyTorch eager (Bench/pytorch_train.py) runs beside it when
-/// <c>import torch</c> works.
+/// <c>torch.optim.SGD</c> loop ("TorchSharp default"), and the trainer's own training step with logging off (measure
+/// never) and with logging and measurement (filter statistics packed every step), its values copied to the host every step or,
+/// with deferred transfers, once per <see cref="TrainRow.TransferEvery"/> steps (the trainer's <c>transfer_every</c>); the loops
+/// themselves are <see cref="TrainLoopBenchmark"/> in the Torch assembly. PyTorch eager (bench/reference/pytorch_train.py)
+/// runs beside it when <c>import torch</c> works.
 /// </summary>
 internal static class TrainSuite
 {
@@ -77,27 +72,35 @@ internal static class TrainSuite
     private const int BatchesInMemory = 4;
     private const long Seed = 1;
 
-    private enum Variant { TorchSharpDefault, Ours, OursMeasured, OursMeasuredBatched }
-
-    public static TrainReport Run(CliContext context, TrainOptions o)
+    /// <summary>Runs the four loops at every batch size, then the PyTorch reference (when <c>import torch</c> works).</summary>
+    /// <param name="progress">Where progress lines go.</param>
+    /// <param name="o">What to run.</param>
+    /// <param name="scripts">Where the reference scripts are.</param>
+    /// <exception cref="TorchUnavailableException">libtorch cannot be loaded, or the device is not available.</exception>
+    public static TrainReport Run(TextWriter progress, TrainOptions o, ReferenceScripts scripts)
     {
-        TorchRuntime.Require();
-        var device = TorchRuntime.ResolveDevice(o.Device);
-        var rows = new List<(int Batch, double[] Rates)>();
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(scripts);
+        string device = BenchmarkRuntime.RequireDevice(o.Device);
+        var settings = new TrainLoopSettings(o.ImageSize, o.Classes, o.Width, o.Head, o.WarmUpSteps, o.Rounds, o.StepsPerRound,
+            LearningRate, Momentum, WeightDecay, Seed, TrainRow.TransferEvery, BatchesInMemory);
+        var rows = new List<(int Batch, IReadOnlyDictionary<TrainLoopVariant, double> Rates)>();
         foreach (int batch in o.BatchSizes)
         {
-            context.Error.WriteLine(Inv($"bench train: VGG11-BN width {o.Width}, {o.ImageSize}×{o.ImageSize}, batch {batch} on {device}…"));
-            rows.Add((batch, Measure(o, device, batch)));
+            progress.WriteLine(Inv($"bench train: VGG11-BN width {o.Width}, {o.ImageSize}×{o.ImageSize}, batch {batch} on {device}…"));
+            rows.Add((batch, TrainLoopBenchmark.ImagesPerSecond(settings, o.Device, batch)));
         }
-        var py = RunPyTorch(context, o);
+        int threads = BenchmarkRuntime.IntraOpThreads();
+        var py = RunPyTorch(progress, o, scripts, threads);
         double? PyRate(int batch) => py.IsOk
             ? py.Json!.Value.GetProperty("results").EnumerateArray().Where(r => r.GetProperty("batch").GetInt32() == batch)
                 .Select(r => (double?)r.GetProperty("images_per_s").GetDouble()).FirstOrDefault()
             : null;
         var result = rows.Select(r =>
         {
-            double def = r.Rates[(int)Variant.TorchSharpDefault], ours = r.Rates[(int)Variant.Ours], measured = r.Rates[(int)Variant.OursMeasured];
-            double batched = r.Rates[(int)Variant.OursMeasuredBatched];
+            double def = r.Rates[TrainLoopVariant.TorchSharpDefault], ours = r.Rates[TrainLoopVariant.Ours], measured = r.Rates[TrainLoopVariant.OursMeasured];
+            double batched = r.Rates[TrainLoopVariant.OursMeasuredBatched];
             double cost = 1 - (measured / ours), batchedCost = 1 - (batched / ours);
             double? pyRate = PyRate(r.Batch);
             return new TrainRow(r.Batch, def, ours, measured, ours / def, cost, batchedCost <= TrainRow.MeasurementTarget, pyRate, ours / pyRate,
@@ -106,107 +109,10 @@ internal static class TrainSuite
         int? pyThreads = py.IsOk && py.Json!.Value.TryGetProperty("threads", out var th) ? th.GetInt32() : null;
         return new TrainReport(device.ToString(), "VGG11-BN", o.ImageSize, o.Classes, o.Width, o.Head.ToString(), o.Rounds * o.StepsPerRound, result,
             py.Outcome.ToString().ToLowerInvariant(), py.IsOk ? py.Json!.Value.GetProperty("torch").GetString() : null, py.IsOk ? null : py.Detail,
-            torch.get_num_threads(), pyThreads);
+            threads, pyThreads);
     }
 
-    private static double[] Measure(TrainOptions o, Device device, int batch)
-    {
-        using var pair = SyntheticImages.Create(new SyntheticImageOptions(batch * BatchesInMemory, 2, 3, o.ImageSize, o.Classes, Seed));
-        using var data = pair.Train.To(device);
-        var batches = new Tensor[BatchesInMemory];
-        for (int b = 0; b < BatchesInMemory; b++)
-            batches[b] = arange(b * batch, (b + 1) * batch, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
-        var loops = Enum.GetValues<Variant>().Select(v => new Loop(v, o, device)).ToArray();
-        try
-        {
-            int cursor = 0;
-            void Steps(Loop loop, int count)
-            {
-                for (int s = 0; s < count; s++, cursor++) loop.Step(data, batches[cursor % BatchesInMemory]);
-                loop.Synchronise();
-            }
-            foreach (var loop in loops) Steps(loop, o.WarmUpSteps);
-            var best = Enumerable.Repeat(double.PositiveInfinity, loops.Length).ToArray();
-            for (int r = 0; r < o.Rounds; r++)
-                for (int i = 0; i < loops.Length; i++)
-                {
-                    var clock = Stopwatch.StartNew();
-                    Steps(loops[i], o.StepsPerRound);
-                    best[i] = Math.Min(best[i], clock.Elapsed.TotalSeconds);
-                }
-            return [.. best.Select(t => o.StepsPerRound * (double)batch / t)];
-        }
-        finally
-        {
-            foreach (var loop in loops) loop.Dispose();
-            foreach (var t in batches) t.Dispose();
-        }
-    }
-
-    /// <summary>One model with one optimizer and one way of stepping.</summary>
-    private sealed class Loop : IDisposable
-    {
-        private readonly Vgg11Bn _model;
-        private readonly optim.Optimizer? _sgd;
-        private readonly HeavyBall? _heavyBall;
-        private readonly TrainingStep? _step;
-        private readonly StepLogging _logging;
-        private long _n;
-
-        public Loop(Variant variant, TrainOptions o, Device device)
-        {
-            torch.manual_seed(Seed);
-            _model = new Vgg11Bn(new Vgg11BnOptions(3, o.ImageSize, o.Classes, o.Width, Head: o.Head));
-            _model.to(device);
-            _model.train();
-            if (variant == Variant.TorchSharpDefault)
-            {
-                _sgd = optim.SGD(_model.parameters(), LearningRate, momentum: Momentum, weight_decay: WeightDecay);
-            }
-            else
-            {
-                _heavyBall = new HeavyBall(_model.parameters(), new HeavyBallOptions(Momentum, WeightDecay: WeightDecay));
-                _step = new TrainingStep(_model, _heavyBall, new TrainingStepOptions());
-                _logging = variant is Variant.OursMeasured or Variant.OursMeasuredBatched ? StepLogging.LogAndMeasure : StepLogging.None;
-                _step.DeferTransfers = variant == Variant.OursMeasuredBatched;
-            }
-        }
-
-        public void Step(ImageDataset data, Tensor indices)
-        {
-            if (_step is not null)
-            {
-                _ = _step.Run(_n++, data, indices, LearningRate, _logging);    // the trainer's step, unchanged
-                if (_step.DeferTransfers && _n % TrainRow.TransferEvery == 0) _ = _step.Flush();
-                return;
-            }
-            using var scope = NewDisposeScope();
-            var x = data.Batch(indices);
-            var y = data.Labels.index_select(0, indices);
-            _sgd!.zero_grad();
-            var loss = nn.functional.cross_entropy(_model.call(x), y);
-            loss.backward();
-            _sgd.step();
-        }
-
-        /// <summary>Waits for queued device work (a host read of a parameter the last step wrote).</summary>
-        public void Synchronise()
-        {
-            _ = _step?.Flush();                                                // pending values count as work done
-            using var scope = NewDisposeScope();
-            _ = _model.Output.weight!.sum().cpu().item<float>();
-        }
-
-        public void Dispose()
-        {
-            _sgd?.Dispose();
-            _step?.Dispose();
-            _heavyBall?.Dispose();
-            _model.Dispose();
-        }
-    }
-
-    private static PythonRun RunPyTorch(CliContext context, TrainOptions o)
+    private static ReferenceRun RunPyTorch(TextWriter progress, TrainOptions o, ReferenceScripts scripts, int threads)
     {
         var args = new List<string>
         {
@@ -215,18 +121,18 @@ internal static class TrainSuite
             "--head", o.Head == Vgg11BnHead.Classifier ? "classifier" : "gap", "--warmup", Inv($"{o.WarmUpSteps}"),
             "--rounds", Inv($"{o.Rounds}"), "--steps", Inv($"{o.StepsPerRound}"),
             "--lr", Inv($"{LearningRate:R}"), "--momentum", Inv($"{Momentum:R}"), "--weight-decay", Inv($"{WeightDecay:R}"),
-            "--threads", Inv($"{torch.get_num_threads()}"),
+            "--threads", Inv($"{threads}"),
         };
         if (o.Tf32) args.Add("--tf32");
-        string script = PythonScript.Locate("pytorch_train.py");
-        string[] interpreters = o.TorchPython is { } chosen ? [chosen] : ["python3", PythonScript.DebianPython];
-        PythonRun run = null!;
+        string script = scripts.Locate("pytorch_train.py");
+        string[] interpreters = o.TorchPython is { } chosen ? [chosen] : ["python3", ReferenceScripts.DebianPython];
+        ReferenceRun run = null!;
         foreach (string python in interpreters)
         {
-            run = PythonScript.Run(python, script, args, TimeSpan.FromMinutes(10));
-            if (run.Outcome != PythonOutcome.Unavailable) break;
+            run = ReferenceScripts.Run(python, script, args, TimeSpan.FromMinutes(10));
+            if (run.Outcome != ReferenceOutcome.Unavailable) break;
         }
-        context.Error.WriteLine(run.IsOk ? "bench train: PyTorch eager ran side by side." : $"bench train: PyTorch not available ({run.Detail}).");
+        progress.WriteLine(run.IsOk ? "bench train: PyTorch eager ran side by side." : $"bench train: PyTorch not available ({run.Detail}).");
         return run;
     }
 
@@ -252,7 +158,7 @@ internal static class TrainSuite
         }
         w.Write(t);
         if (!py) w.WriteLine($"PyTorch not available: {r.PyTorchDetail}; compared with the TorchSharp default loop only.");
-        else w.WriteLine(Inv($"PyTorch {r.PyTorchVersion} eager, same model and settings (Bench/pytorch_train.py); intra-op threads: ours {r.Threads}, PyTorch {r.PyTorchThreads?.ToString(CultureInfo.InvariantCulture) ?? "?"}."));
+        else w.WriteLine(Inv($"PyTorch {r.PyTorchVersion} eager, same model and settings (bench/reference/pytorch_train.py); intra-op threads: ours {r.Threads}, PyTorch {r.PyTorchThreads?.ToString(CultureInfo.InvariantCulture) ?? "?"}."));
         w.WriteLine();
     }
 

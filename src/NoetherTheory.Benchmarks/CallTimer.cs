@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace NoetherTheory.Cli.Bench;
+namespace NoetherTheory.Benchmarks;
 
 /// <summary>The time of one call of a kernel: best and median over samples of a warm loop.</summary>
 /// <param name="BestSeconds">Fastest sample, per call (what timeit's "best of" reports on the Python side).</param>

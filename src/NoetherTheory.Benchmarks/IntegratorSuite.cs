@@ -3,7 +3,7 @@ using System.Globalization;
 using NoetherTheory.Numerics.Models;
 using NoetherTheory.Numerics.Optimizers;
 
-namespace NoetherTheory.Cli.Bench;
+namespace NoetherTheory.Benchmarks;
 
 /// <summary>Options of the integrators suite.</summary>
 /// <param name="RhsSize">n of the compiled-RHS comparison.</param>
@@ -50,26 +50,33 @@ internal sealed record IntegratorReport(RhsRow Rhs, HeavyBallRow HeavyBall)
 /// <summary>
 /// Issue 4's benchmark: the compiled RHS per call against the hand-written one and SymPy's lambdify (the symbolic suite's
 /// machinery at one n), and heavy-ball steps per second of <see cref="Optimizer"/> on the scale-invariant Rayleigh quotient
-/// in d dimensions (O(d) gradient) against the same loop in NumPy (Bench/numpy_heavy_ball.py).
+/// in d dimensions (O(d) gradient) against the same loop in NumPy (bench/reference/numpy_heavy_ball.py).
 /// </summary>
 internal static class IntegratorSuite
 {
     private const double LearningRate = 0.1, Momentum = 0.9;
 
-    public static IntegratorReport Run(CliContext context, IntegratorOptions options)
+    /// <summary>Runs the compiled-RHS comparison at <see cref="IntegratorOptions.RhsSize"/> and the heavy-ball comparison.</summary>
+    /// <param name="progress">Where progress lines go.</param>
+    /// <param name="options">What to run.</param>
+    /// <param name="scripts">Where the reference scripts are.</param>
+    public static IntegratorReport Run(TextWriter progress, IntegratorOptions options, ReferenceScripts scripts)
     {
-        context.Error.WriteLine(Inv($"bench integrators: compiled RHS at n={options.RhsSize} (SymPy limit {options.SympyTimeout.TotalSeconds:0.##} s)…"));
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(scripts);
+        progress.WriteLine(Inv($"bench integrators: compiled RHS at n={options.RhsSize} (SymPy limit {options.SympyTimeout.TotalSeconds:0.##} s)…"));
         OurDerivation.Run(2);   // JIT warm-up
         var ours = OurDerivation.Run(options.RhsSize);
-        var sympy = PythonScript.Run(options.Python, PythonScript.Locate("sympy_symbolic.py"),
+        var sympy = ReferenceScripts.Run(options.Python, scripts.Locate("sympy_symbolic.py"),
             [options.RhsSize.ToString(CultureInfo.InvariantCulture)], options.SympyTimeout);
-        if (!sympy.IsOk) context.Error.WriteLine($"bench integrators: SymPy {sympy.Cell}: {sympy.Detail}");
+        if (!sympy.IsOk) progress.WriteLine($"bench integrators: SymPy {sympy.Cell}: {sympy.Detail}");
         var rhs = RhsRow.From(RhsTiming.Measure(ours, sympy));
-        context.Error.WriteLine(Inv($"bench integrators: heavy ball on rayleigh, d={options.Dimension}, {options.Steps} steps × {options.Repeats}…"));
-        return new IntegratorReport(rhs, HeavyBall(options));
+        progress.WriteLine(Inv($"bench integrators: heavy ball on rayleigh, d={options.Dimension}, {options.Steps} steps × {options.Repeats}…"));
+        return new IntegratorReport(rhs, HeavyBall(options, scripts.Locate("numpy_heavy_ball.py")));
     }
 
-    private static HeavyBallRow HeavyBall(IntegratorOptions o)
+    private static HeavyBallRow HeavyBall(IntegratorOptions o, string numpyScript)
     {
         int d = o.Dimension;
         var a = new double[d];
@@ -95,7 +102,7 @@ internal static class IntegratorSuite
         }
         double ours = o.Steps / best;
 
-        var numpy = PythonScript.Run(o.Python, PythonScript.Locate("numpy_heavy_ball.py"),
+        var numpy = ReferenceScripts.Run(o.Python, numpyScript,
             [Inv($"{d}"), Inv($"{o.Steps}"), Inv($"{LearningRate:R}"), Inv($"{Momentum:R}"), Inv($"{o.Repeats}")], TimeSpan.FromMinutes(10));
         double? numpyRate = null, diff = null;
         string? version = null;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace NoetherTheory.Cli.Bench;
+namespace NoetherTheory.Benchmarks;
 
 /// <summary>A Markdown pipe table with padded columns: readable in a terminal and pasted as-is into the README.</summary>
 internal sealed class TextTable(params string[] header)
@@ -52,6 +52,15 @@ internal static class Fmt
 
     /// <summary>A ratio as "23.4×".</summary>
     public static string Ratio(double r) => double.IsFinite(r) ? Significant(r) + "×" : "—";
+
+    /// <summary>A ratio that may be far below 1, with three significant digits: "0.00270×", "0.512×", "4.20×", "123×".</summary>
+    public static string SmallRatio(double r)
+    {
+        if (!double.IsFinite(r)) return "—";
+        if (r == 0 || Math.Abs(r) >= 1) return Ratio(r);
+        int decimals = Math.Min(2 - (int)Math.Floor(Math.Log10(Math.Abs(r))), 15);
+        return r.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "×";
+    }
 
     /// <summary>A rate with thousands separators: "12,345".</summary>
     public static string Rate(double r) => double.IsFinite(r) ? r.ToString(r >= 100 ? "N0" : "0.##", CultureInfo.InvariantCulture) : "—";
