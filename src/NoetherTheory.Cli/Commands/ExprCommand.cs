@@ -100,11 +100,29 @@ internal static class ExprCommand
         }
         var unknown = values.Keys.Except(symbols.Select(s => s.ToString())).ToList();
         double value = expr.Evaluate(binding);
+        if (!double.IsFinite(value))
+        {
+            // Exit 2, not 1: nothing was checked and found false; the point given is outside the expression's domain.
+            var culprit = FirstNonFinite(expr, binding);
+            string point = string.Join(", ", binding.Select(kv => $"{kv.Key}={kv.Value.ToString("R", CultureInfo.InvariantCulture)}"));
+            throw new UsageException($"expr eval: {expr} at {(point.Length == 0 ? "no values" : point)} is not finite "
+                + $"({value.ToString(CultureInfo.InvariantCulture)}): '{culprit}' is {culprit.Evaluate(binding).ToString(CultureInfo.InvariantCulture)} there "
+                + "(a division by zero, a log of 0 or of a negative, an overflow, …); choose a point inside the domain with --at.");
+        }
         return new ExprResult("eval", expr.ToString(), value.ToString("R", CultureInfo.InvariantCulture), null)
         {
             Value = value,
             Detail = unknown.Count > 0 ? $"(ignored --at values for symbols not in the expression: {string.Join(", ", unknown)})" : null,
         };
+    }
+
+    // The smallest subexpression whose value is not finite while all its parts are.
+    private static Expr FirstNonFinite(Expr expr, Dictionary<Symbol, double> binding)
+    {
+        foreach (var child in expr.Children)
+            if (!double.IsFinite(child.Evaluate(binding)))
+                return FirstNonFinite(child, binding);
+        return expr;
     }
 
     /// <summary>Parses <c>x=1.5,y=2,q[0]=3</c> (invariant culture).</summary>

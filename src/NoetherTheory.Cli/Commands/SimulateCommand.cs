@@ -53,11 +53,24 @@ internal static class SimulateCommand
         return command;
     }
 
+    /// <summary>The most steps one simulation runs (the case files' own limit).</summary>
+    private const int MaxSteps = CaseLoader.MaxSteps;
+
+    /// <summary>The most rows one trajectory table records.</summary>
+    private const int MaxRows = 1_000_000;
+
     private static int Run(CliContext context, string modelId, OptimizerOptions options, bool normalized, int steps, int seed,
         int every, string[] predict, FileInfo? output)
     {
         if (!ToyModels.Ids.Contains(modelId))
             throw new UsageException($"--model '{modelId}' is unknown; known models: {string.Join(", ", ToyModels.Ids)}.");
+        // Bounds before anything runs or is allocated: the step count of the longest case, and the rows a table holds.
+        if (steps > MaxSteps)
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"--steps {steps} is above the limit of {MaxSteps} steps; split the run into shorter ones."));
+        if (every >= 1 && steps / every > MaxRows)
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"--steps {steps} with --every {every} records {steps / every} rows, above the limit of {MaxRows}; raise --every to at least {(steps + MaxRows - 1) / MaxRows}."));
         if (normalized)
         {
             var blocks = ToyModels.Create(modelId, seed: seed).Structure.Scale;

@@ -83,6 +83,7 @@ public static class ResultDocuments
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(source);
+        RequireJson(json, source);
         var header = Deserialize(json, source, HeaderInfo);
         string kind = header.Kind
             ?? (header.Protocol is not null ? ValidateDocument.KindTag
@@ -96,7 +97,70 @@ public static class ResultDocuments
             ValidateDocument.KindTag => Deserialize(json, source, ValidateInfo),
             _ => throw new DocumentFormatException(source, $"unknown kind \"{kind}\"; this version reads {string.Join(", ", Kinds)}."),
         };
+        CheckShapes(document, source);
         return document with { Kind = kind };
+    }
+
+    // Syntax first, so a file that is not JSON at all says so (with a 1-based line and column), apart from a field
+    // of the wrong type in a well-formed document.
+    private static void RequireJson(string json, string source)
+    {
+        try
+        {
+            using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
+            if (NullElement(parsed.RootElement, "") is { } path)
+                throw new DocumentFormatException(source, $"field '{path}' is null; the lists of a result document hold no nulls (the file is damaged or hand-edited).");
+        }
+        catch (JsonException e)
+        {
+            long line = (e.LineNumber ?? 0) + 1, column = (e.BytePositionInLine ?? 0) + 1;
+            throw new DocumentFormatException(source, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"line {line}, column {column}: the file is not JSON ({ReaderProblem(e.Message)}); give a file written by noether verify/derive/compare/validate."), e);
+        }
+    }
+
+    // What the types cannot say: the two coordinates of a plotted series have one value per point.
+    private static void CheckShapes(ResultDocument document, string source)
+    {
+        if (document is not VerifyDocument verify) return;
+        for (int r = 0; r < verify.Records.Count; r++)
+        {
+            if (verify.Records[r]?.Trace is not { } trace) continue;
+            for (int i = 0; i < trace.Series.Count; i++)
+                if (trace.Series[i] is { } series && series.X.Count != series.Y.Count)
+                    throw new DocumentFormatException(source, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"field 'records[{r}].trace.series[{i}]' has {series.X.Count} x values but {series.Y.Count} y values; a series needs one y per x."));
+        }
+    }
+
+    private static string? NullElement(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    string at = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{path}[{i++}]");
+                    if (item.ValueKind == JsonValueKind.Null) return at;
+                    if (NullElement(item, at) is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                    if (NullElement(property.Value, path.Length == 0 ? property.Name : path + "." + property.Name) is { } inner) return inner;
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static string ReaderProblem(string message)
+    {
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        int path = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (path >= 0 && (cut < 0 || path < cut)) cut = path;
+        return (cut >= 0 ? message[..cut] : message).Trim().TrimEnd('.');
     }
 
     private static string KindOf<T>() =>
@@ -115,8 +179,16 @@ public static class ResultDocuments
         catch (JsonException e)
         {
             string where = e.Path is { Length: > 0 } path && path != "$" ? $"field '{path.TrimStart('$', '.')}'" : "the document";
-            string line = e.LineNumber is { } n ? $" (line {n + 1})" : "";
-            throw new DocumentFormatException(source, $"{where}{line} has the wrong type or shape, or is not JSON.", e);
+            string at = e.LineNumber is { } n
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (line {n + 1}, column {(e.BytePositionInLine ?? 0) + 1})") : "";
+            const string missing = "missing required properties including: ";
+            int m = e.Message.IndexOf(missing, StringComparison.Ordinal);
+            if (m >= 0)
+            {
+                string names = ReaderProblem(e.Message[(m + missing.Length)..]);
+                throw new DocumentFormatException(source, $"{where}{at} lacks the required field(s) {names}; the file is incomplete or not written by this version.", e);
+            }
+            throw new DocumentFormatException(source, $"{where}{at} has the wrong type or shape (null, a number for a text, an object for a list, …); the file is damaged or not written by this version.", e);
         }
     }
 }

@@ -21,6 +21,11 @@ public sealed class Catalog
         Models = models;
     }
 
+    /// <summary>The most coordinates a catalog model or symmetry may have. Derivations are symbolic and dense in
+    /// q[0]..q[n-1], so a larger space is refused when read, before any index set is built; no model can exceed it,
+    /// so no larger symmetry could ever be bound and there is no override.</summary>
+    public const int MaxDimension = 64;
+
     /// <summary>The directory the catalog was loaded from.</summary>
     public string Directory { get; }
 
@@ -71,13 +76,25 @@ public sealed class Catalog
             errors = list;
             return false;
         }
+        if (!Files(directory, "rules").Concat(Files(directory, "symmetries")).Concat(Files(directory, "models")).Any())
+        {
+            list.Add(new CatalogError(directory, 1, 1, "", "not a catalog folder: it holds no rules/*.yaml, symmetries/*.yaml or " +
+                "models/*.yaml; pass the path of theory/catalog (or a folder laid out like it)."));
+            errors = list;
+            return false;
+        }
         var rules = new List<LearningRule>();
         var symmetries = new List<SymmetryDefinition>();
         var models = new List<ModelDefinition>();
+        var failedSymmetries = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in Files(directory, "rules"))
             if (new FileReader(directory, file, list).Rule() is { } r) rules.Add(r);
         foreach (var file in Files(directory, "symmetries"))
-            if (new FileReader(directory, file, list).Symmetry() is { } s) symmetries.Add(s);
+        {
+            var reader = new FileReader(directory, file, list);
+            if (reader.Symmetry() is { } s) symmetries.Add(s);
+            else failedSymmetries.Add(reader.IdRead ?? Path.GetFileNameWithoutExtension(file));
+        }
         foreach (var file in Files(directory, "models"))
             if (new FileReader(directory, file, list).Model() is { } m) models.Add(m);
 
@@ -87,7 +104,9 @@ public sealed class Catalog
         var symmetryIds = symmetries.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var m in models)
             foreach (var b in m.Symmetries)
-                if (!symmetryIds.Contains(b.SymmetryId))
+                if (failedSymmetries.Contains(b.SymmetryId))
+                    continue; // its own file's error is already listed; "unknown symmetry" would only follow from it
+                else if (!symmetryIds.Contains(b.SymmetryId))
                     list.Add(new CatalogError(m.File, b.Line, b.Column, "symmetries",
                         $"unknown symmetry '{b.SymmetryId}'; known: {string.Join(", ", symmetryIds.Order(StringComparer.Ordinal))}."));
                 else
@@ -95,7 +114,9 @@ public sealed class Catalog
                     var sym = symmetries.First(s => s.Id == b.SymmetryId);
                     try
                     {
-                        sym.GeneratorFor(m.Dimension, b.Sets, b.Planes);
+                        var xi = sym.GeneratorFor(m.Dimension, b.Sets, b.Planes);
+                        if (NotInvariant(m, sym, xi) is { } why)
+                            list.Add(new CatalogError(m.File, b.Line, b.Column, "symmetries", why));
                     }
                     catch (NoetherTheoryException ex)
                     {
@@ -107,6 +128,22 @@ public sealed class Catalog
         catalog = new Catalog(directory, [.. rules.OrderBy(r => r.Id, StringComparer.Ordinal)],
             [.. symmetries.OrderBy(s => s.Id, StringComparer.Ordinal)], [.. models.OrderBy(m => m.Id, StringComparer.Ordinal)]);
         return true;
+    }
+
+    // A concrete model's declared symmetry must hold: ⟨∇f, ξ⟩ = 0 (theory/03-noether.md). Decided by the CAS zero test;
+    // only a witness point where the term is not zero refuses the model (an inconclusive test lets it through, and the
+    // derivation then reports the verdict).
+    private static string? NotInvariant(ModelDefinition model, SymmetryDefinition symmetry, ImmutableArray<Expr> xi)
+    {
+        if (model.Potential is not { } f) return null;
+        var grad = f.Gradient([.. Coordinates.Q(model.Dimension)]);
+        var term = Expr.Add(grad.Select((g, i) => g * xi[i]));
+        var verdict = ZeroTest.Run(term);
+        if (verdict.Kind != ZeroTestKind.NonZero) return null;
+        string at = verdict.Witness is { } w
+            ? " at " + string.Join(", ", w.Select(kv => $"{kv.Key}={kv.Value.ToString("G6", CultureInfo.InvariantCulture)}")) : "";
+        return $"model '{model.Id}' declares symmetry '{symmetry.Id}', but its potential is not invariant under it: " +
+            $"<grad f, xi> = {term} is not 0{at}; remove '{symmetry.Id}' from 'symmetries' or correct the potential.";
     }
 
     private static IEnumerable<string> Files(string directory, string sub)
@@ -130,6 +167,7 @@ public sealed class Catalog
     {
         private readonly string _file = Path.GetRelativePath(root, path).Replace('\\', '/');
         private int _errorCount;
+        private bool _dimensionInvalid;
 
         private void Error(YamlValue? node, string field, string message)
         {
@@ -188,9 +226,13 @@ public sealed class Catalog
             return v;
         }
 
+        /// <summary>The id the file gives, once read (also when the file has errors).</summary>
+        public string? IdRead { get; private set; }
+
         private string Id(YamlMap map)
         {
             var id = Text(map, "id", true) ?? Path.GetFileNameWithoutExtension(path);
+            IdRead = id;
             if (!id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') || id.Length == 0)
                 Error(Get(map, "id"), "id", $"id '{id}' may contain only ASCII letters, digits, '-' and '_'.");
             return id;
@@ -225,6 +267,7 @@ public sealed class Catalog
             {
                 if (dimension is null)
                 {
+                    if (_dimensionInvalid) return null; // the dimension's own error is listed already
                     Error(node, field, "'all' needs a 'dimension' field.");
                     return null;
                 }
@@ -242,6 +285,11 @@ public sealed class Catalog
                 if (i < 0)
                 {
                     Error(c, field, "indices are ≥ 0.");
+                    return null;
+                }
+                if (i >= MaxDimension)
+                {
+                    Error(c, field, string.Create(CultureInfo.InvariantCulture, $"index {i} is beyond the catalog limit of {MaxDimension} coordinates (Catalog.MaxDimension)."));
                     return null;
                 }
                 if (dimension is { } d && i >= d)
@@ -292,7 +340,7 @@ public sealed class Catalog
                     return null;
                 }
                 if (Int(pair.Items[0], field) is not { } i || Int(pair.Items[1], field) is not { } j) return null;
-                if (i == j || i < 0 || j < 0 || (dimension is { } d && (i >= d || j >= d)))
+                if (i == j || i < 0 || j < 0 || i >= MaxDimension || j >= MaxDimension || (dimension is { } d && (i >= d || j >= d)))
                 {
                     Error(p, field, "a plane needs two distinct indices inside the coordinates.");
                     return null;
@@ -389,10 +437,18 @@ public sealed class Catalog
             var description = Text(map, "description", false) ?? "";
             var kindText = Text(map, "kind", true);
             SymmetryKind kind = SymmetryKind.Custom;
-            if (kindText is not null && !Enum.TryParse(kindText, true, out kind))
+            // Enum.TryParse also takes a number ("2000000000") and names the enum does not define; only a kind word counts.
+            if (kindText is not null && (!kindText.All(char.IsAsciiLetter) || !Enum.TryParse(kindText, true, out kind)))
                 Error(Get(map, "kind"), "kind", $"unknown symmetry kind '{kindText}'; use translation, scale, rescale, rotation or custom.");
             int? dimension = Get(map, "dimension") is { } dn ? Int(dn, "dimension") : null;
-            if (dimension is < 1) Error(Get(map, "dimension"), "dimension", "dimension must be ≥ 1.");
+            if (dimension is < 1 or > MaxDimension)
+            {
+                Error(Get(map, "dimension"), "dimension", string.Create(CultureInfo.InvariantCulture,
+                    $"dimension {dimension} is outside 1..{MaxDimension} (Catalog.MaxDimension, the most coordinates a catalog model may have)."));
+                dimension = null; // the sets are then checked against the limit alone, without follow-on errors
+                _dimensionInvalid = true;
+            }
+            int errorsBeforeShape = _errorCount;
             var sets = ImmutableDictionary<string, ImmutableArray<int>>.Empty;
             if (Get(map, "sets") is { } sn && Sets(sn, "sets", dimension) is { } ss) sets = ss;
             var planes = ImmutableArray<(int, int)>.Empty;
@@ -417,7 +473,8 @@ public sealed class Catalog
                 }
                 else Error(gn, "generator", "'generator' is a list of expressions ξ_i(q), one per coordinate.");
             }
-            switch (kind)
+            // A 'sets'/'planes'/'generator' that failed to read is missing below only because of its own error.
+            switch (_errorCount > errorsBeforeShape ? (SymmetryKind?)null : kind)
             {
                 case SymmetryKind.Translation or SymmetryKind.Scale when !sets.ContainsKey("A"):
                     Error(map, "sets", $"a {kind.ToString().ToLowerInvariant()} symmetry needs 'sets: {{A: [...]}}'.");
@@ -449,10 +506,21 @@ public sealed class Catalog
             var id = Id(map);
             var name = Text(map, "name", true) ?? id;
             var description = Text(map, "description", false) ?? "";
-            int dimension = 0;
-            if (Get(map, "dimension") is { } dn) dimension = Int(dn, "dimension") ?? 0;
+            int? checkedDimension = null;
+            if (Get(map, "dimension") is { } dn)
+            {
+                if (Int(dn, "dimension") is { } d)
+                {
+                    if (d is < 1 or > MaxDimension)
+                        Error(dn, "dimension", string.Create(CultureInfo.InvariantCulture,
+                            $"dimension {d} is outside 1..{MaxDimension} (Catalog.MaxDimension)."));
+                    else checkedDimension = d;
+                }
+                _dimensionInvalid = checkedDimension is null;
+            }
             else Error(map, "dimension", "missing required field 'dimension' (the number of coordinates q[0..n-1]).");
-            if (dimension is < 1 or > 64 && _errorCount == 0) Error(Get(map, "dimension"), "dimension", "dimension must be between 1 and 64.");
+            // Without a valid dimension the checks that need one are skipped: their errors would only follow from it.
+            int dimension = checkedDimension ?? MaxDimension;
             bool isAbstract = Text(map, "abstract", false) is "true";
             Expr? potential = null;
             var pNode = Get(map, "potential");
@@ -466,6 +534,7 @@ public sealed class Catalog
                     foreach (var s in p.FreeSymbols())
                     {
                         if (s.Name == Coordinates.QName && s.Index is { } i && i < dimension) continue;
+                        if (s.Name == Coordinates.QName && checkedDimension is null && s.Index is not null) continue;
                         if (s.Name == Coordinates.QName)
                             Error(pNode, "potential", string.Create(CultureInfo.InvariantCulture, $"'{s.DisplayName}' is outside the {dimension} coordinates q[0]..q[{dimension - 1}]."));
                         else if (Coordinates.Reserved.Contains(s.Name))
@@ -487,8 +556,8 @@ public sealed class Catalog
                         {
                             CheckKeys(em, "symmetries.", "id", "sets", "planes");
                             var sid2 = Text(em, "id", true, "symmetries.") ?? "";
-                            var sets = Get(em, "sets") is { } s2 ? Sets(s2, "symmetries.sets", dimension) : null;
-                            var planes = Get(em, "planes") is { } p2 ? Planes(p2, "symmetries.planes", dimension) : null;
+                            var sets = Get(em, "sets") is { } s2 ? Sets(s2, "symmetries.sets", checkedDimension) : null;
+                            var planes = Get(em, "planes") is { } p2 ? Planes(p2, "symmetries.planes", checkedDimension) : null;
                             bindings.Add(new SymmetryBinding(sid2, sets, planes, entry.Line, entry.Column));
                         }
                         else Error(entry, "symmetries", "each entry is a symmetry id or {id: ..., sets: ...}.");
@@ -510,8 +579,9 @@ public sealed class Catalog
                         }
                         if (Int(rn, f + ".rows") is { } r && Int(cn, f + ".cols") is { } c && Int(on, f + ".offset") is { } o)
                         {
-                            if (r < 1 || c < 1 || o < 0 || o + (r * c) > dimension)
-                                Error(v, f, string.Create(CultureInfo.InvariantCulture, $"the block q[{o}]..q[{o + (r * c) - 1}] does not fit the {dimension} coordinates."));
+                            if (checkedDimension is null) continue;
+                            if (r < 1 || c < 1 || o < 0 || (long)o + ((long)r * c) > dimension)
+                                Error(v, f, string.Create(CultureInfo.InvariantCulture, $"the block q[{o}]..q[{(long)o + ((long)r * c) - 1}] does not fit the {dimension} coordinates."));
                             else matrices[mName] = new MatrixBlock(mName, r, c, o);
                         }
                     }

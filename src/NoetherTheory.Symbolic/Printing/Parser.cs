@@ -178,6 +178,9 @@ internal sealed class Parser
     {
         var nameToken = _token;
         string name = TextOf(nameToken);
+        if (IsNonFiniteWord(name))
+            throw Fail(ParseErrorKind.UnexpectedToken, nameToken.Start,
+                $"'{name}' is not a name: a non-finite number is written float(NaN) or float(Infinity), and a symbol needs another name", ["a name", "float(…)"]);
         Advance();
         if (name == "Derivative" && _token.Kind == TokenKind.LeftBracket) return ParseDerivative(nameToken);
         if (_token.Kind == TokenKind.LeftParen)
@@ -211,6 +214,11 @@ internal sealed class Parser
         var assumptions = _options.Assumptions.TryGetValue(name, out var a) ? a : _options.DefaultAssumptions;
         return Expr.Symbol(name, index, assumptions);
     }
+
+    // Words that read as a non-finite number to a person or another tool; taken as a symbol they would hide a NaN.
+    private static bool IsNonFiniteWord(string name) =>
+        name.Equals("NaN", StringComparison.OrdinalIgnoreCase) || name.Equals("inf", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Infinity", StringComparison.OrdinalIgnoreCase);
 
     private Expr ParseDerivative(Token nameToken)
     {

@@ -12,6 +12,11 @@ public sealed class CaseFormatException : NoetherTheoryException
     public CaseFormatException(string file, string field, string problem)
         : base($"{file}: field '{field}': {problem}") => (File, Field) = (file, field);
 
+    /// <summary>Creates the exception at a 1-based line and column of the file.</summary>
+    public CaseFormatException(string file, int line, int column, string field, string problem)
+        : base(string.Create(CultureInfo.InvariantCulture, $"{file}:{line}:{column}: field '{field}': {problem}")) =>
+        (File, Field, Line, Column) = (file, field, line, column);
+
     /// <summary>Creates the exception (serialisation-style constructor).</summary>
     public CaseFormatException() : this("?", "?", "invalid case") { }
 
@@ -26,6 +31,12 @@ public sealed class CaseFormatException : NoetherTheoryException
 
     /// <summary>The offending field (dotted path).</summary>
     public string Field { get; }
+
+    /// <summary>1-based line of the field in the file (0 when unknown).</summary>
+    public int Line { get; }
+
+    /// <summary>1-based column (in characters) of the field in the file (0 when unknown).</summary>
+    public int Column { get; }
 }
 
 /// <summary>Reads <see cref="VerificationCase"/>s from JSON (System.Text.Json, no reflection).</summary>
@@ -34,6 +45,13 @@ public static partial class CaseLoader
     [System.Text.RegularExpressions.GeneratedRegex(@"^theory/[0-9A-Za-z_\-]+\.md#eq-[0-9]+-[0-9]+$")]
     private static partial System.Text.RegularExpressions.Regex TheoryCitation();
 
+    /// <summary>The most steps a case may ask for (the longest shipped case runs 300 000); a run is refused above it
+    /// before anything is allocated.</summary>
+    public const int MaxSteps = 10_000_000;
+
+    /// <summary>The largest integer model parameter (a dimension, a width, a sample count) a case may give.</summary>
+    public const int MaxModelSize = 100_000;
+
     private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal)
     {
         "id", "suite", "description", "model", "modelParameters", "optimizer", "steps", "seed", "law", "lawParameters",
@@ -41,13 +59,16 @@ public static partial class CaseLoader
     };
 
     /// <summary>Loads every <c>*.json</c> under <paramref name="directory"/>, sorted by file name.</summary>
-    /// <exception cref="CaseFormatException">A file is malformed (the first one found).</exception>
+    /// <exception cref="CaseFormatException">A file is malformed (the first one found), or the folder holds no case file.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     public static IReadOnlyList<VerificationCase> LoadDirectory(string directory)
     {
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"case folder '{directory}' does not exist; pass the repository's validation/cases folder.");
-        var cases = Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal).Select(LoadFile).ToList();
+        var files = Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+            throw new CaseFormatException($"{directory}: no case files (*.json) in this folder; pass the repository's validation/cases folder or a folder of case files.");
+        var cases = files.Select(LoadFile).ToList();
         var dup = cases.GroupBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null)
             throw new CaseFormatException(dup.Last().SourceFile, "id", $"id '{dup.Key}' is also used by {dup.First().SourceFile}; ids must be unique.");
@@ -61,15 +82,35 @@ public static partial class CaseLoader
     /// <exception cref="CaseFormatException">Malformed JSON or a missing/invalid field.</exception>
     public static VerificationCase Parse(string json, string file)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(file);
+        try
+        {
+            return ParseUnlocated(json, file);
+        }
+        catch (CaseFormatException e) when (e.Line == 0 && e.Field != "?")
+        {
+            // Locate the field in the text: the property's name, or the object that lacks it.
+            var (line, column) = JsonLocator.Find(json, e.Field);
+            string prefix = $"{file}: field '{e.Field}': ";
+            string problem = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
+            throw new CaseFormatException(file, line, column, e.Field, problem);
+        }
+    }
+
+    private static VerificationCase ParseUnlocated(string json, string file)
+    {
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
         }
         catch (JsonException e)
         {
-            throw new CaseFormatException(file, "(document)",
-                $"not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}");
+            // JsonException counts lines and bytes from 0; the message says 1-based line and column (characters).
+            var (line, column) = JsonLocator.Position(json, e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
+            throw new CaseFormatException(file, line, column, "(document)", "not valid JSON: " + JsonLocator.ReaderProblem(e.Message)
+                + " Check quotes, commas and brackets near this position.");
         }
         using (doc)
         {
@@ -95,6 +136,12 @@ public static partial class CaseLoader
             }
             int steps = root.TryGetProperty("steps", out var s) ? Integer(s, file, "steps") : 0;
             if (steps < 0) throw new CaseFormatException(file, "steps", "must be ≥ 0.");
+            if (steps > MaxSteps)
+                throw new CaseFormatException(file, "steps", string.Create(CultureInfo.InvariantCulture,
+                    $"{steps} is above the limit of {MaxSteps} steps per case (CaseLoader.MaxSteps); split the run or lower 'steps'."));
+            int seed = root.TryGetProperty("seed", out var sd) ? Integer(sd, file, "seed") : 0;
+            var modelParameters = root.TryGetProperty("modelParameters", out var mp) ? ParseParameters(mp, file, "modelParameters") : ParameterSet.Empty;
+            if (model != "none") CheckModelParameters(model, modelParameters, seed, file);
             var theory = root.TryGetProperty("theory", out var th) ? ParseTheory(th, file) : [];
             string why = RequiredString(root, "why", file);
             if (why.Trim().Length < 10) throw new CaseFormatException(file, "why", "give the reason for the tolerance in a sentence.");
@@ -103,11 +150,11 @@ public static partial class CaseLoader
                 Id = RequiredString(root, "id", file),
                 Suite = RequiredString(root, "suite", file),
                 Model = model,
-                ModelParameters = root.TryGetProperty("modelParameters", out var mp) ? ParseParameters(mp, file, "modelParameters") : ParameterSet.Empty,
+                ModelParameters = modelParameters,
                 Optimizer = optimizer,
                 InitialBuffer = buffer,
                 Steps = steps,
-                Seed = root.TryGetProperty("seed", out var sd) ? Integer(sd, file, "seed") : 0,
+                Seed = seed,
                 Law = law,
                 LawParameters = root.TryGetProperty("lawParameters", out var lp) ? ParseParameters(lp, file, "lawParameters") : ParameterSet.Empty,
                 Quantity = RequiredString(root, "quantity", file),
@@ -118,6 +165,26 @@ public static partial class CaseLoader
                 SourceFile = file,
             };
         }
+    }
+
+    // Builds the model once from a tracking copy: a value of the wrong type, a size above MaxModelSize or a name the model
+    // never reads is refused here, naming the names it does read (a typo would otherwise fall back to the default silently).
+    private static void CheckModelParameters(string model, ParameterSet parameters, int seed, string file)
+    {
+        var tracked = parameters.Tracked(MaxModelSize);
+        try
+        {
+            ToyModels.Create(model, tracked, seed);
+        }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException)
+        {
+            throw new CaseFormatException(file, "modelParameters", $"model '{model}': {e.Message}");
+        }
+        var read = tracked.NamesRead;
+        foreach (var name in parameters.Names.Order(StringComparer.Ordinal))
+            if (!read.Contains(name))
+                throw new CaseFormatException(file, "modelParameters." + name,
+                    $"model '{model}' has no parameter '{name}'; it reads {(read.Count == 0 ? "none" : string.Join(", ", read))}.");
     }
 
     // "theory": "theory/05-learning-dynamics.md#eq-5-3" or an array of such citations (checked for form here; that the

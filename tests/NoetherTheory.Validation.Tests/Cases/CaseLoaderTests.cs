@@ -32,13 +32,14 @@ public sealed class CaseLoaderTests
         var ex = Assert.Throws<CaseFormatException>(() => CaseLoader.Parse(Valid.Replace(from, to, StringComparison.Ordinal), "bad.json"));
         Assert.That(ex!.File, Is.EqualTo("bad.json"));
         Assert.That(ex.Field, Is.EqualTo(field));
-        Assert.That(ex.Message, Does.StartWith("bad.json: field '" + field + "'"));
+        Assert.That(ex.Message, Does.Match(@"^bad\.json:[1-9][0-9]*:[1-9][0-9]*: field '" + System.Text.RegularExpressions.Regex.Escape(field) + "'"),
+            "file:line:column, 1-based");
     }
 
     [Test]
     public void BrokenJson_ReportsLine() =>
         Assert.That(() => CaseLoader.Parse("{\n \"id\": ,\n}", "b.json"),
-            Throws.TypeOf<CaseFormatException>().With.Message.Contains("line 2"));
+            Throws.TypeOf<CaseFormatException>().With.Message.Match(@"^b\.json:2:[1-9][0-9]*: "));
 
     [Test]
     public void RepositoryCases_CoverEverySuiteAndLaw()

@@ -43,7 +43,7 @@ public sealed class ResultDocumentTests
 
     [TestCase("""{ "kind": "noether.nope/1" }""", "unknown kind")]
     [TestCase("""{ "a": 1 }""", "no \"kind\"")]
-    [TestCase("""{ "kind": "noether.verify/1", "passed": 1, "failed": 0 }""", "wrong type or shape")]
+    [TestCase("""{ "kind": "noether.verify/1", "passed": 1, "failed": 0 }""", "lacks the required field(s) 'records'")]
     [TestCase("""{ "kind": "noether.verify/1", "passed": 1, "failed": 0, "records": null }""", "wrong type or shape")]
     [TestCase("""{ "kind": "noether.compare/1", "comparisons": [ { "rule": 3 } ] }""", "field 'comparisons[0].rule'")]
     [TestCase("not json", "is not JSON")]
