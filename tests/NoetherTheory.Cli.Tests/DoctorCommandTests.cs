@@ -56,9 +56,11 @@ public sealed class DoctorCommandTests
     public void Doctor_AProbePastItsTimeout_IsKilledAndReportedAsTimedOut()
     {
         Environment.SetEnvironmentVariable(DoctorCommand.TestProbesVariable, "1");
-        var r = CliRunner.Run("doctor", "--probe-timeout", "5", "--only", "test-hang,global-seed");
+        // 15 s: long enough for global-seed's child to load libtorch on a loaded 2-core machine (5 s was not), short enough
+        // that the hang's full timeout keeps the test quick.
+        var r = CliRunner.Run("doctor", "--probe-timeout", "15", "--only", "test-hang,global-seed");
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.CheckFailed), r.Error + r.Out);
-        Assert.That(r.Out, Does.Contain("[cpu] test-hang … TIMED OUT: no result after 5 s; killed"));
+        Assert.That(r.Out, Does.Contain("[cpu] test-hang … TIMED OUT: no result after 15 s; killed"));
         Assert.That(r.Out, Does.Contain("[cpu] global-seed … ok"));
         Assert.That(r.Out, Does.Contain("doctor: 1 required probe(s) did not pass."));
     }

@@ -15,9 +15,13 @@ internal static class DoctorCommand
 
     private const string ErrorsFatal =
         "libtorch errors are fatal on this host: an operation libtorch rejects ends the process instead of raising an exception " +
-        "(TorchSharp's native layer and this libtorch disagree on the error object). Training relies on managed-side " +
+        "(the native entry point has no C++ catch handler — TorchSharp 0.107 leaves 174 of its THS* functions unguarded, " +
+        "matmul among them — or the compatibility step's guard library is not in use). Training relies on managed-side " +
         "validation: batch shapes, dtypes and devices are checked against the model before libtorch sees them, so a " +
         "mistake in a run is reported as a message, not a crash.";
+
+    /// <summary>The least time the runtime probe (loading libtorch) is given, whatever <c>--probe-timeout</c> says.</summary>
+    internal const int RuntimeProbeMinimumSeconds = 120;
 
     public static Command Create(CliContext context)
     {
@@ -74,7 +78,9 @@ internal static class DoctorCommand
             context.Out.WriteLine($"noether doctor: device {deviceName}; each probe in its own process (timeout {timeoutSeconds} s)");
 
         var records = new List<ProbeRecord>();
-        var runtime = ProbeProcess.Run(probes[0], deviceName, timeout);
+        // Loading libtorch is the slowest thing a probe does and depends on the machine's load, not on the device; the runtime
+        // probe (which every other probe needs) gets at least RuntimeProbeMinimumSeconds whatever --probe-timeout says.
+        var runtime = ProbeProcess.Run(probes[0], deviceName, TimeSpan.FromSeconds(Math.Max(timeoutSeconds, RuntimeProbeMinimumSeconds)));
         records.Add(runtime);
         var facts = runtime.Facts.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
         // Text: everything on stdout. JSON: the document on stdout, the same progress lines on stderr as each probe ends.

@@ -18,7 +18,7 @@ internal sealed class Tf32Option : Option<bool>
     {
         try
         {
-            return TorchRuntime.ConfigurePrecision(TorchRuntime.ResolveDevice(device), tf32);
+            return TorchRuntime.ConfigureNamedDevice(device, tf32);
         }
         catch (TorchUnavailableException e)
         {

@@ -75,6 +75,12 @@ public static class TorchRuntime
         throw new ArgumentException($"Unknown device '{name}': use cpu, cuda or cuda:<index>.", nameof(name));
     }
 
+    /// <summary>Resolves the device named <paramref name="deviceName"/> (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>) and applies
+    /// <see cref="ConfigurePrecision"/> to it: the entry for callers that hold no TorchSharp types (the CLI).</summary>
+    /// <returns>The precision in words, for logs and summaries.</returns>
+    /// <exception cref="TorchUnavailableException">libtorch did not load or the device is not available.</exception>
+    public static string ConfigureNamedDevice(string deviceName, bool tf32) => ConfigurePrecision(ResolveDevice(deviceName), tf32);
+
     /// <summary>Chooses the float32 arithmetic of CUDA convolutions and matmuls for this process: with
     /// <paramref name="tf32"/> cuDNN convolutions and cuBLAS float32 matmuls may use TF32 (10-bit mantissa products, faster
     /// on Ampere and later); without it they are strict float32. libtorch's own default is TF32 for cuDNN convolutions, so
