@@ -160,7 +160,20 @@ internal static partial class CaseLaws
         double eta = c.Optimizer.LearningRate, beta = c.Optimizer.Momentum, k = c.Optimizer.WeightDecay, s2 = force.Strength * force.Strength;
         double pred = force.Persistent ? ClosedForms.SteadyStateR4Persistent(eta, beta, k, s2) : ClosedForms.SteadyStateR4White(eta, beta, k, s2);
         var means = new double[chains];
-        Parallel.For(0, chains, j => means[j] = Chain(j, j == 0 ? trace : null));
+        if (chains == 1)
+            means[0] = Chain(0, trace);
+        else
+        {
+            try
+            {
+                Parallel.For(0, chains, j => means[j] = Chain(j, j == 0 ? trace : null));
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // Surface the chain's own failure (a NonFiniteValueException naming the step, a bad parameter).
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+        }
         double mean = means.Average(), measured = Math.Sqrt(mean);
         string kind = force.Persistent ? "persistent" : "white";
         if (chains == 1)
