@@ -91,7 +91,7 @@ internal static partial class CaseLaws
         var g = new double[model.Dimension];
         var worst = new WorstResidual();
         string at = "";
-        void Note(double v, string w) => worst.Note(v, w + at);
+        void Note(double v, string w) => worst.Note(Finite.Check(v, w + at), w);
         for (int p = 0; p < points; p++)
         {
             var q = q0.Select(x => x + Gaussian.Next(rng)).ToArray();
@@ -185,7 +185,7 @@ internal static partial class CaseLaws
             worst.Note(Math.Abs(bMeas - bPred) / a, "b-recursion residual", n);
             a = aMeas; b = bMeas;                 // one-step identity: restart from the measured state
         }
-        return new LawOutcome(worst.Value, 0, F($"{c.Steps} steps; worst residual relative to a_n: {worst.Where}"));
+        return new LawOutcome(worst.Value, 0, F($"{c.Steps} steps; worst residual relative to a_n at step {worst.Step}"));
     }
 
     // G#7 (theory/04-numerical-integration.md#eq-4-6): translation sum under heavy ball, PyTorch start.
@@ -237,7 +237,7 @@ internal static partial class CaseLaws
             worst.Note((next - beta * p).FrobeniusNorm() / (wm.FrobeniusNorm() * vm.FrobeniusNorm()), "skew residual", n);
             p = next;
         }
-        return new LawOutcome(worst.Value, 0, F($"‖P₀‖ = {p0:G4}, ‖P_N‖ = {p.FrobeniusNorm():G4} after {c.Steps} steps (β^N‖P₀‖ = {Math.Pow(beta, c.Steps) * p0:G4}); worst residual relative to ‖W‖‖V‖: {worst.Where}"));
+        return new LawOutcome(worst.Value, 0, F($"‖P₀‖ = {p0:G4}, ‖P_N‖ = {p.FrobeniusNorm():G4} after {c.Steps} steps (β^N‖P₀‖ = {Math.Pow(beta, c.Steps) * p0:G4}); worst residual relative to ‖W‖‖V‖ at step {worst.Step}"));
     }
 
     // G#24 (theory/03-noether.md#eq-3-15): under GD, skew(WᵀG) = 0 and so skew(W_nᵀ(q_{n+1} − q_n)) = 0 at every step.
@@ -255,7 +255,7 @@ internal static partial class CaseLaws
             var dw = w.Read(opt.Parameters) - w0;
             worst.Note(Measure.Skew(w0.Transpose() * dw).FrobeniusNorm() / (w0.FrobeniusNorm() * dw.FrobeniusNorm() + double.Epsilon), "skew(Wᵀ ΔW)", n);
         }
-        return new LawOutcome(worst.Value, 0, F($"{c.Steps} steps; worst ‖skew(Wᵀ ΔW)‖/(‖W‖‖ΔW‖): {worst.Where}"));
+        return new LawOutcome(worst.Value, 0, F($"{c.Steps} steps; worst ‖skew(Wᵀ ΔW)‖/(‖W‖‖ΔW‖) at step {worst.Step}"));
     }
 
     // G#16 (follows from g(cq) = g(q)/c, theory/05-learning-dynamics.md#eq-5-1): (cq₀, c²η, k/c²) reproduces the direction sequence; |q| scales by c.
