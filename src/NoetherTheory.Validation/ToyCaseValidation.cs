@@ -53,6 +53,7 @@ public static class ToyCaseValidation
                 r.Bound, r.Tolerance.Abs, r.Tolerance.Rel, r.ReferenceError, r.Passed, r.Runtime.TotalSeconds, r.Detail)
             {
                 Theory = r.Theory,
+                ReferenceKind = r.ReferenceKindName,
                 Trace = o.Trace is { } t ? new TraceEntry(t.Title, t.XLabel, t.YLabel, t.LogX, t.LogY, [.. t.Series.Select(Thin)]) : null,
             };
         }).ToList();

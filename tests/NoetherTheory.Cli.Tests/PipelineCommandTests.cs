@@ -125,6 +125,38 @@ public sealed class PipelineCommandTests
     }
 
     [Test]
+    public void Simulate_UnknownParam_ExitsTwo_NamingTheModelsParameters()
+    {
+        var r = CliRunner.Run("simulate", "--model", "force-white", "--lr", "0.1", "--steps", "2", "--param", "d=10");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(r.Error, Does.Contain("'d'").And.Contain("s, dimension, q0"));
+    }
+
+    [Test]
+    public void Simulate_StatesTheInstance_InJsonAndInTheCsvSidecar()
+    {
+        string json = Path.Combine(_root, "run.json"), csv = Path.Combine(_root, "run.csv");
+        string[] common = ["simulate", "--model", "force-white", "--optimizer", "hb", "--lr", "0.01", "--momentum", "0.9", "--weight-decay", "0.001",
+            "--steps", "3", "--param", "s=2,dimension=4", "--init-scale", "2", "--init-buffer", "random", "--predict", "steady"];
+        var r = CliRunner.Run([.. common, "--out", json]);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Error);
+        using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json)))
+        {
+            var root = doc.RootElement;
+            Assert.That(root.GetProperty("instance").GetProperty("param.s").GetString(), Is.EqualTo("2"));
+            Assert.That(root.GetProperty("instance").GetProperty("initialBuffer").GetString(), Is.EqualTo("random"));
+            Assert.That(root.GetProperty("instance").GetProperty("initialScale").GetString(), Is.EqualTo("2"));
+            Assert.That(root.GetProperty("legend").GetProperty("scale.q.steady.white").GetString(), Does.Contain("white"));
+            Assert.That(root.GetProperty("symbols").GetProperty("s").GetString(), Does.Contain("|ĝ|"));
+        }
+        r = CliRunner.Run([.. common, "--out", csv]);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Error);
+        Assert.That(File.ReadAllLines(csv)[0], Does.StartWith("step,t,"), "the CSV itself stays plain");
+        string legend = File.ReadAllText(Path.Combine(_root, "run.legend.txt"));
+        Assert.That(legend, Does.Contain("scale.q.steady.persistent:").And.Contain("s: the force size"));
+    }
+
+    [Test]
     public void Simulate_UnwritableOutput_ExitsTwo_WithoutStackTrace()
     {
         var blocker = Path.Combine(_root, "a-file");

@@ -69,11 +69,11 @@ internal static class VerifyCommand
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("case").AddColumn("quantity").AddColumn(new TableColumn("measured").RightAligned())
             .AddColumn(new TableColumn("predicted").RightAligned()).AddColumn(new TableColumn("error").RightAligned())
-            .AddColumn(new TableColumn("bound").RightAligned()).AddColumn("verdict");
+            .AddColumn(new TableColumn("bound").RightAligned()).AddColumn("reference").AddColumn("verdict");
         foreach (var r in records)
         {
             table.AddRow(
-                Markup.Escape(r.CaseId), Markup.Escape(r.Quantity), Num(r.Measured), Num(r.Predicted), Num(r.Error), Num(r.Bound),
+                Markup.Escape(r.CaseId), Markup.Escape(r.Quantity), Num(r.Measured), Num(r.Predicted), Num(r.Error), Num(r.Bound), r.ReferenceKindName,
                 r.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
         }
         console.Write(table);

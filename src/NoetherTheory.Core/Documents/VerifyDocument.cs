@@ -36,6 +36,10 @@ public sealed record VerificationEntry(string Case, string Suite, string Law, st
 
     /// <summary>Measured and predicted series, or null for untraced laws.</summary>
     public TraceEntry? Trace { get; init; }
+
+    /// <summary>What <see cref="Predicted"/> is: "derived" (a closed form from theory) or "regression" (a recorded empirical
+    /// band). Absent in documents written before the field existed; read as "derived".</summary>
+    public string ReferenceKind { get; init; } = "derived";
 }
 
 /// <summary>Measured and predicted series of a case (thinned).</summary>

@@ -27,7 +27,7 @@ internal static partial class CaseLaws
             trace?.Axes("step n", "translation sum ⟨q, 1_A⟩");
             for (int n = 0; n <= c.Steps; n++)
             {
-                if (n > 0) opt.Step();
+                if (n > 0) Finite.Step(opt);
                 if (trace is null || !trace.Samples(n, c.Steps)) continue;
                 trace.Add("measured", SeriesRole.Measured, n, Vec.Sum(opt.Parameters, idx));
                 trace.Add("e^{−kt}s₀", SeriesRole.Predicted, n, ClosedForms.Translation(s0, k, eta * n));
@@ -43,8 +43,8 @@ internal static partial class CaseLaws
         {
             if (n > 0)
             {
-                opt.Step();
-                source = decay * source + eta * eta * Vec.Norm2(opt.LastGradient, block);   // η ∫ e^{−2k(t−τ)}|g|² dτ, τ on the grid
+                Finite.Step(opt);
+                source = Finite.Check(decay * source + eta * eta * Vec.Norm2(opt.LastGradient, block), "the NM source integral", n);   // η ∫ e^{−2k(t−τ)}|g|² dτ, τ on the grid
             }
             if (trace is null || !trace.Samples(n, c.Steps)) continue;
             trace.Add("measured", SeriesRole.Measured, n, Vec.Norm2(opt.Parameters, block));
@@ -72,9 +72,10 @@ internal static partial class CaseLaws
         {
             if (n > 0)
             {
-                opt.Step();
+                Finite.Step(opt);
                 sum.Add(2 * dt * Vec.Norm2(opt.Buffer, idx));   // q̇ ≈ −v_{n+1} over [t_n, t_{n+1}]: source placed at t_n
                 sum.Advance();
+                Finite.Check(sum.Value, "the Green's-function source sum", n);
             }
             if (trace is null || !trace.Samples(n, c.Steps)) continue;
             trace.Add("measured", SeriesRole.Measured, n, Vec.Norm2(opt.Parameters, idx));
@@ -92,9 +93,10 @@ internal static partial class CaseLaws
         Record(0);
         for (int n = 0; n < c.Steps; n++)
         {
-            opt.Step();
+            Finite.Step(opt);
             double gHat2 = Vec.Norm2(opt.PreviousParameters, idx) * Vec.Norm2(opt.LastGradient, idx);  // ĝ = r·g (degree −1)
             eq17.Step(gHat2);
+            Finite.Check(eq17.R2, "the Eq. 17 prediction r²", n + 1);
             each?.Invoke(n, eq17);
             Record(n + 1);
         }
@@ -141,7 +143,10 @@ internal static partial class CaseLaws
             $"Eq. 17 r² / simulated √⟨r⁴⟩ over steps {burnIn}..{c.Steps}");
     }
 
-    // G#12, #13 (theory/05-learning-dynamics.md#eq-5-4): steady states √⟨r⁴⟩ (persistent: Eq. 17's; white: η|ĝ|²/(2k(1−β))).
+    // G#12, #13 (theory/05-learning-dynamics.md#eq-5-4): steady states √⟨r⁴⟩ (persistent: Eq. 17's; white: η|ĝ|²/(2k(1−β))),
+    // s = |ĝ| the model's force size. lawParameters.chains = n > 1 runs n independent chains (seeds seed, seed+1, …) and
+    // averages their ⟨r⁴⟩; the detail gives the chain-to-chain spread and the standard error of the mean, so a gap can be
+    // read in standard errors rather than trusted to one seed.
     private static LawOutcome SteadyState(VerificationCase c, TraceSink? trace)
     {
         var model = ModelOf(c);
@@ -149,25 +154,57 @@ internal static partial class CaseLaws
         var force = (ScaleForceModel)model;
         int burnIn = c.LawParameters.Integer("burnIn", c.Steps / 2);
         Require(burnIn < c.Steps, c, "lawParameters.burnIn must be below steps.");
+        int chains = c.LawParameters.Integer("chains", 1);
+        Require(chains >= 1, c, "lawParameters.chains must be ≥ 1.");
         var idx = model.Structure.Scale[0].Indices;
-        var opt = OptimizerOf(c, model);
         double eta = c.Optimizer.LearningRate, beta = c.Optimizer.Momentum, k = c.Optimizer.WeightDecay, s2 = force.Strength * force.Strength;
         double pred = force.Persistent ? ClosedForms.SteadyStateR4Persistent(eta, beta, k, s2) : ClosedForms.SteadyStateR4White(eta, beta, k, s2);
-        double sum = 0; int count = 0;
-        trace?.Axes("step n", "r² = |q_A|²");
-        for (int n = 0; n <= c.Steps; n++)
+        var means = new double[chains];
+        if (chains == 1)
+            means[0] = Chain(0, trace);
+        else
         {
-            if (n > 0) opt.Step();
-            double r2 = Vec.Norm2(opt.Parameters, idx);
-            if (trace is not null && trace.Samples(n, c.Steps))
+            try
             {
-                trace.Add("measured", SeriesRole.Measured, n, r2);
-                trace.Add("steady state √r⁴*", SeriesRole.Predicted, n, Math.Sqrt(pred));
+                Parallel.For(0, chains, j => means[j] = Chain(j, j == 0 ? trace : null));
             }
-            if (n <= burnIn) continue;
-            sum += r2 * r2; count++;
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // Surface the chain's own failure (a NonFiniteValueException naming the step, a bad parameter).
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
-        return new LawOutcome(Math.Sqrt(sum / count), Math.Sqrt(pred), $"√⟨r⁴⟩ over steps {burnIn}..{c.Steps} vs √r⁴* ({(force.Persistent ? "persistent" : "white")})");
+        double mean = means.Average(), measured = Math.Sqrt(mean);
+        string kind = force.Persistent ? "persistent" : "white";
+        if (chains == 1)
+            return new LawOutcome(measured, Math.Sqrt(pred), $"√⟨r⁴⟩ over steps {burnIn}..{c.Steps} vs √r⁴* ({kind})");
+        // Spread of the chains' ⟨r⁴⟩ → standard error of √(mean) by the delta method: SE(√m) = SE(m)/(2√m).
+        double sd = Math.Sqrt(means.Sum(m => (m - mean) * (m - mean)) / (chains - 1));
+        double se = sd / Math.Sqrt(chains) / (2 * measured);
+        double z = (measured - Math.Sqrt(pred)) / se;
+        return new LawOutcome(measured, Math.Sqrt(pred), F($"√⟨r⁴⟩ over steps {burnIn}..{c.Steps}, {chains} chains (seeds {c.Seed}..{c.Seed + chains - 1}) vs √r⁴* ({kind}); chain-to-chain σ of ⟨r⁴⟩ {sd / mean:P3} relative; standard error of √⟨r⁴⟩ {se / measured:P3} relative; gap = {z:F2} standard errors"));
+
+        double Chain(int j, TraceSink? sink)
+        {
+            var cj = c with { Seed = c.Seed + j };
+            var m = ModelOf(cj);
+            var opt = OptimizerOf(cj, m);
+            double sum = 0; int count = 0;
+            sink?.Axes("step n", "r² = |q_A|²");
+            for (int n = 0; n <= c.Steps; n++)
+            {
+                if (n > 0) Finite.Step(opt);
+                double r2 = Vec.Norm2(opt.Parameters, idx);
+                if (sink is not null && sink.Samples(n, c.Steps))
+                {
+                    sink.Add("measured", SeriesRole.Measured, n, r2);
+                    sink.Add("steady state √r⁴*", SeriesRole.Predicted, n, Math.Sqrt(pred));
+                }
+                if (n <= burnIn) continue;
+                sum += r2 * r2; count++;
+            }
+            return sum / count;
+        }
     }
 
     // G#17 (theory/05-learning-dynamics.md#eq-5-5): least squares r⁴ₙ₊₁ − r⁴ₙ = −(1−ρ) r⁴ₙ + c|ĝₙ|²: compare 1−ρ with 4ηk/(1−β) or c with 2η²(1+β)/(1−β)³.
@@ -184,7 +221,7 @@ internal static partial class CaseLaws
         for (int n = 0; n < c.Steps; n++)
         {
             double y0 = Math.Pow(Vec.Norm2(opt.Parameters, idx), 2);
-            opt.Step();
+            Finite.Step(opt);
             if (n < burnIn) continue;
             double y1 = Math.Pow(Vec.Norm2(opt.Parameters, idx), 2);
             double u = -y0, w = Vec.Norm2(opt.PreviousParameters, idx) * Vec.Norm2(opt.LastGradient, idx), dy = y1 - y0;
@@ -211,7 +248,8 @@ internal static partial class CaseLaws
         trace?.Axes("step n", "Δ|q|²");
         for (int n = 0; n <= c.Steps; n++)
         {
-            if (n > 0) opt.Step();
+            if (n > 0) Finite.Step(opt);
+            Finite.Check(Vec.Norm2(opt.Parameters), "|q|²", n);
             if (trace is null || !trace.Samples(n, c.Steps)) continue;
             trace.Add("measured Δ|q|²", SeriesRole.Measured, n, Vec.Norm2(opt.Parameters) - x0);
             trace.Add("η(1+β)/(1−β)²·Δf (at rest)", SeriesRole.Predicted, n, ratio * (f0 - model.Loss(opt.Parameters)));
@@ -279,6 +317,7 @@ internal static partial class CaseLaws
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < n; j++) s += lp[i] * Vec.Dot(jac[i], jac[j]) * lp[j];
             double ntk = s / ((double)n * n), g2 = Vec.Norm2(dy[..d]);
+            if (!double.IsFinite(ntk)) throw new NonFiniteValueException(ntk, F($"the NTK rate ℓ′ᵀΘℓ′/N² at t = {t}"));
             worstPointwise = Math.Max(worstPointwise, Math.Abs(ntk - g2) / Math.Max(g2, double.Epsilon));
             dy[d] = ntk;
         }, 0, y0, T);
@@ -300,16 +339,18 @@ internal static partial class CaseLaws
         var r = new DormandPrince45().Integrate(problem, Tight with { DenseOutput = true });
         Require(r.Succeeded, c, $"Dormand–Prince ended with {r.Status}.");
         double d0 = Measure.SpectralNorm(Measure.Balance(pair, problem.Y0.ToArray()));
-        double worstExcess = double.NegativeInfinity, tightest = 0;
+        var worstExcess = new WorstResidual();   // clipped at 0: a bound that holds everywhere gives 0
+        double tightest = 0;
         for (int i = 0; i <= samples; i++)
         {
             var q = r.Dense!.Evaluate(T * i / samples);
             Matrix<double> w1 = pair.First.Read(q), w2 = pair.Second.Read(q);
             double lam = Measure.MaxEigenvalueSymmetric(w1 * w1.Transpose());
             double bound = ClosedForms.BalanceBound(d0, Measure.SpectralNorm(w2 * w1));
-            worstExcess = Math.Max(worstExcess, (lam - bound) / bound);
-            tightest = Math.Max(tightest, lam / bound);
+            string at = F($"(λ_max − bound)/bound at t = {T * i / samples}");
+            worstExcess.Note((lam - bound) / bound, at);
+            tightest = Math.Max(tightest, Finite.Check(lam / bound, at));
         }
-        return new LawOutcome(Math.Max(0, worstExcess), 0, $"max over t of (λ_max − bound)/bound, clipped at 0; tightest λ_max/bound = {tightest:G6}");
+        return new LawOutcome(worstExcess.Value, 0, $"max over t of (λ_max − bound)/bound, clipped at 0; tightest λ_max/bound = {tightest:G6}");
     }
 }

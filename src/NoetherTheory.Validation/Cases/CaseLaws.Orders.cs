@@ -37,6 +37,7 @@ internal static partial class CaseLaws
             default:
                 throw new ArgumentException($"{c.SourceFile}: lawParameters.method '{method}' is not rk4, dp45 or verlet.");
         }
+        Finite.CheckSweep(steps, errors, "h");
         double slope = ConvergenceStudy.ObservedOrder(steps, errors);
         trace?.AddSweep("step h", $"global error at T = {T.ToString(System.Globalization.CultureInfo.InvariantCulture)}", steps, errors, order);
         return new LawOutcome(slope, order, $"{method} errors at T = {T}: {string.Join(", ", errors.Select(e => e.ToString("E2", System.Globalization.CultureInfo.InvariantCulture)))}");
@@ -64,7 +65,7 @@ internal static partial class CaseLaws
             Require(Math.Abs(steps * eta - T) <= 1e-9 * T, c, $"T = {T} is not a whole number of steps of η = {eta}.");
             var q0 = model!.InitialPoint();
             var opt = OptimizerOf(c, model, c.Optimizer with { LearningRate = eta });
-            opt.Run(steps);
+            Finite.Run(opt, steps);
             var start = q0.ToArray();
             if (shifted)
             {
@@ -78,8 +79,17 @@ internal static partial class CaseLaws
             Require(r.Succeeded, c, $"Dormand–Prince ended with {r.Status}.");
             errors[i] = Vec.Distance(opt.Parameters, r.Y);
         }
-        double slope = ConvergenceStudy.ObservedOrder(lrs, errors);
+        Finite.CheckSweep(lrs, errors, "η");
+        // fitLast = m: fit only the m smallest learning rates (the asymptotic end of the sweep), default all.
+        int fitLast = c.LawParameters.Integer("fitLast", lrs.Length);
+        Require(fitLast >= 2 && fitLast <= lrs.Length, c, $"lawParameters.fitLast must lie in 2..{lrs.Length} (the number of learning rates).");
+        var order = lrs.Select((eta, i) => i).OrderBy(i => lrs[i]).Take(fitLast).Order().ToArray();
+        double slope = ConvergenceStudy.ObservedOrder(order.Select(i => lrs[i]).ToArray(), order.Select(i => errors[i]).ToArray());
+        string local = !c.LawParameters.Has("fitLast") ? "" : "; local slopes " + string.Join(", ", Enumerable.Range(0, lrs.Length - 1)
+            .Select(i => (Math.Log(errors[i + 1]) - Math.Log(errors[i])) / (Math.Log(lrs[i + 1]) - Math.Log(lrs[i])))
+            .Select(x => x.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)));
+        string fitted = fitLast == lrs.Length ? "" : F($"; slope fitted over the {fitLast} smallest η");
         trace?.AddSweep("learning rate η", $"|q_opt(T) − q_{flow}(T)|", lrs, errors, expected);
-        return new LawOutcome(slope, expected, $"errors {string.Join(", ", errors.Select(e => e.ToString("E3", System.Globalization.CultureInfo.InvariantCulture)))} for η = {string.Join(", ", lrs.Select(x => x.ToString(System.Globalization.CultureInfo.InvariantCulture)))}", errors[0]);
+        return new LawOutcome(slope, expected, $"errors {string.Join(", ", errors.Select(e => e.ToString("E3", System.Globalization.CultureInfo.InvariantCulture)))} for η = {string.Join(", ", lrs.Select(x => x.ToString(System.Globalization.CultureInfo.InvariantCulture)))}{local}{fitted}", errors[0]);
     }
 }

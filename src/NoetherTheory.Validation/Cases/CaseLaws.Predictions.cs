@@ -30,18 +30,19 @@ internal static partial class CaseLaws
         var measured = new double[lrs.Length];
         for (int i = 0; i < lrs.Length; i++)
         {
-            double eta = lrs[i], b = 1 + beta - eta * sigma, disc = b * b - 4 * beta;
+            double eta = lrs[i], b = 1 + beta - eta * sigma, disc = Finite.Check(b * b - 4 * beta, F($"the root discriminant at η = {eta}"));
             Require(disc > 0, c, $"η = {eta}: ησ = {eta * sigma} ≥ (1−√β)² = {Math.Pow(1 - Math.Sqrt(beta), 2)}, so the slow mode is complex (underdamped); use smaller learning rates.");
             double zSlow = (b + Math.Sqrt(disc)) / 2, zFast = (b - Math.Sqrt(disc)) / 2;
             // Steps until the fast mode's share is below round-off (the root formula only sizes the run).
             int n = (int)Math.Ceiling(Math.Log(FastModeResidue) / Math.Log(Math.Abs(zFast) / zSlow)) + 10;
             var opt = OptimizerOf(c, model, c.Optimizer with { LearningRate = eta });
-            opt.Run(n);
+            Finite.Run(opt, n);
             double qn = opt.Parameters[mode];
-            opt.Step();
+            Finite.Step(opt);
             measured[i] = Math.Log(opt.Parameters[mode] / qn);
             residuals[i] = Math.Abs(measured[i] - ClosedForms.SlowModeLogContraction(eta, beta, sigma));
         }
+        Finite.CheckSweep(lrs, residuals, "η");
         double slope = ConvergenceStudy.ObservedOrder(lrs, residuals);
         trace?.AddSweep("learning rate η", "|log(q_{n+1}/q_n) − second-order prediction|", lrs, residuals, expected);
         return new LawOutcome(slope, expected, F($"σ = {sigma}, β = {beta}: residuals {string.Join(", ", residuals.Select(r => r.ToString("E3", System.Globalization.CultureInfo.InvariantCulture)))}; measured log-contraction at η = {lrs[0]}: {measured[0]:G10}"),
@@ -89,10 +90,10 @@ internal static partial class CaseLaws
             var r4 = new double[c.Steps - burnIn];
             for (int n = 1; n <= c.Steps; n++)
             {
-                opt.Step();
+                Finite.Step(opt);
                 if (n <= burnIn) continue;
                 double r2 = Vec.Norm2(opt.Parameters, idx);
-                r4[n - burnIn - 1] = r2 * r2;
+                r4[n - burnIn - 1] = Finite.Check(r2 * r2, "r⁴", n);
             }
             return r4;
         }
@@ -125,7 +126,7 @@ internal static partial class CaseLaws
         var fu = new double[steps + 1]; var fc = new double[steps + 1]; var r2 = new double[steps + 1];
         for (int n = 0; n <= steps; n++)
         {
-            if (n > 0) { free.Step(); constrained.Step(); }
+            if (n > 0) { Finite.Step(free); Finite.Step(constrained); }
             fu[n] = model.Loss(free.Parameters); fc[n] = model.Loss(constrained.Parameters); r2[n] = Vec.Norm2(free.Parameters);
         }
         double drop = fu[0] - fu[steps], r0Sq = r2[0];

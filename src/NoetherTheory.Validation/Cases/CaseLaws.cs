@@ -89,13 +89,16 @@ internal static partial class CaseLaws
         var s = model.Structure;
         var q0 = model.InitialPoint();
         var g = new double[model.Dimension];
-        double worst = 0; string where = "none";
-        int checks = 0;
-        void Note(double v, string w) { checks++; if (v > worst) { worst = v; where = w; } }
+        var worst = new WorstResidual();
+        string at = "";
+        void Note(double v, string w) => worst.Note(Finite.Check(v, w + at), w);
         for (int p = 0; p < points; p++)
         {
             var q = q0.Select(x => x + Gaussian.Next(rng)).ToArray();
+            at = F($" (point {p})");
+            Finite.CheckAll(q, F($"point {p}: q"));
             model.Gradient(q, g, GradientContext.FullBatch);
+            Finite.CheckAll(g, F($"point {p}: gradient g"));
             double gn = Vec.Norm(g) + double.Epsilon, qn = Vec.Norm(q);
             foreach (var b in s.Translation) Note(Math.Abs(Vec.Sum(g, b.Indices)) / (gn * Math.Sqrt(b.Indices.Length)), "translation " + b.Name);
             foreach (var b in s.Scale) Note(Math.Abs(Vec.Dot(g, q, b.Indices)) / (gn * qn), "scale " + b.Name);
@@ -109,8 +112,8 @@ internal static partial class CaseLaws
                 Note((lhs - rhs).FrobeniusNorm() / (gn * qn), "balance " + bp.Name);
             }
         }
-        Require(checks > 0, c, $"model '{model.Id}' declares no symmetry blocks to check.");
-        return new LawOutcome(worst, 0, F($"{checks} constraint evaluations; worst relative violation at {where}"));
+        Require(worst.Count > 0, c, $"model '{model.Id}' declares no symmetry blocks to check.");
+        return new LawOutcome(worst.Value, 0, F($"{worst.Count} constraint evaluations; worst relative violation at {worst.Where}"));
     }
 
     // G#5 (theory/04-numerical-integration.md#eq-4-4, theory/03-noether.md#eq-3-14): exact discrete charge recursions of GD with coupled weight decay (minibatches allowed).
@@ -121,15 +124,11 @@ internal static partial class CaseLaws
         var opt = OptimizerOf(c, model);
         var s = model.Structure;
         double eta = c.Optimizer.LearningRate, k = c.Optimizer.WeightDecay, a = 1 - eta * k;
-        double worst = 0; string where = "none";
-        void Note(double residual, double scale, string w, int n)
-        {
-            double v = residual / scale;
-            if (v > worst) { worst = v; where = F($"{w} at step {n}"); }
-        }
+        var worst = new WorstResidual();
+        void Note(double residual, double scale, string w, int n) => worst.Note(residual / scale, w, n);
         for (int n = 0; n < c.Steps; n++)
         {
-            opt.Step();
+            Finite.Step(opt);
             var q0 = opt.PreviousParameters; var q1 = opt.Parameters; var g = opt.LastGradient;
             foreach (var b in s.Translation)
             {
@@ -160,7 +159,7 @@ internal static partial class CaseLaws
                 Note((d1 - (a * a * d0 + eta * eta * src)).FrobeniusNorm(), scale, "balance " + bp.Name, n);
             }
         }
-        return new LawOutcome(worst, 0, F($"{c.Steps} steps; worst relative residual at {where}"));
+        return new LawOutcome(worst.Value, 0, F($"{c.Steps} steps; worst relative residual at {worst.Where}"));
     }
 
     // G#6 (theory/04-numerical-integration.md#eq-4-5): (a_n, b_n) = (|q|², ⟨q, v⟩) recursion of heavy ball with coupled weight decay on a scale-invariant block.
@@ -174,19 +173,19 @@ internal static partial class CaseLaws
         var opt = OptimizerOf(c, model);
         double eta = c.Optimizer.LearningRate, k = c.Optimizer.WeightDecay, beta = c.Optimizer.Momentum;
         double a = Vec.Norm2(opt.Parameters, idx), b = 0;   // v₀ = 0 reproduces the PyTorch start v₁ = d₀
-        double worst = 0; int at = -1;
+        var worst = new WorstResidual();
         for (int n = 0; n < c.Steps; n++)
         {
-            opt.Step();
+            Finite.Step(opt);
             double cPrime = Vec.Norm2(opt.Buffer, idx);
             double aPred = (1 - 2 * eta * k) * a - 2 * eta * beta * b + eta * eta * cPrime;
             double bPred = k * a + beta * b - eta * cPrime;
             double aMeas = Vec.Norm2(opt.Parameters, idx), bMeas = Vec.Dot(opt.Parameters, opt.Buffer, idx);
-            double res = Math.Max(Math.Abs(aMeas - aPred), Math.Abs(bMeas - bPred)) / a;
-            if (res > worst) { worst = res; at = n; }
+            worst.Note(Math.Abs(aMeas - aPred) / a, "a-recursion residual", n);
+            worst.Note(Math.Abs(bMeas - bPred) / a, "b-recursion residual", n);
             a = aMeas; b = bMeas;                 // one-step identity: restart from the measured state
         }
-        return new LawOutcome(worst, 0, F($"{c.Steps} steps; worst residual relative to a_n at step {at}"));
+        return new LawOutcome(worst.Value, 0, F($"{c.Steps} steps; worst residual relative to a_n at step {worst.Step}"));
     }
 
     // G#7 (theory/04-numerical-integration.md#eq-4-6): translation sum under heavy ball, PyTorch start.
@@ -202,20 +201,19 @@ internal static partial class CaseLaws
         var prev = blocks.Select(b => double.NaN).ToArray();
         var cur = blocks.Select(b => Vec.Sum(opt.Parameters, b.Indices)).ToArray();
         double scale = blocks.Max(b => Math.Sqrt(b.Indices.Length)) * Vec.Norm(opt.Parameters);
-        double worst = 0; string where = "none";
+        var worst = new WorstResidual();
         for (int n = 0; n < c.Steps; n++)
         {
-            opt.Step();
+            Finite.Step(opt);
             for (int i = 0; i < blocks.Count; i++)
             {
                 double next = Vec.Sum(opt.Parameters, blocks[i].Indices);
                 double pred = n == 0 ? (1 - eta * k) * cur[i] : (1 + beta - eta * k) * cur[i] - beta * prev[i];
-                double res = Math.Abs(next - pred) / scale;
-                if (res > worst) { worst = res; where = F($"{blocks[i].Name} at step {n}"); }
+                worst.Note(Math.Abs(next - pred) / scale, blocks[i].Name, n);
                 prev[i] = cur[i]; cur[i] = next;
             }
         }
-        return new LawOutcome(worst, 0, F($"{c.Steps} steps; worst residual relative to |q₀|·√|A| at {where}"));
+        return new LawOutcome(worst.Value, 0, F($"{c.Steps} steps; worst residual relative to |q₀|·√|A| at {worst.Where}"));
     }
 
     // G#23 (theory/03-noether.md#eq-3-15): skew(WᵀV) contracts by β per step under heavy ball (+ coupled decay), here from a random warm buffer.
@@ -230,17 +228,16 @@ internal static partial class CaseLaws
         var p = Measure.Skew(w.Read(opt.Parameters).Transpose() * w.Read(opt.Buffer));
         double p0 = p.FrobeniusNorm();
         Require(p0 > 0, c, "skew(W₀ᵀV₀) is zero: use optimizer.initialBuffer = \"random\" so the law is not trivially 0 = 0.");
-        double worst = 0; int at = -1;
+        var worst = new WorstResidual();
         for (int n = 0; n < c.Steps; n++)
         {
-            opt.Step();
+            Finite.Step(opt);
             var wm = w.Read(opt.Parameters); var vm = w.Read(opt.Buffer);
             var next = Measure.Skew(wm.Transpose() * vm);
-            double res = (next - beta * p).FrobeniusNorm() / (wm.FrobeniusNorm() * vm.FrobeniusNorm());
-            if (res > worst) { worst = res; at = n; }
+            worst.Note((next - beta * p).FrobeniusNorm() / (wm.FrobeniusNorm() * vm.FrobeniusNorm()), "skew residual", n);
             p = next;
         }
-        return new LawOutcome(worst, 0, F($"‖P₀‖ = {p0:G4}, ‖P_N‖ = {p.FrobeniusNorm():G4} after {c.Steps} steps (β^N‖P₀‖ = {Math.Pow(beta, c.Steps) * p0:G4}); worst residual relative to ‖W‖‖V‖ at step {at}"));
+        return new LawOutcome(worst.Value, 0, F($"‖P₀‖ = {p0:G4}, ‖P_N‖ = {p.FrobeniusNorm():G4} after {c.Steps} steps (β^N‖P₀‖ = {Math.Pow(beta, c.Steps) * p0:G4}); worst residual relative to ‖W‖‖V‖ at step {worst.Step}"));
     }
 
     // G#24 (theory/03-noether.md#eq-3-15): under GD, skew(WᵀG) = 0 and so skew(W_nᵀ(q_{n+1} − q_n)) = 0 at every step.
@@ -250,16 +247,15 @@ internal static partial class CaseLaws
         Require(model.Structure.Rotation.Count > 0 && c.Optimizer.Kind == OptimizerKind.Gd, c, "needs a rotation model and GD.");
         var w = model.Structure.Rotation[0];
         var opt = OptimizerOf(c, model);
-        double worst = 0; int at = -1;
+        var worst = new WorstResidual();
         for (int n = 0; n < c.Steps; n++)
         {
-            opt.Step();
+            Finite.Step(opt);
             var w0 = w.Read(opt.PreviousParameters);
             var dw = w.Read(opt.Parameters) - w0;
-            double res = Measure.Skew(w0.Transpose() * dw).FrobeniusNorm() / (w0.FrobeniusNorm() * dw.FrobeniusNorm() + double.Epsilon);
-            if (res > worst) { worst = res; at = n; }
+            worst.Note(Measure.Skew(w0.Transpose() * dw).FrobeniusNorm() / (w0.FrobeniusNorm() * dw.FrobeniusNorm() + double.Epsilon), "skew(Wᵀ ΔW)", n);
         }
-        return new LawOutcome(worst, 0, F($"{c.Steps} steps; worst ‖skew(Wᵀ ΔW)‖/(‖W‖‖ΔW‖) at step {at}"));
+        return new LawOutcome(worst.Value, 0, F($"{c.Steps} steps; worst ‖skew(Wᵀ ΔW)‖/(‖W‖‖ΔW‖) at step {worst.Step}"));
     }
 
     // G#16 (follows from g(cq) = g(q)/c, theory/05-learning-dynamics.md#eq-5-1): (cq₀, c²η, k/c²) reproduces the direction sequence; |q| scales by c.
@@ -272,16 +268,16 @@ internal static partial class CaseLaws
         var a = OptimizerOf(c, model);
         var q0 = model.InitialPoint().Select(x => factor * x).ToArray();
         var b = OptimizerOf(c, model, o with { LearningRate = factor * factor * o.LearningRate, WeightDecay = o.WeightDecay / (factor * factor) }, q0);
-        double worst = 0;
+        var worst = new WorstResidual();
         for (int n = 0; n < c.Steps; n++)
         {
-            a.Step(); b.Step();
+            Finite.Step(a); Finite.Step(b);
             double ra = Vec.Norm(a.Parameters), rb = Vec.Norm(b.Parameters);
             for (int i = 0; i < model.Dimension; i++)
-                worst = Math.Max(worst, Math.Abs(a.Parameters[i] / ra - b.Parameters[i] / rb));
-            worst = Math.Max(worst, Math.Abs(rb / (factor * ra) - 1));
+                worst.Note(Math.Abs(a.Parameters[i] / ra - b.Parameters[i] / rb), "|q̂ − q̂′|", n);
+            worst.Note(Math.Abs(rb / (factor * ra) - 1), "||q′|/(c|q|) − 1|", n);
         }
-        return new LawOutcome(worst, 0, F($"max over {c.Steps} steps of |q̂ − q̂′| and ||q′|/(c|q|) − 1|, c = {factor}"));
+        return new LawOutcome(worst.Value, 0, F($"max over {c.Steps} steps of |q̂ − q̂′| and ||q′|/(c|q|) − 1|, c = {factor}"));
     }
 
     // G#15 (theory/04-numerical-integration.md#eq-4-7): β = 0 SGD + coupled decay = normalised GD on the sphere |q| = r₀ with η′ₙ = ηr₀²/((1−ηk)rₙ²).
@@ -298,7 +294,7 @@ internal static partial class CaseLaws
         for (int n = 0; n < c.Steps; n++)
         {
             rSq[n] = Vec.Norm2(sgd.Parameters);
-            sgd.Step();
+            Finite.Step(sgd);
             double r = Vec.Norm(sgd.Parameters);
             dirs[n] = sgd.Parameters.ToArray().Select(x => x / r).ToArray();
         }
@@ -309,13 +305,13 @@ internal static partial class CaseLaws
             LearningRateSchedule = n => ClosedForms.NormalisedStep(eta, k, r0Sq, rSq[n]),
             ProjectedBlocks = [Vec.Range(0, model.Dimension)],
         }, c.Seed);
-        double worst = 0;
+        var worst = new WorstResidual();
         for (int n = 0; n < c.Steps; n++)
         {
-            projected.Step();
+            Finite.Step(projected);
             double r = Vec.Norm(projected.Parameters);
-            for (int i = 0; i < model.Dimension; i++) worst = Math.Max(worst, Math.Abs(projected.Parameters[i] / r - dirs[n][i]));
+            for (int i = 0; i < model.Dimension; i++) worst.Note(Math.Abs(projected.Parameters[i] / r - dirs[n][i]), "|q̂ₙ − p̂ₙ|", n);
         }
-        return new LawOutcome(worst, 0, F($"max |q̂ₙ − p̂ₙ| over {c.Steps} steps; r² went {r0Sq:G4} → {Vec.Norm2(sgd.Parameters):G4}"));
+        return new LawOutcome(worst.Value, 0, F($"max |q̂ₙ − p̂ₙ| over {c.Steps} steps; r² went {r0Sq:G4} → {Vec.Norm2(sgd.Parameters):G4}"));
     }
 }

@@ -55,7 +55,7 @@ public static partial class CaseLoader
     private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal)
     {
         "id", "suite", "description", "model", "modelParameters", "optimizer", "steps", "seed", "law", "lawParameters",
-        "quantity", "tolerance", "reference", "why", "provenance", "theory",
+        "quantity", "tolerance", "reference", "why", "provenance", "theory", "referenceKind",
     };
 
     /// <summary>Loads every <c>*.json</c> under <paramref name="directory"/>, sorted by file name.</summary>
@@ -143,6 +143,17 @@ public static partial class CaseLoader
             var modelParameters = root.TryGetProperty("modelParameters", out var mp) ? ParseParameters(mp, file, "modelParameters") : ParameterSet.Empty;
             if (model != "none") CheckModelParameters(model, modelParameters, seed, file);
             var theory = root.TryGetProperty("theory", out var th) ? ParseTheory(th, file) : [];
+            var referenceKind = ReferenceKind.Derived;
+            if (root.TryGetProperty("referenceKind", out var rk))
+            {
+                string kind = rk.ValueKind == JsonValueKind.String ? rk.GetString()! : "";
+                referenceKind = kind switch
+                {
+                    "derived" => ReferenceKind.Derived,
+                    "regression" => ReferenceKind.Regression,
+                    _ => throw new CaseFormatException(file, "referenceKind", "must be \"derived\" (a closed form from theory) or \"regression\" (a recorded empirical band)."),
+                };
+            }
             string why = RequiredString(root, "why", file);
             if (why.Trim().Length < 10) throw new CaseFormatException(file, "why", "give the reason for the tolerance in a sentence.");
             return new VerificationCase
@@ -162,6 +173,7 @@ public static partial class CaseLoader
                 Reference = reference,
                 Why = why,
                 Theory = theory,
+                ReferenceKind = referenceKind,
                 SourceFile = file,
             };
         }

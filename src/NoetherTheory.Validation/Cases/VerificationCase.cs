@@ -33,6 +33,15 @@ public enum BufferStart
     Random,
 }
 
+/// <summary>What a case's prediction is.</summary>
+public enum ReferenceKind
+{
+    /// <summary>A closed form derived from theory (the tolerance covers its stated error terms and the statistics).</summary>
+    Derived,
+    /// <summary>A recorded empirical value (a regression band): it documents behaviour, it does not test a derivation.</summary>
+    Regression,
+}
+
 /// <summary>One verification case from <c>validation/cases/*.json</c>: a model, an optimizer run, a law and its tolerance.</summary>
 public sealed record VerificationCase
 {
@@ -67,6 +76,9 @@ public sealed record VerificationCase
     /// <summary>The equations the case checks, as <c>theory/&lt;file&gt;.md#eq-…</c> anchors (the case file's
     /// <c>theory</c> field; empty when absent).</summary>
     public IReadOnlyList<string> Theory { get; init; } = [];
+    /// <summary>Whether <see cref="Law"/>'s prediction is derived from theory or a recorded regression band (the case file's
+    /// <c>referenceKind</c>: "derived", the default, or "regression").</summary>
+    public ReferenceKind ReferenceKind { get; init; } = ReferenceKind.Derived;
     /// <summary>The file it came from (empty for cases built in code).</summary>
     public string SourceFile { get; init; } = "";
 
@@ -102,4 +114,11 @@ public sealed record VerificationRecord(string CaseId, string Suite, string Law,
 {
     /// <summary>The theory anchors the case cites (copied from <see cref="VerificationCase.Theory"/>).</summary>
     public IReadOnlyList<string> Theory { get; init; } = [];
+
+    /// <summary>Whether the prediction is derived from theory or a recorded regression band (copied from
+    /// <see cref="VerificationCase.ReferenceKind"/>).</summary>
+    public ReferenceKind ReferenceKind { get; init; } = ReferenceKind.Derived;
+
+    /// <summary><see cref="ReferenceKind"/> as the documents and the table write it: "derived" or "regression".</summary>
+    public string ReferenceKindName => ReferenceKind == ReferenceKind.Derived ? "derived" : "regression";
 }

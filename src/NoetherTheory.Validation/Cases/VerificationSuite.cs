@@ -118,6 +118,9 @@ public static class VerificationSuite
         {
             return Failed($"{e.GetType().Name}: {e.Message}");
         }
+        // A NaN compares false with every bound; say so instead of letting any comparison below decide.
+        if (NonFinite(outcome) is { } bad)
+            return Failed(bad + "; " + outcome.Detail);
         double error = Math.Abs(outcome.Measured - outcome.Predicted);
         double bound = c.Tolerance.Bound(outcome.Measured, outcome.Predicted);
         bool passed = c.Tolerance.Accepts(outcome.Measured, outcome.Predicted);
@@ -133,11 +136,17 @@ public static class VerificationSuite
                 $"; reference {reference.Value:G6} ({reference.Source}) vs {value:G6}: {(refOk ? "ok" : "MISMATCH")}");
         }
         return new VerificationRecord(c.Id, c.Suite, c.Law, c.Quantity, outcome.Measured, outcome.Predicted, error, bound,
-            c.Tolerance, refError, passed, clock.Elapsed, detail) { Theory = c.Theory };
+            c.Tolerance, refError, passed, clock.Elapsed, detail) { Theory = c.Theory, ReferenceKind = c.ReferenceKind };
 
         VerificationRecord Failed(string why) => new(c.Id, c.Suite, c.Law, c.Quantity, double.NaN, double.NaN, double.NaN,
-            double.NaN, c.Tolerance, null, false, clock.Elapsed, why) { Theory = c.Theory };
+            double.NaN, c.Tolerance, null, false, clock.Elapsed, why) { Theory = c.Theory, ReferenceKind = c.ReferenceKind };
     }
+
+    private static string? NonFinite(LawOutcome o) =>
+        !double.IsFinite(o.Measured) ? string.Create(CultureInfo.InvariantCulture, $"non-finite measured value {o.Measured}")
+        : !double.IsFinite(o.Predicted) ? string.Create(CultureInfo.InvariantCulture, $"non-finite predicted value {o.Predicted}")
+        : o.ReferenceMeasured is { } r && !double.IsFinite(r) ? string.Create(CultureInfo.InvariantCulture, $"non-finite reference measurement {r}")
+        : null;
 
     /// <summary>Runs cases in parallel (results in input order).</summary>
     public static IReadOnlyList<VerificationRecord> RunAll(IEnumerable<VerificationCase> cases, int maxParallelism = -1)

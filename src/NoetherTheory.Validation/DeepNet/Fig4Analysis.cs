@@ -128,7 +128,9 @@ public static class Fig4Analysis
         var common = uCurve.Join(cCurve, a => a.Step, b => b.Step, (a, b) => Math.Abs(a.Value - b.Value) / Math.Abs(a.Value)).ToList();
         double curveGap = common.Count == 0 ? double.NaN : common.Average();
         double gap = Gap(p), bound = Math.Max(NearIdenticalAccuracyGap, Spread(p));
-        bool holds = Math.Abs(gap) <= bound && !(curveGap > NearIdenticalLossCurveGap);
+        // No common steps: the curves are not compared. A NaN gap from compared curves (a diverged run) is a failure:
+        // !(NaN > bound) would be true.
+        bool holds = Math.Abs(gap) <= bound && (common.Count == 0 || curveGap <= NearIdenticalLossCurveGap);
         string evidence = string.Create(CultureInfo.InvariantCulture,
             $"η = {lr}: accuracy unconstrained {F(p.U.MeanAccuracy)} ± {F(p.U.AccuracyHalfRange)}, constrained {F(p.C.MeanAccuracy)} ± {F(p.C.AccuracyHalfRange)} (gap {F(gap)}, allowed {F(bound)}); mean relative loss-curve gap {curveGap:0.000} (allowed {NearIdenticalLossCurveGap})");
         return new Fig4Claim("A-small-lr", statement, gap, Spread(p), evidence, holds ? ClaimVerdict.Holds : ClaimVerdict.DoesNotHold);

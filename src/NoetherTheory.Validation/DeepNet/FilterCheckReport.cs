@@ -63,7 +63,12 @@ public sealed record EpsilonCheck(int Samples, ErrorStatistics Violation, ErrorS
 public sealed record LayerFilterCheck(string Layer, int Filters, int RecursionPairs, ErrorStatistics RecursionWeightNorm,
     ErrorStatistics RecursionWeightDotVelocity, ErrorStatistics GreenLaw, ErrorStatistics Eq17, IReadOnlyList<double> GreenErrors,
     IReadOnlyList<double> Eq17Errors, double PersistenceIndex, GradientRegime Regime, ErrorStatistics SymmetryCosine,
-    IReadOnlyList<LayerCurvePoint> Curves, EpsilonCheck Epsilon);
+    IReadOnlyList<LayerCurvePoint> Curves, EpsilonCheck Epsilon)
+{
+    /// <summary>The earliest analysed sample with a NaN or infinite measured value, as "layer L, filter F, step n: name =
+    /// value" (null when every value is finite). A layer with one fails every verdict of the report.</summary>
+    public string? FirstNonFinite { get; init; }
+}
 
 /// <summary>The filter checks of one run.</summary>
 /// <param name="Settings">The run's settings.</param>
@@ -77,6 +82,10 @@ public sealed record LayerFilterCheck(string Layer, int Filters, int RecursionPa
 public sealed record FilterCheckReport(FilterCheckSettings Settings, double EffectiveDiscount, string? RecursionSkippedBecause,
     double RecursionTolerance, long LastAnalysedStep, IReadOnlyList<LayerFilterCheck> Layers, double EpsilonTolerance)
 {
+    /// <summary>The first layer's earliest non-finite sample ("layer L, filter F, step n: name = value"), or null when every
+    /// analysed value is finite. Non-null makes <see cref="RecursionHolds"/> and <see cref="EpsilonIdentityHolds"/> false.</summary>
+    public string? FirstNonFinite => Layers.Select(l => l.FirstNonFinite).FirstOrDefault(x => x is not null);
+
     /// <summary>Filter-steps compared with the BN-ε prediction, over all layers.</summary>
     public int EpsilonSamples => Layers.Sum(l => l.Epsilon.Samples);
 
@@ -100,7 +109,7 @@ public sealed record FilterCheckReport(FilterCheckSettings Settings, double Effe
     /// <summary>True when at least one filter-step was compared and every layer's median residual is within
     /// <see cref="EpsilonTolerance"/>: the measured ⟨w,g⟩ is the predicted ε/(c+ε)·γ·∂f/∂γ up to float32 round-off, with no
     /// systematic error (the largest single residual, <see cref="EpsilonResidualMax"/>, is the round-off tail).</summary>
-    public bool EpsilonIdentityHolds => EpsilonSamples > 0 && EpsilonResidualMedianMax <= EpsilonTolerance;
+    public bool EpsilonIdentityHolds => FirstNonFinite is null && EpsilonSamples > 0 && EpsilonResidualMedianMax <= EpsilonTolerance;
 
     /// <summary>Total pairs × filters checked against the exact recursion.</summary>
     public int RecursionPairs => Layers.Sum(l => l.RecursionPairs);
@@ -110,5 +119,5 @@ public sealed record FilterCheckReport(FilterCheckSettings Settings, double Effe
         : Layers.Where(l => l.RecursionPairs > 0).Max(l => Math.Max(l.RecursionWeightNorm.Max, l.RecursionWeightDotVelocity.Max));
 
     /// <summary>True when at least one pair was checked and every error is within <see cref="RecursionTolerance"/>.</summary>
-    public bool RecursionHolds => RecursionPairs > 0 && RecursionMaxError <= RecursionTolerance;
+    public bool RecursionHolds => FirstNonFinite is null && RecursionPairs > 0 && RecursionMaxError <= RecursionTolerance;
 }

@@ -92,7 +92,8 @@ public static class FilterChecks
             var eq17Final = laws.Where(l => l.Steps.Count > 0).Select(l => RelativeError(l.Eq17[^1], l.Measured[^1])).ToList();
             layers.Add(new LayerFilterCheck(group.Key, filters.Count, recA.Count, ErrorStatistics.Of(recA), ErrorStatistics.Of(recB),
                 ErrorStatistics.Of(greenFinal), ErrorStatistics.Of(eq17Final), greenFinal, eq17Final, persistence,
-                RegimeOf(persistence), ErrorStatistics.Of(cos), curves, Epsilon(filters)));
+                RegimeOf(persistence), ErrorStatistics.Of(cos), curves, Epsilon(filters))
+            { FirstNonFinite = FirstNonFinite(group.Key, filters, settings) });
         }
         return new FilterCheckReport(settings, ClosedForms.EffectiveDiscount(settings.LearningRate, settings.Momentum, settings.WeightDecay),
             skip, RecursionTolerance, lastAnalysed, layers, EpsilonMedianTolerance);
@@ -116,6 +117,35 @@ public static class FilterChecks
         }
         return new EpsilonCheck(residual.Count, ErrorStatistics.Of(violation), ErrorStatistics.Of(residual), relative.Count,
             ErrorStatistics.Of(relative));
+    }
+
+    /// <summary>
+    /// The earliest analysed sample of a layer with a NaN or infinite measured quantity (|w|², |g|², |v|², ⟨w,g⟩,
+    /// ⟨w,v⟩, or a logged ⟨w,g⟩ prediction that is infinite), as "layer L, filter F, step n: name = value"; null when every
+    /// value is finite. The statistics drop NaN (a median of a diverged filter means nothing), so this is what makes a
+    /// diverged log fail the verdicts instead of vanishing from them.
+    /// </summary>
+    private static string? FirstNonFinite(string layer, IReadOnlyList<FilterTrace> filters, FilterCheckSettings settings)
+    {
+        (long Step, string Text)? first = null;
+        foreach (var f in filters)
+        foreach (var s in f.Samples)
+        {
+            if (s.Step >= settings.AnalysisEndStep || (first is { } known && s.Step >= known.Step)) break;
+            string? bad = !double.IsFinite(s.WeightNormSq) ? Named("|w|²", s.WeightNormSq)
+                : !double.IsFinite(s.GradNormSq) ? Named("|g|²", s.GradNormSq)
+                : !double.IsFinite(s.VelocityNormSq) ? Named("|v|²", s.VelocityNormSq)
+                : !double.IsFinite(s.WeightDotGrad) ? Named("⟨w,g⟩", s.WeightDotGrad)
+                : !double.IsFinite(s.WeightDotVelocity) ? Named("⟨w,v⟩", s.WeightDotVelocity)
+                : double.IsInfinity(s.PredictedWeightDotGrad) ? Named("predicted ⟨w,g⟩", s.PredictedWeightDotGrad)
+                : null;
+            if (bad is null) continue;
+            first = (s.Step, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"layer {layer}, filter {f.Filter}, step {s.Step}: {bad}"));
+            break;
+        }
+        return first?.Text;
+
+        static string Named(string name, double value) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} = {value}");
     }
 
     /// <summary>|predicted − measured|/|measured| (NaN when measured is 0).</summary>

@@ -44,4 +44,15 @@ public sealed class Fig4AnalysisTests
         var claim = Fig4Analysis.Analyse(runs).Claims.Single(c => c.Id == "A-small-lr");
         Assert.That(claim.Verdict, Is.EqualTo(ClaimVerdict.DoesNotHold), claim.Evidence);
     }
+
+    [Test]
+    public void Analyse_DivergedLossCurve_SmallLrIsNotNearIdentical()
+    {
+        var runs = Pair("A", 0.001, 0.80, 0.80).ToList();
+        Assert.That(Fig4Analysis.Analyse(runs).Claims.Single(c => c.Id == "A-small-lr").Verdict, Is.EqualTo(ClaimVerdict.Holds));
+        // A NaN loss in one constrained run makes the curve gap NaN; !(NaN > 5 %) would call the curves near-identical.
+        runs[2] = runs[2] with { LossCurve = [new CurvePoint(0, 2), new CurvePoint(10, double.NaN)] };
+        var claim = Fig4Analysis.Analyse(runs).Claims.Single(c => c.Id == "A-small-lr");
+        Assert.That(claim.Verdict, Is.EqualTo(ClaimVerdict.DoesNotHold), claim.Evidence);
+    }
 }

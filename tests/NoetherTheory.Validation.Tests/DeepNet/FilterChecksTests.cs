@@ -130,4 +130,21 @@ public sealed class FilterChecksTests
         Assert.That(() => FilterCsv.Parse(new StringReader("step,layer\n"), "f.csv"),
             Throws.InstanceOf<InvalidDataException>().With.Message.StartsWith("f.csv:1:"));
     }
+
+    [Test]
+    public void Analyse_NaNRow_FailsTheVerdicts_NamingLayerFilterAndStep()
+    {
+        var trace = Simulate(persistent: true, steps: 60);
+        var healthy = FilterChecks.Analyse([trace], Settings(60));
+        Assert.That(healthy.RecursionHolds, Is.True);
+        Assert.That(healthy.FirstNonFinite, Is.Null);
+
+        var samples = trace.Samples.ToList();
+        samples[23] = samples[23] with { WeightNormSq = double.NaN };
+        samples[40] = samples[40] with { GradNormSq = double.PositiveInfinity };
+        var report = FilterChecks.Analyse([trace with { Samples = samples }], Settings(60));
+        Assert.That(report.RecursionHolds, Is.False);
+        Assert.That(report.EpsilonIdentityHolds, Is.False);
+        Assert.That(report.FirstNonFinite, Is.EqualTo("layer features.0, filter 0, step 23: |w|² = NaN"));
+    }
 }
