@@ -112,7 +112,7 @@ internal static class Checkpoint
                 if (length < 0 || length > remaining || (long)length != elements * size)
                     throw new InvalidDataException($"{path}: tensor '{name}' declares {length} bytes; its shape [{string.Join(",", shape)}] of {dtype} needs {elements * size} (and {remaining} remain in the file).");
                 byte[] bytes = r.ReadBytes(length);
-                tensors[name]?.Dispose();
+                if (tensors.TryGetValue(name, out var duplicate)) duplicate?.Dispose();
                 tensors[name] = FromBytes(bytes, dtype, shape).DetachFromDisposeScope();
             }
             if (r.BaseStream.Position != r.BaseStream.Length)

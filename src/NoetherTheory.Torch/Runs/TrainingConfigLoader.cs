@@ -140,7 +140,8 @@ public static class TrainingConfigLoader
         catch (ArgumentException e)
         {
             var (line, column) = PlaceOf(root, e.ParamName);
-            throw new TrainingConfigException(string.Create(CultureInfo.InvariantCulture, $"{root.Source}:{line}:{column}: {e.Message}"), e);
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new TrainingConfigException(string.Create(CultureInfo.InvariantCulture, $"{root.Source}:{line}:{column}: {message}"), e);
         }
         return config;
     }
