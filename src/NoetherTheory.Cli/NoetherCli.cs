@@ -27,6 +27,12 @@ public static class NoetherCli
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
+        catch (Exception e) when (Diverged(e) is { } diverged)
+        {
+            // Valid input, but the training diverged: a failed check (exit 1), naming the step and quantity.
+            stderr.WriteLine($"noether: {diverged.Message}");
+            return ExitCodes.CheckFailed;
+        }
         catch (UsageException e)
         {
             stderr.WriteLine($"noether: {e.Message}");
@@ -50,6 +56,14 @@ public static class NoetherCli
             return ExitCodes.BadInput;
         }
     }
+
+    // A training divergence, alone or from one of several concurrent cells.
+    private static NoetherTheory.Torch.Runs.TrainingDivergedException? Diverged(Exception e) => e switch
+    {
+        NoetherTheory.Torch.Runs.TrainingDivergedException d => d,
+        AggregateException a => a.Flatten().InnerExceptions.OfType<NoetherTheory.Torch.Runs.TrainingDivergedException>().FirstOrDefault(),
+        _ => null,
+    };
 
     // Ctrl+C / SIGTERM cancel the invocation's token; concurrent cells report it wrapped in an AggregateException.
     private static bool IsCancellation(Exception e) =>

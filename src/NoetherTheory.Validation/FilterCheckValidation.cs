@@ -36,12 +36,13 @@ public static class FilterCheckValidation
             report.EffectiveDiscount, report.RecursionSkippedBecause, report.RecursionTolerance, report.LastAnalysedStep,
             [.. report.Layers.Select(Layer)], report.EpsilonTolerance, report.EpsilonSamples, report.EpsilonResidualMax,
             report.EpsilonResidualMedianMax, report.EpsilonViolationMax, report.SymmetryCosineMax, report.EpsilonIdentityHolds,
-            report.RecursionPairs, report.RecursionMaxError, report.RecursionHolds));
+            report.RecursionPairs, report.RecursionMaxError, report.RecursionHolds, report.NonFinite ?? report.FirstNonFinite));
     }
 
-    /// <summary>Whether any run checked the exact heavy-ball recursion and found it broken (a bookkeeping error).</summary>
+    /// <summary>Whether any run checked the exact heavy-ball recursion and found it broken (a bookkeeping error), or logged a
+    /// non-finite measured value (no check holds over data it could not compare).</summary>
     public static bool AnyRecursionFails(IEnumerable<FilterRunEntry> runs) =>
-        runs.Any(f => f.Report.RecursionPairs > 0 && !f.Report.RecursionHolds);
+        runs.Any(f => (f.Report.RecursionPairs > 0 && !f.Report.RecursionHolds) || f.Report.NonFinite is not null);
 
     /// <summary>filter-checks.csv: one row per run and layer (numbers round-trip).</summary>
     public static string ChecksCsv(IEnumerable<FilterRunEntry> runs)

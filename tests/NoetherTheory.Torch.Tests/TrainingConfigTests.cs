@@ -20,6 +20,46 @@ public sealed class TrainingConfigTests
     }
 
     [Test]
+    public void MemoryLimit_NamesTheLimit_AndTheConfigKeyRaisesIt()
+    {
+        const string big = "steps: 10\noptimizer:\n  lr: 0.1\ndataset:\n  kind: synthetic\n  synthetic:\n    train_count: 200000000\n";
+        Assert.That(() => TrainingConfigLoader.Parse(big, "cfg.yaml"), Throws.TypeOf<TrainingConfigException>()
+            .With.Message.Contains($"memory limit of {TrainingBudget.DefaultLimitGib} GiB").And.Message.Contains("limits.memory_gib")
+            .And.Message.Contains(TrainingBudget.EnvironmentVariable));
+        var allowed = TrainingConfigLoader.Parse(big + "limits:\n  memory_gib: 2000\n", "cfg.yaml");
+        Assert.That(allowed.MemoryLimitGib, Is.EqualTo(2000));
+        Assert.That(allowed.ToYaml(), Does.Not.Contain("limits"), "the limit is not part of the run's identity (resume with another limit)");
+    }
+
+    [Test]
+    public void OnNonFinite_DefaultsToStop_AndFlagRoundTrips()
+    {
+        Assert.That(TrainingConfigLoader.Parse(Minimal).OnNonFinite, Is.EqualTo(NonFiniteAction.Stop));
+        Assert.That(TrainingConfigLoader.Parse(Minimal).ToYaml(), Does.Not.Contain("on_non_finite"), "older run folders resume unchanged");
+        var flag = TrainingConfigLoader.Parse(Minimal + "on_non_finite: flag\n");
+        Assert.That(TrainingConfigLoader.Parse(flag.ToYaml()).OnNonFinite, Is.EqualTo(NonFiniteAction.Flag));
+    }
+
+    [Test]
+    public void EveryShippedProtocol_FitsTheDefaultMemoryLimit()
+    {
+        string dir = Path.Combine(RepositoryRoot(), "validation", "experiments");
+        foreach (string file in Directory.EnumerateFiles(dir, "*.yaml"))
+        {
+            var protocol = NoetherTheory.Torch.Experiments.ExperimentProtocolLoader.Load(file);   // validates every cell, budget included
+            foreach (var cell in protocol.Cells)
+                Assert.That(TrainingBudget.Estimate(cell.Config).Bytes, Is.LessThan(TrainingBudget.DefaultLimitGib * (1L << 30)), $"{file}: {cell.Id}");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "NoetherTheory.sln"))) return d.FullName;
+        throw new DirectoryNotFoundException("repository root not found above " + AppContext.BaseDirectory);
+    }
+
+    [Test]
     public void Defaults_AreFashionMnist_AndPyTorchLike()
     {
         var c = TrainingConfigLoader.Parse(Minimal);
@@ -41,6 +81,15 @@ public sealed class TrainingConfigTests
     [TestCase("steps: 10\n? [a]\n: 1\n", "cfg.yaml:2:3", "a key must be a single value")]
     [TestCase("steps: 10\nsteps: 11\n", "cfg.yaml:2:1", "duplicate key 'steps'")]
     [TestCase("steps: 10\noptimizer:\n\tlr: 0.1\n", "cfg.yaml:3:1", "tab")]
+    [TestCase("steps: -1\noptimizer:\n  lr: 0.1\n", "cfg.yaml:1:8", "'steps' must be ≥ 1")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\n  momentum: 1.5\n", "cfg.yaml:4:13", "optimizer.momentum: must be < 1")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0\n", "cfg.yaml:3:7", "optimizer.lr: must be > 0")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmodel:\n  width: 1e9\n", "cfg.yaml:5:10", "model.width: the run would need about")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\ndataset:\n  kind: synthetic\n  synthetic:\n    train_count: 2000000000\n", "cfg.yaml:7:18",
+        "dataset.synthetic.train_count: the run would need about")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nlimits:\n  memory_gib: 0\n", "cfg.yaml:5:15", "limits.memory_gib")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nlimits:\n  memory: 1\n", "cfg.yaml:5:3", "unknown field 'limits.memory'")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\non_non_finite: ignore\n", "cfg.yaml:4:16", "on_non_finite")]
     public void Errors_NameFileLineAndField(string yaml, string location, string field)
     {
         Assert.That(() => TrainingConfigLoader.Parse(yaml, "cfg.yaml"),

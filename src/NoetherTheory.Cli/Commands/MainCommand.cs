@@ -35,11 +35,20 @@ internal static class MainCommand
     private static int Run(CliContext context, string outDir, string device, bool quick, int jobs, string filtersProtocol, string gridProtocol,
         CancellationToken cancel)
     {
+        // Options are checked before the first stage runs (a bad protocol must not surface only after three stages).
+        if (jobs < 1) throw new UsageException($"--jobs {jobs}: must be ≥ 1.");
+        var root = RepositoryLayout.Root();
+        string Protocol(string name) => Path.Combine(root, "validation", "experiments", name.EndsWith(".yaml", StringComparison.Ordinal) ? name : name + ".yaml");
+        static void Check(string option, string path)
+        {
+            try { ValidateCommand.LoadProtocol(path); }
+            catch (UsageException e) { throw new UsageException($"{option}: {e.Message}"); }
+        }
+        Check("--filters-protocol", Protocol(filtersProtocol));
+        if (!quick) Check("--grid-protocol", Protocol(gridProtocol));
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(outDir);
         var failures = new List<string>();
-        var root = RepositoryLayout.Root();
-        string Protocol(string name) => Path.Combine(root, "validation", "experiments", name.EndsWith(".yaml", StringComparison.Ordinal) ? name : name + ".yaml");
         int stages = quick ? 5 : 6, stage = 0;
         void Stage(string what) => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{++stage}/{stages}] {what} (at {clock.Elapsed:mm\\:ss})"));

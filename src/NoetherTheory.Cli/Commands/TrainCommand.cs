@@ -41,15 +41,28 @@ internal static class TrainCommand
         string precision = Tf32Option.Apply(device, tf32);
         if (precision != "float32") context.Error.WriteLine($"train {config.Name}: arithmetic {precision}");
         var result = RunTraining(context, config, new TrainingRunOptions(outDir, device, resume, Log: line => context.Error.WriteLine($"train {config.Name}: {line}")), cancel);
+        if (result.AlreadyComplete)
+        {
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"run {result.RunDirectory} is already complete ({result.Steps} steps; test loss {result.TestLoss:F4}, test accuracy {result.TestAccuracy:P2}); nothing changed."));
+            return result.NonFinite is null ? ExitCodes.Ok : ExitCodes.CheckFailed;
+        }
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run {result.RunDirectory}: {result.Steps} steps on {result.Device} in {result.WallTime.TotalSeconds:F1} s; " +
             $"test loss {result.TestLoss:F4}, test accuracy {result.TestAccuracy:P2}"));
+        if (result.NonFinite is { } nonFinite)
+        {
+            context.Error.WriteLine($"noether: run {result.RunDirectory} met a {nonFinite} (on_non_finite: flag; recorded in result.yaml).");
+            return ExitCodes.CheckFailed;
+        }
         return ExitCodes.Ok;
     }
 
     /// <summary>Loads a config, turning its errors into usage errors (file:line:column and field).</summary>
     internal static TrainingConfig LoadConfig(string path)
     {
+        if (Directory.Exists(path))
+            throw new UsageException($"--config '{path}' is a folder; give the config file (e.g. validation/experiments/*.yaml).");
         if (!File.Exists(path))
             throw new UsageException($"--config '{path}' does not exist.");
         try

@@ -100,6 +100,7 @@ internal static class ValidateCommand
 
     internal static ExperimentProtocol LoadProtocol(string path)
     {
+        if (Directory.Exists(path)) throw new UsageException($"--experiment '{path}' is a folder; give a protocol file (validation/experiments/*.yaml).");
         if (!File.Exists(path)) throw new UsageException($"--experiment '{path}' does not exist (protocols live in validation/experiments/).");
         try { return ExperimentProtocolLoader.Load(path); }
         catch (TrainingConfigException e) { throw new UsageException(e.Message); }
@@ -111,6 +112,7 @@ internal static class ValidateCommand
         foreach (var f in s.Filters)
         {
             var r = f.Report;
+            if (r.NonFinite is { } bad) o.WriteLine($"{f.Cell}: non-finite measured value ({bad}): every filter check FAILS");
             o.WriteLine(r.RecursionPairs > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"{f.Cell}: exact HB recursion over {r.RecursionPairs} filter-pairs: max error {r.RecursionMaxError:E2} (bound {r.RecursionTolerance:E0}) {(r.RecursionHolds ? "holds" : "FAILS")}")
                 : $"{f.Cell}: exact HB recursion not checked ({r.RecursionSkippedBecause ?? "no consecutive steps measured: set measure_window: 2"})");

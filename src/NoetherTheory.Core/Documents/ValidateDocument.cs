@@ -167,7 +167,9 @@ public sealed record LayerFilterEntry(string Layer, int Filters, int RecursionPa
 /// <param name="RecursionPairs">Filter-pairs of the recursion.</param>
 /// <param name="RecursionMaxError">Largest recursion error.</param>
 /// <param name="RecursionHolds">Whether the exact recursion holds.</param>
+/// <param name="NonFinite">Where the run's log first held a non-finite measured value, or null (omitted) when none did; a
+/// non-null value fails every check of the run.</param>
 public sealed record FilterReportEntry(FilterSettingsEntry Settings, double EffectiveDiscount, string? RecursionSkippedBecause,
     double RecursionTolerance, long LastAnalysedStep, IReadOnlyList<LayerFilterEntry> Layers, double EpsilonTolerance,
     int EpsilonSamples, double EpsilonResidualMax, double EpsilonResidualMedianMax, double EpsilonViolationMax, double SymmetryCosineMax,
-    bool EpsilonIdentityHolds, int RecursionPairs, double RecursionMaxError, bool RecursionHolds);
+    bool EpsilonIdentityHolds, int RecursionPairs, double RecursionMaxError, bool RecursionHolds, string? NonFinite = null);

@@ -33,24 +33,98 @@ internal sealed class RunFolder
     /// <summary>result.yaml.</summary>
     public string ResultPath { get; }
 
-    /// <summary>Creates the folder and writes config.yaml; a resumed run must have the same config, a fresh run an empty folder.</summary>
+    /// <summary>The single-writer lock file (present only while a process trains in the folder).</summary>
+    public const string LockFile = "run.lock";
+
+    /// <summary>True when the folder holds a run: a metrics log or a checkpoint. A config.yaml alone (left by a start that
+    /// failed before its first step) is not a run and never blocks the next start.</summary>
+    public bool HoldsRun =>
+        File.Exists(Path.Combine(Directory, RunLogSchema.MetricsFile)) || NewestCheckpoint() is not null || File.Exists(ResultPath);
+
+    /// <summary>Checks, without writing anything, that a run with config <paramref name="yaml"/> may start (fresh: the
+    /// folder holds no run) or resume (the folder's run has the same config).</summary>
+    /// <exception cref="TrainingConfigException">The folder holds a different config (resume) or a run (fresh start).</exception>
+    public void CheckStart(string yaml, bool resume)
+    {
+        if (!HoldsRun) return;
+        if (!resume)
+            throw new TrainingConfigException(
+                $"{Directory} already holds a run: resume it (--resume / TrainingRunOptions.Resume) or choose another output folder.");
+        if (File.Exists(ConfigPath) && File.ReadAllText(ConfigPath) != yaml)
+            throw new TrainingConfigException(
+                $"{ConfigPath}: the run folder holds a different config; resume with the same config, or start a new run in another folder.");
+    }
+
+    /// <summary>Creates the folder and takes its single-writer lock (<see cref="LockFile"/>, an exclusive lock on an open
+    /// file, released when the process ends however it ends).</summary>
+    /// <exception cref="TrainingConfigException">Another process (or another run in this one) trains in the folder.</exception>
+    public IDisposable Lock()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        string path = Path.Combine(Directory, LockFile);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
+        {
+            throw new TrainingConfigException(
+                $"{Directory} is in use: another training process holds {path}. Wait for it to finish (or stop it), then resume; " +
+                "or choose another output folder.", e);
+        }
+        stream.SetLength(0);
+        stream.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
+        stream.Flush();
+        return new FolderLock(stream, path);
+    }
+
+    /// <summary>Writes config.yaml and creates checkpoints/ (after <see cref="CheckStart"/>, under <see cref="Lock"/>).</summary>
     /// <exception cref="TrainingConfigException">The folder holds a different config (resume) or a run (fresh start).</exception>
     public void Prepare(string yaml, bool resume)
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        if (resume)
-        {
-            if (File.Exists(ConfigPath) && File.ReadAllText(ConfigPath) != yaml)
-                throw new TrainingConfigException(
-                    $"{ConfigPath}: the run folder holds a different config; resume with the same config, or start a new run in another folder.");
-        }
-        else if (System.IO.Directory.Exists(Checkpoints) || File.Exists(Path.Combine(Directory, RunLogSchema.MetricsFile)))
-        {
-            throw new TrainingConfigException(
-                $"{Directory} already holds a run: resume it (--resume / TrainingRunOptions.Resume) or choose another output folder.");
-        }
+        CheckStart(yaml, resume);
         System.IO.Directory.CreateDirectory(Checkpoints);
         AtomicFile.Write(ConfigPath, yaml);
+    }
+
+    /// <summary>The result of a finished run (result.yaml exists), marked <see cref="TrainingResult.AlreadyComplete"/>; null
+    /// when the run has not finished.</summary>
+    /// <exception cref="TrainingConfigException">result.yaml is malformed.</exception>
+    public TrainingResult? ReadFinished()
+    {
+        if (!File.Exists(ResultPath)) return null;
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in File.ReadLines(ResultPath))
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0) fields[line[..colon].Trim()] = line[(colon + 1)..].Trim().Trim('\'');
+        }
+        string Need(string key) => fields.TryGetValue(key, out var v) ? v
+            : throw new TrainingConfigException($"{ResultPath}: result of a finished run lacks '{key}'; delete it to evaluate the run again.");
+        double D(string key) => double.TryParse(Need(key), NumberStyles.Float, CultureInfo.InvariantCulture, out double x) ? x
+            : throw new TrainingConfigException($"{ResultPath}: '{key}' is not a number; delete the file to evaluate the run again.");
+        long L(string key) => long.TryParse(Need(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out long x) ? x
+            : throw new TrainingConfigException($"{ResultPath}: '{key}' is not an integer; delete the file to evaluate the run again.");
+        long? resumed = Need("resumed_from_step") == "null" ? null : L("resumed_from_step");
+        NonFiniteValue? nonFinite = null;
+        if (fields.TryGetValue("non_finite_step", out _))
+            nonFinite = new NonFiniteValue(L("non_finite_step"), Need("non_finite_quantity"));
+        return new TrainingResult(Directory, L("steps"), resumed, D("train_loss"), D("train_accuracy"), D("test_loss"), D("test_accuracy"),
+            Need("device"), TimeSpan.Zero, nonFinite, AlreadyComplete: true);
+    }
+
+    /// <summary>Train loss and accuracy of the last row of metrics.csv (NaN when there is none): the result of a run killed
+    /// after its final checkpoint is completed from them.</summary>
+    public (double Loss, double Accuracy) LastLoggedMetrics()
+    {
+        string path = Path.Combine(Directory, RunLogSchema.MetricsFile);
+        if (!File.Exists(path)) return (double.NaN, double.NaN);
+        string? last = File.ReadLines(path).Skip(1).LastOrDefault(l => l.Split(',').Length >= 5);
+        if (last is null) return (double.NaN, double.NaN);
+        var cells = last.Split(',');
+        static double P(string s) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) ? x : double.NaN;
+        return (P(cells[3]), P(cells[4]));
     }
 
     /// <summary>The newest checkpoint file, or null.</summary>
@@ -75,7 +149,20 @@ internal sealed class RunFolder
             $"steps: {r.Steps.ToString(CultureInfo.InvariantCulture)}\n" +
             $"resumed_from_step: {(r.ResumedFromStep is { } s ? s.ToString(CultureInfo.InvariantCulture) : "null")}\n" +
             $"train_loss: {R(r.TrainLoss)}\ntrain_accuracy: {R(r.TrainAccuracy)}\n" +
-            $"test_loss: {R(r.TestLoss)}\ntest_accuracy: {R(r.TestAccuracy)}\ndevice: '{r.Device}'\n");
+            $"test_loss: {R(r.TestLoss)}\ntest_accuracy: {R(r.TestAccuracy)}\ndevice: '{r.Device}'\n" +
+            (r.NonFinite is { } nf ? $"non_finite_step: {nf.Step.ToString(CultureInfo.InvariantCulture)}\nnon_finite_quantity: '{nf.Quantity}'\n" : ""));
+    }
+
+    // Holds the folder's lock file open with an exclusive lock; removes it on release.
+    private sealed class FolderLock(FileStream stream, string path) : IDisposable
+    {
+        public void Dispose()
+        {
+            try { File.Delete(path); }
+            catch (IOException) { }   // another process may hold it open already: it is theirs now
+            catch (UnauthorizedAccessException) { }
+            stream.Dispose();
+        }
     }
 
     /// <summary>The run's three CSV logs (metrics, layers, filters), written together.</summary>

@@ -28,6 +28,16 @@ namespace NoetherTheory.Torch.Runs;
 /// layout without wg_pred / bn_var columns is resumed in that layout (never a file with mixed rows); a file with any
 /// other header stops the resume with a message. The folder's files are RunFolder's and RunLogFile's, the checkpointed
 /// state TrainingState's (internal types); the column layouts are NoetherTheory.Core.RunLogs.RunLogSchema's.</para>
+/// <para>Non-finite values: every step marks, on the device, the first step whose loss or gradient is not finite; the mark
+/// travels with the logged values (no extra host synchronisation), the measured values are checked on the host, and the
+/// mark is read once before each checkpoint. With on_non_finite: stop (the default) the run ends at the first such value
+/// with <see cref="TrainingDivergedException"/> naming the step and quantity: rows up to the last finite logged step are
+/// written, no checkpoint is written after the value, the last good one is kept. With flag it trains on and records the
+/// first in result.yaml (non_finite_step, non_finite_quantity).</para>
+/// <para>Run folders: one writer at a time (<c>run.lock</c>, an exclusive lock held while training); a start refused by
+/// validation (data set, batch size, memory budget) writes nothing that blocks the corrected run; resuming a finished run
+/// (result.yaml present) returns its result and changes nothing; checkpoints carry a SHA-256 and are bounds-checked before
+/// they are restored.</para>
 /// <para>All randomness after initialisation (data order, crops, flips, dropout) comes from one host (CPU) generator,
 /// saved in checkpoints, whose draws are moved to the training device; initialisation uses torch's global generator seeded with the config
 /// seed. On the CPU a resumed run is bitwise identical to an uninterrupted one.</para>
@@ -37,7 +47,10 @@ public static class Trainer
     private static readonly Lock InitialisationLock = new();
 
     /// <summary>Runs (or resumes) a training run.</summary>
-    /// <exception cref="TrainingConfigException">The config is invalid, or the run folder holds another run.</exception>
+    /// <exception cref="TrainingConfigException">The config is invalid (or needs more memory than <see cref="TrainingBudget"/>
+    /// allows), the run folder holds another run or is in use by another process, or its checkpoint is damaged.</exception>
+    /// <exception cref="TrainingDivergedException">A loss, gradient or measured value was not finite and the config says
+    /// <see cref="NonFiniteAction.Stop"/> (no checkpoint is written after it).</exception>
     /// <exception cref="TorchUnavailableException">libtorch is missing, or the device is unavailable.</exception>
     /// <exception cref="DatasetUnavailableException">The data set is missing.</exception>
     /// <exception cref="OperationCanceledException">Cancelled (a checkpoint is written first unless
@@ -54,8 +67,14 @@ public static class Trainer
         var device = TorchRuntime.ResolveDevice(options.Device);
 
         var folder = new RunFolder(options.OutDir);
-        folder.Prepare(config.ToYaml(), options.Resume);
+        string yaml = config.ToYaml();
+        folder.CheckStart(yaml, options.Resume);     // before anything is written: a refused start leaves the folder as it was
+        using var folderLock = folder.Lock();        // one writer per run folder
+        folder.CheckStart(yaml, options.Resume);     // again under the lock (another process may have started meanwhile)
+        if (options.Resume && folder.ReadFinished() is { } finished) return finished;   // complete: nothing changes
 
+        // The data set and the batch size are checked before config.yaml is written, so a start refused here leaves
+        // nothing that blocks the corrected run.
         using var data = LoadData(config.Dataset, options.Log);
         using var train = data.Train.To(device);
         using var test = data.Test.To(device);
@@ -63,6 +82,7 @@ public static class Trainer
         if (batchesPerEpoch < 1)
             throw new TrainingConfigException(string.Create(CultureInfo.InvariantCulture,
                 $"{folder.ConfigPath}: batch_size {config.BatchSize} exceeds the {train.Count} training images of {train.Name}."));
+        folder.Prepare(yaml, options.Resume);
 
         Vgg11Bn created;
         lock (InitialisationLock)   // torch's global generator seeds initialisation: concurrent runs must not interleave here
@@ -87,12 +107,34 @@ public static class Trainer
         long? resumedFrom = null;
         if (options.Resume && folder.NewestCheckpoint() is { } ckpt)
         {
-            state.Restore(ckpt, model, optimizer, generator);
+            state.Restore(ckpt, model, optimizer, generator, config.Steps, batchesPerEpoch, train.Count);
             resumedFrom = state.Step;
         }
         using var logs = folder.OpenLogs(state.Step);
 
-        double lastLoss = double.NaN, lastAccuracy = double.NaN;
+        // A run killed after its final checkpoint (before result.yaml) resumes at its last step: its train loss and accuracy
+        // are those of the last logged row.
+        var (lastLoss, lastAccuracy) = state.Step >= config.Steps ? folder.LastLoggedMetrics() : (double.NaN, double.NaN);
+        NonFiniteValue? flagged = null;
+        TrainingDivergedException Diverged(NonFiniteValue value)
+        {
+            string good = folder.NewestCheckpoint() is { } c ? $"the last good checkpoint {c} is kept" : "no checkpoint had been written";
+            return new TrainingDivergedException(
+                $"{folder.Directory}: training diverged: {value} (log rows up to the last finite logged step are written; {good}). " +
+                "Lower optimizer.lr, or set on_non_finite: flag to train on and record it.", value);
+        }
+        // Stop (before the row is written) or flag at the first non-finite value.
+        void Accept(NonFiniteValue? value)
+        {
+            if (value is null) return;
+            if (config.OnNonFinite == NonFiniteAction.Stop) throw Diverged(value);
+            flagged ??= value;
+        }
+        void SaveCheckpoint()
+        {
+            if (config.OnNonFinite == NonFiniteAction.Stop && trainingStep.PeekNonFinite() is { } bad) throw Diverged(bad);
+            state.Save(folder.Checkpoints, model, optimizer, generator, config.KeepCheckpoints);
+        }
         var sinceLog = Stopwatch.StartNew();
         long stepsAtLastLog = state.Step;
         // Logged steps whose rows wait for their values (with transfer_every > 1 they reach the host in batches).
@@ -107,6 +149,7 @@ public static class Trainer
             {
                 var (step, epoch, lr) = awaiting.Dequeue();
                 if (step != logged.Step) throw new InvalidOperationException($"logged step {logged.Step} arrived where step {step} was expected");
+                Accept(logged.NonFinite ?? NonFiniteIn(logged));
                 (lastLoss, lastAccuracy, lastEpoch, lastLr) = (logged.Loss, logged.Accuracy, epoch, lr);
                 logs.Write(step, epoch, lr, lastLoss, lastAccuracy, logged.Measurement);
             }
@@ -150,22 +193,49 @@ public static class Trainer
                     state.Epoch++;
                 }
                 if (config.CheckpointEvery > 0 && state.Step % config.CheckpointEvery == 0 && state.Step < config.Steps)
-                    state.Save(folder.Checkpoints, model, optimizer, generator, config.KeepCheckpoints);
+                    SaveCheckpoint();
             }
         }
         catch (OperationCanceledException) when (options.CheckpointOnCancel)
         {
             Record(trainingStep.Flush(), state.Step);      // rows of steps before the checkpoint are written first
-            state.Save(folder.Checkpoints, model, optimizer, generator, config.KeepCheckpoints);
+            SaveCheckpoint();
             throw;
         }
 
-        state.Save(folder.Checkpoints, model, optimizer, generator, config.KeepCheckpoints);
+        SaveCheckpoint();
         var (testLoss, testAccuracy) = Evaluate(model, test, config.EvalBatchSize);
+        if (!double.IsFinite(testLoss)) Accept(new NonFiniteValue(state.Step, "test loss"));
         var result = new TrainingResult(folder.Directory, state.Step, resumedFrom, lastLoss, lastAccuracy, testLoss, testAccuracy,
-            device.ToString(), wall.Elapsed);
+            device.ToString(), wall.Elapsed, flagged);
         folder.WriteResult(result);
         return result;
+    }
+
+    // The first non-finite value among a logged step's host values (the loss and accuracy means and, when measured, every
+    // layer's and filter's measured quantity), or null.
+    private static NonFiniteValue? NonFiniteIn(LoggedStep logged)
+    {
+        if (!double.IsFinite(logged.Loss)) return new NonFiniteValue(logged.Step, "loss");
+        if (!double.IsFinite(logged.Accuracy)) return new NonFiniteValue(logged.Step, "accuracy");
+        if (logged.Measurement is not { } m) return null;
+        var t = m.Translation;
+        if (!double.IsFinite(t.WeightSumNormSq) || !double.IsFinite(t.GradSumNormSq) || !double.IsFinite(t.BiasSum) || !double.IsFinite(t.BiasGradSum))
+            return new NonFiniteValue(logged.Step, "measured translation sums");
+        foreach (var layer in m.Layers)
+        {
+            var f = layer.Filters;
+            (string Name, double[] Values)[] columns =
+            [
+                ("w2", f.WeightNormSq), ("g2", f.GradNormSq), ("v2", f.VelocityNormSq), ("wg", f.WeightDotGrad), ("wv", f.WeightDotVelocity),
+                ("wg_pred", f.PredictedWeightDotGrad), ("bn_var", f.BatchVariance),
+            ];
+            foreach (var (name, values) in columns)
+                for (int i = 0; i < values.Length; i++)
+                    if (!double.IsFinite(values[i]))
+                        return new NonFiniteValue(logged.Step, string.Create(CultureInfo.InvariantCulture, $"measured {name} of {layer.Name} filter {i}"));
+        }
+        return null;
     }
 
     /// <summary>Loads the data set a config names, on the CPU.</summary>

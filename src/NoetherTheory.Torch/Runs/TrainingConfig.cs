@@ -27,6 +27,18 @@ public enum DatasetKind
 public sealed record DatasetConfig(DatasetKind Kind = DatasetKind.FashionMnist, string? Path = null, string? CacheDirectory = null,
     SyntheticImageOptions? Synthetic = null);
 
+/// <summary>What a run does at the first non-finite loss, gradient or measured value.</summary>
+public enum NonFiniteAction
+{
+    /// <summary>Stop: nothing after the last finite logged step is written, no checkpoint is saved, the last good checkpoint
+    /// is kept, and <see cref="Trainer.Run"/> throws <see cref="TrainingDivergedException"/> naming the step and quantity.</summary>
+    Stop,
+
+    /// <summary>Flag: train to the end, writing the non-finite rows, and name the first non-finite step and quantity in
+    /// <see cref="TrainingResult.NonFinite"/> and result.yaml (<c>train</c> still exits 1).</summary>
+    Flag,
+}
+
 /// <summary>
 /// Everything that defines a training run. Load from YAML with <see cref="TrainingConfigLoader"/>; the run folder keeps the
 /// resolved config (<see cref="ToYaml"/>) so that a run can be reproduced and resumed.
@@ -53,6 +65,10 @@ public sealed record DatasetConfig(DatasetKind Kind = DatasetKind.FashionMnist, 
 /// <param name="TransferEvery">Logged values (metrics and measurements) reach the host in one transfer every TransferEvery
 /// steps, and before each checkpoint and at the last step (default 1: at every logged step). Larger values let a GPU run
 /// measure every step with one device synchronisation per TransferEvery steps; the rows written are the same.</param>
+/// <param name="OnNonFinite">What to do at the first non-finite loss, gradient or measured value (YAML
+/// <c>on_non_finite: stop | flag</c>; default stop).</param>
+/// <param name="MemoryLimitGib">The run's memory limit in GiB (YAML <c>limits.memory_gib</c>; null: the environment variable
+/// or default of <see cref="TrainingBudget"/>). Not part of the run's identity: <see cref="ToYaml"/> leaves it out.</param>
 public sealed record TrainingConfig(
     string Name,
     long Seed,
@@ -70,7 +86,9 @@ public sealed record TrainingConfig(
     int KeepCheckpoints = 2,
     int EvalBatchSize = 256,
     int MeasureWindow = 1,
-    int TransferEvery = 1)
+    int TransferEvery = 1,
+    NonFiniteAction OnNonFinite = NonFiniteAction.Stop,
+    double? MemoryLimitGib = null)
 {
     /// <summary>Throws when a value is out of range, naming the YAML field.</summary>
     /// <exception cref="ArgumentException">A value is out of range or inconsistent.</exception>
@@ -95,6 +113,12 @@ public sealed record TrainingConfig(
         Wrap(Optimizer.Validate, "optimizer");
         Wrap(Schedule.Validate, "schedule");
         Wrap((Model with { InputChannels = 1, InputSize = 8, Classes = 2 }).Validate, "model");
+        // Training needs a step that moves and a momentum that decays (as simulate requires β < 1).
+        Require(Schedule.BaseRate > 0, "optimizer.lr", "must be > 0 (a zero learning rate never moves the weights)");
+        Require(Optimizer.Momentum < 1, "optimizer.momentum", "must be < 1 (β ≥ 1 makes the velocity grow without bound)");
+        Require(MemoryLimitGib is null || (MemoryLimitGib > 0 && double.IsFinite(MemoryLimitGib.Value)), "limits.memory_gib", "must be a positive number of GiB");
+        Require(Enum.IsDefined(OnNonFinite), "on_non_finite", "must be stop or flag");
+        TrainingBudget.Check(this);   // before anything is allocated: a libtorch allocation failure may end the process
     }
 
     /// <summary>Whether step <paramref name="step"/> is measured (its filters are written to filters.csv): inside a
@@ -127,6 +151,7 @@ public sealed record TrainingConfig(
         Line($"measure_every: {I(MeasureEvery)}");
         if (MeasureWindow != 1) Line($"measure_window: {I(MeasureWindow)}");   // omitted at 1: older run folders resume unchanged
         if (TransferEvery != 1) Line($"transfer_every: {I(TransferEvery)}");   // likewise
+        if (OnNonFinite != NonFiniteAction.Stop) Line("on_non_finite: flag");   // omitted at stop: older run folders resume unchanged
         Line($"checkpoint_every: {I(CheckpointEvery)}");
         Line($"keep_checkpoints: {I(KeepCheckpoints)}");
         Line($"eval_batch_size: {I(EvalBatchSize)}");

@@ -104,6 +104,16 @@ public static class TrainingConfigLoader
         var schedule = new LearningRateSchedule(lr, milestones, sc?.Double("gamma", 0.1, min: double.Epsilon) ?? 0.1);
         sc?.RejectUnknown();
 
+        var limits = r.Section("limits");
+        double? memoryLimit = limits?.Scalar("memory_gib") is null ? null : limits.Double("memory_gib", 0, min: double.Epsilon);
+        limits?.RejectUnknown();
+        var onNonFinite = r.OneOf("on_non_finite", NonFiniteAction.Stop, NonFiniteActions);
+
+        var stepsValue = r.Find("steps");
+        long steps = r.Long("steps", -1);
+        if (steps < 1)
+            throw stepsValue is null ? r.Error("missing field 'steps' (number of optimizer steps)")
+                : r.Error("field 'steps' must be ≥ 1 (number of optimizer steps)", stepsValue);
         int logEvery = r.Int("log_every", 10, 1);
         var config = new TrainingConfig(
             Name: r.String("name", defaultName) ?? defaultName,
@@ -115,23 +125,37 @@ public static class TrainingConfigLoader
             Schedule: schedule,
             ConstrainFilterNorms: r.Bool("constrain_filter_norms", false),
             BatchSize: r.Int("batch_size", 128, 2),
-            Steps: r.Long("steps", -1),
+            Steps: steps,
             LogEvery: logEvery,
             MeasureEvery: r.Int("measure_every", logEvery, 1),
             CheckpointEvery: r.Int("checkpoint_every", 1000, 0),
             KeepCheckpoints: r.Int("keep_checkpoints", 2, 1),
             EvalBatchSize: r.Int("eval_batch_size", 256, 1),
             MeasureWindow: r.Int("measure_window", 1, 1),
-            TransferEvery: r.Int("transfer_every", 1, 1));
-        if (config.Steps < 1) throw r.Error("missing or non-positive field 'steps' (number of optimizer steps)");
+            TransferEvery: r.Int("transfer_every", 1, 1),
+            OnNonFinite: onNonFinite,
+            MemoryLimitGib: memoryLimit);
         r.RejectUnknown();
         try { config.Validate(); }
         catch (ArgumentException e)
         {
-            var (line, column) = r.PlaceOf(e.ParamName);
-            throw new TrainingConfigException(string.Create(CultureInfo.InvariantCulture, $"{root.Source}:{line}:{column}: {e.Message}"), e);
+            var (line, column) = PlaceOf(root, e.ParamName);
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new TrainingConfigException(string.Create(CultureInfo.InvariantCulture, $"{root.Source}:{line}:{column}: {message}"), e);
         }
         return config;
+    }
+
+    // The place of a dotted field's value (as deep as the file spells it), or of the root mapping.
+    private static (int Line, int Column) PlaceOf(YamlMap root, string? field)
+    {
+        YamlValue at = root;
+        foreach (string part in (field ?? "").Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (at is YamlMap map && map.Find(part) is { } value) at = value;
+            else break;
+        }
+        return (at.Line, at.Column);
     }
 
     internal static string DatasetKindName(DatasetKind kind) => DatasetKinds.First(p => p.Value == kind).Key;
@@ -139,6 +163,11 @@ public static class TrainingConfigLoader
     private static readonly Dictionary<string, DatasetKind> DatasetKinds = new(StringComparer.Ordinal)
     {
         ["synthetic"] = DatasetKind.Synthetic, ["fashion-mnist"] = DatasetKind.FashionMnist, ["tiny-imagenet"] = DatasetKind.TinyImageNet,
+    };
+
+    private static readonly Dictionary<string, NonFiniteAction> NonFiniteActions = new(StringComparer.Ordinal)
+    {
+        ["stop"] = NonFiniteAction.Stop, ["flag"] = NonFiniteAction.Flag,
     };
 
     private static readonly Dictionary<string, Vgg11BnHead> Heads = new(StringComparer.Ordinal)

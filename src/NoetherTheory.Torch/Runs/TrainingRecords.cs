@@ -32,5 +32,9 @@ public sealed record TrainingProgress(long Step, long TotalSteps, long Epoch, do
 /// <param name="TestAccuracy">Accuracy on the test split.</param>
 /// <param name="Device">The device trained on.</param>
 /// <param name="WallTime">Wall time of this invocation (not of earlier, resumed-from invocations).</param>
+/// <param name="NonFinite">With <see cref="NonFiniteAction.Flag"/>: the first non-finite loss, gradient or measured value
+/// (null: none).</param>
+/// <param name="AlreadyComplete">True when the run had finished before this invocation (a resume of a finished run reads
+/// result.yaml and changes nothing).</param>
 public sealed record TrainingResult(string RunDirectory, long Steps, long? ResumedFromStep, double TrainLoss, double TrainAccuracy,
-    double TestLoss, double TestAccuracy, string Device, TimeSpan WallTime);
+    double TestLoss, double TestAccuracy, string Device, TimeSpan WallTime, NonFiniteValue? NonFinite = null, bool AlreadyComplete = false);

@@ -37,7 +37,12 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
             File.Delete(old);
     }
 
-    public void Restore(string file, Vgg11Bn model, HeavyBall optimizer, Generator generator)
+    /// <summary>Restores the state saved in <paramref name="file"/>, after checking every counter, shape and dtype against
+    /// the run (a value libtorch would reject must never reach it: on some hosts its errors end the process).</summary>
+    /// <exception cref="TrainingConfigException">The file is damaged (checksum, lengths), was written by another model or
+    /// config, or holds counters or values outside the run (a step beyond <paramref name="steps"/>, non-finite weights);
+    /// the message names the file.</exception>
+    public void Restore(string file, Vgg11Bn model, HeavyBall optimizer, Generator generator, long steps, long batchesPerEpoch, long trainCount)
     {
         Dictionary<string, long> counters;
         Dictionary<string, Tensor?> tensors;
@@ -46,31 +51,77 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
         {
             throw new TrainingConfigException($"{file}: cannot resume: {e.Message} Delete the file to resume from an older checkpoint.", e);
         }
+        try { RestoreFrom(file, counters, tensors, model, optimizer, generator, steps, batchesPerEpoch, trainCount); }
+        finally
+        {
+            foreach (var t in tensors.Values) t?.Dispose();
+        }
+    }
+
+    private void RestoreFrom(string file, Dictionary<string, long> counters, Dictionary<string, Tensor?> tensors, Vgg11Bn model,
+        HeavyBall optimizer, Generator generator, long steps, long batchesPerEpoch, long trainCount)
+    {
+        TrainingConfigException Bad(string what) =>
+            new($"{file}: cannot resume: {what} Delete the file to resume from an older checkpoint.");
         Tensor Need(string name) => tensors.TryGetValue(name, out var t) && t is not null ? t
             : throw new TrainingConfigException($"{file}: checkpoint lacks '{name}' (written by a different model or config).");
+        void Like(string name, Tensor saved, Tensor target, bool finite = true)
+        {
+            if (!saved.shape.SequenceEqual(target.shape) || saved.dtype != target.dtype)
+                throw new TrainingConfigException($"{file}: '{name}' is {saved.dtype} [{string.Join(",", saved.shape)}], the run needs {target.dtype} [{string.Join(",", target.shape)}].");
+            if (finite && saved.is_floating_point() && !isfinite(saved).all().item<bool>())
+                throw Bad($"'{name}' holds non-finite values.");
+        }
+        long Counter(string name, long min, long max)
+        {
+            if (!counters.TryGetValue(name, out long v)) throw new TrainingConfigException($"{file}: checkpoint lacks the counter '{name}'.");
+            if (v < min || v > max)
+                throw Bad(string.Create(CultureInfo.InvariantCulture, $"counter '{name}' is {v}, outside [{min}, {max}] for this run."));
+            return v;
+        }
+        long stepValue = Counter("step", 0, steps);
+        long epoch = Counter("epoch", 0, stepValue);
+        long position = Counter("epoch_position", 0, batchesPerEpoch);
+        long sinceLog = Counter("steps_since_log", 0, stepValue);
+        using var genNow = generator.get_state();
+        var genSaved = Need("generator");
+        Like("generator", genSaved, genNow, finite: false);
+        var permutation = tensors.GetValueOrDefault("permutation");
+        if (permutation is not null)
+        {
+            if (permutation.dtype != ScalarType.Int64 || permutation.dim() != 1 || permutation.shape[0] != trainCount)
+                throw Bad(string.Create(CultureInfo.InvariantCulture, $"'permutation' is {permutation.dtype} [{string.Join(",", permutation.shape)}], the run needs int64 [{trainCount}]."));
+            using var sorted = permutation.sort().Values;
+            using var identity = arange(trainCount, dtype: ScalarType.Int64);
+            if (!sorted.eq(identity).all().item<bool>()) throw Bad("'permutation' is not a permutation of the training set.");
+            if (position >= batchesPerEpoch) throw Bad("counter 'epoch_position' is past the end of its epoch's permutation.");
+        }
         using (no_grad())
         {
-            foreach (var (name, t) in model.state_dict())
-            {
-                var saved = Need("model." + name);
-                if (!saved.shape.SequenceEqual(t.shape))
-                    throw new TrainingConfigException($"{file}: '{name}' has shape [{string.Join(",", saved.shape)}], the model [{string.Join(",", t.shape)}].");
-                t.copy_(saved);
-            }
-            optimizer.LoadVelocity(Enumerable.Range(0, optimizer.Parameters.Count)
-                .Select(i => tensors.GetValueOrDefault("velocity." + i.ToString(CultureInfo.InvariantCulture))).ToList());
+            foreach (var (name, t) in model.state_dict()) Like("model." + name, Need("model." + name), t);
+            var velocity = Enumerable.Range(0, optimizer.Parameters.Count)
+                .Select(i => tensors.GetValueOrDefault("velocity." + i.ToString(CultureInfo.InvariantCulture))).ToList();
+            for (int i = 0; i < velocity.Count; i++)
+                if (velocity[i] is { } v) Like("velocity." + i.ToString(CultureInfo.InvariantCulture), v, optimizer.Parameters[i]);
+            for (int i = 0; i < step.InitialNorms.Count; i++)
+                Like("initial_norm." + i.ToString(CultureInfo.InvariantCulture), Need("initial_norm." + i.ToString(CultureInfo.InvariantCulture)), step.InitialNorms[i]);
+            Like("loss_sum", Need("loss_sum"), step.LossSum);
+            Like("correct_sum", Need("correct_sum"), step.CorrectSum);
+
+            // Everything checked: now copy.
+            foreach (var (name, t) in model.state_dict()) t.copy_(Need("model." + name));
+            optimizer.LoadVelocity(velocity);
             for (int i = 0; i < step.InitialNorms.Count; i++) step.InitialNorms[i].copy_(Need("initial_norm." + i.ToString(CultureInfo.InvariantCulture)));
             step.LossSum.copy_(Need("loss_sum"));
             step.CorrectSum.copy_(Need("correct_sum"));
         }
-        generator.set_state(Need("generator"));
+        generator.set_state(genSaved);
         Permutation?.Dispose();
-        Permutation = tensors.GetValueOrDefault("permutation")?.to(step.LossSum.device).DetachFromDisposeScope();
-        Step = counters["step"];
-        Epoch = counters["epoch"];
-        EpochPosition = counters["epoch_position"];
-        step.StepsSinceLog = counters["steps_since_log"];
-        foreach (var t in tensors.Values) t?.Dispose();
+        Permutation = permutation?.to(step.LossSum.device).DetachFromDisposeScope();
+        Step = stepValue;
+        Epoch = epoch;
+        EpochPosition = position;
+        step.StepsSinceLog = sinceLog;
     }
 
     public void Dispose() => Permutation?.Dispose();

@@ -26,13 +26,26 @@ public enum StepLogging
 /// (theory/05-learning-dynamics.md#eq-5-6).</param>
 public sealed record TrainingStepOptions(AugmentationOptions? Augmentation = null, bool ConstrainFilterNorms = false);
 
+/// <summary>The first non-finite value a run met.</summary>
+/// <param name="Step">The step n it appeared at.</param>
+/// <param name="Quantity">What was not finite: "loss", "gradient" (of at least one parameter), or a measured value
+/// ("measured g2 of features.0 filter 3").</param>
+public sealed record NonFiniteValue(long Step, string Quantity)
+{
+    /// <summary>"non-finite loss at step 12".</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"non-finite {Quantity} at step {Step}");
+}
+
 /// <summary>The host values of a logged step.</summary>
 /// <param name="Step">Step index n.</param>
 /// <param name="Loss">Mean training loss over the steps since the previous logged step, this one included.</param>
 /// <param name="Accuracy">Training accuracy over the same steps.</param>
 /// <param name="StepsAveraged">Number of steps the means cover.</param>
 /// <param name="Measurement">The filter measurement (null unless <see cref="StepLogging.LogAndMeasure"/>).</param>
-public sealed record LoggedStep(long Step, double Loss, double Accuracy, long StepsAveraged, StepMeasurement? Measurement);
+/// <param name="NonFinite">The first step (up to this one) whose loss or gradient was not finite, tracked on the device at
+/// every step and reported with the logged values (null: all finite so far).</param>
+public sealed record LoggedStep(long Step, double Loss, double Accuracy, long StepsAveraged, StepMeasurement? Measurement,
+    NonFiniteValue? NonFinite = null);
 
 /// <summary>
 /// One training step of <see cref="Trainer"/>, reusable on its own (the train benchmark times exactly this): assemble the
@@ -54,6 +67,8 @@ public sealed class TrainingStep : IDisposable
     private readonly Tensor[] _initialNorms;
     private readonly List<PendingStep> _pending = [];
     private ImageDataset? _checkedData;   // the data set InputGuard last accepted (checked once per data set)
+    // int64 [2] on the device: (first step whose loss or gradient was not finite, or −1; 1 loss, 2 gradient, 3 both).
+    private readonly Tensor _firstNonFinite;
 
     // A logged step whose values are still on the device: [Σloss, Σcorrect] and, when measured, the packed measurement.
     private sealed record PendingStep(long Step, long StepsAveraged, long Batch, Tensor Values, bool Measured);
@@ -79,6 +94,7 @@ public sealed class TrainingStep : IDisposable
         using var noGrad = no_grad();
         LossSum = zeros(1, dtype: ScalarType.Float64, device: device).squeeze().DetachFromDisposeScope();
         CorrectSum = zeros(1, dtype: ScalarType.Float64, device: device).squeeze().DetachFromDisposeScope();
+        _firstNonFinite = tensor(new long[] { -1, 0 }).to(device).DetachFromDisposeScope();
         _initialNorms = options.ConstrainFilterNorms
             ? model.ConvLayers.Select(l => l.Conv.weight!.flatten(1).norm(1, false, 2).DetachFromDisposeScope()).ToArray()
             : [];
@@ -139,6 +155,7 @@ public sealed class TrainingStep : IDisposable
         {
             LossSum.add_(loss.detach().to(ScalarType.Float64));
             CorrectSum.add_(logits.argmax(1).eq(y).sum().to(ScalarType.Float64));
+            TrackNonFinite(step, loss);
         }
         StepsSinceLog++;
 
@@ -146,7 +163,7 @@ public sealed class TrainingStep : IDisposable
         if (logging != StepLogging.None)
         {
             bool measure = logging == StepLogging.LogAndMeasure;
-            var sums = stack([LossSum, CorrectSum]);
+            var sums = cat([stack([LossSum, CorrectSum]), _firstNonFinite.to(ScalarType.Float64)], 0);
             var values = measure ? cat([sums, Measurement.Pack()], 0) : sums;   // computed before the update below
             _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure));
             LossSum.zero_();
@@ -186,17 +203,49 @@ public sealed class TrainingStep : IDisposable
         foreach (var p in _pending)
         {
             result.Add(new LoggedStep(p.Step, host[at] / p.StepsAveraged, host[at + 1] / (p.StepsAveraged * (double)p.Batch), p.StepsAveraged,
-                p.Measured ? Measurement.Unpack(p.Step, host, at + 2) : null));
-            at += 2 + (p.Measured ? Measurement.PackedLength : 0);
+                p.Measured ? Measurement.Unpack(p.Step, host, at + Header) : null, Describe((long)host[at + 2], (long)host[at + 3])));
+            at += Header + (p.Measured ? Measurement.PackedLength : 0);
             p.Values.Dispose();
         }
         _pending.Clear();
         return result;
     }
 
+    /// <summary>The first non-finite loss or gradient so far, read from the device (one synchronisation: the trainer calls
+    /// it only before writing a checkpoint, which synchronises anyway).</summary>
+    public NonFiniteValue? PeekNonFinite()
+    {
+        var host = _firstNonFinite.cpu().data<long>().ToArray();
+        return Describe(host[0], host[1]);
+    }
+
+    // Σloss, Σcorrect, first non-finite step, its quantity code: the values before the measurement in each packed step.
+    private const int Header = 4;
+
+    private static NonFiniteValue? Describe(long step, long code) => step < 0 ? null
+        : new NonFiniteValue(step, code switch { 1 => "loss", 2 => "gradient", _ => "loss and gradient" });
+
+    // Marks the first step whose loss or any gradient is not finite, on the device (a few element-wise kernels, no host
+    // synchronisation): a gradient's float64 sum is finite exactly when all its elements are (barring an overflow of the sum,
+    // which only a diverging run reaches).
+    private void TrackNonFinite(long step, Tensor loss)
+    {
+        var parts = new List<Tensor> { loss.detach().to(ScalarType.Float64).reshape(1) };
+        foreach (var p in Optimizer.Parameters)
+            if (p.grad is { } g) parts.Add(g.sum(ScalarType.Float64).reshape(1));
+        var bad = isfinite(cat(parts, 0)).logical_not();
+        var code = bad[0].to(ScalarType.Int64) + (parts.Count > 1 ? bad.narrow(0, 1, parts.Count - 1).any().to(ScalarType.Int64) * 2 : zeros_like(bad[0], ScalarType.Int64));
+        var first = _firstNonFinite.select(0, 0);
+        var quantity = _firstNonFinite.select(0, 1);
+        var newly = first.lt(0).logical_and(code.gt(0));
+        quantity.copy_(where(newly, code, quantity));
+        first.masked_fill_(newly, step);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
+        _firstNonFinite.Dispose();
         foreach (var p in _pending) p.Values.Dispose();
         _pending.Clear();
         LossSum.Dispose();

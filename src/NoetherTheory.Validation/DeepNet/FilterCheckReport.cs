@@ -79,8 +79,11 @@ public sealed record LayerFilterCheck(string Layer, int Filters, int RecursionPa
 /// <param name="Layers">Per-layer results, in network order.</param>
 /// <param name="EpsilonTolerance">The bound each layer's median BN-ε residual |measured − predicted|/(|w||g|) is held to
 /// (<see cref="FilterChecks.EpsilonMedianTolerance"/>).</param>
+/// <param name="NonFinite">The first non-finite measured value in the log ("step 12, features.0 filter 3: g2 = NaN"), or
+/// null. A log with one makes every check fail: no law "holds" over data it could not compare.</param>
 public sealed record FilterCheckReport(FilterCheckSettings Settings, double EffectiveDiscount, string? RecursionSkippedBecause,
-    double RecursionTolerance, long LastAnalysedStep, IReadOnlyList<LayerFilterCheck> Layers, double EpsilonTolerance)
+    double RecursionTolerance, long LastAnalysedStep, IReadOnlyList<LayerFilterCheck> Layers, double EpsilonTolerance,
+    string? NonFinite = null)
 {
     /// <summary>The first layer's earliest non-finite sample ("layer L, filter F, step n: name = value"), or null when every
     /// analysed value is finite. Non-null makes <see cref="RecursionHolds"/> and <see cref="EpsilonIdentityHolds"/> false.</summary>
@@ -109,7 +112,7 @@ public sealed record FilterCheckReport(FilterCheckSettings Settings, double Effe
     /// <summary>True when at least one filter-step was compared and every layer's median residual is within
     /// <see cref="EpsilonTolerance"/>: the measured ⟨w,g⟩ is the predicted ε/(c+ε)·γ·∂f/∂γ up to float32 round-off, with no
     /// systematic error (the largest single residual, <see cref="EpsilonResidualMax"/>, is the round-off tail).</summary>
-    public bool EpsilonIdentityHolds => FirstNonFinite is null && EpsilonSamples > 0 && EpsilonResidualMedianMax <= EpsilonTolerance;
+    public bool EpsilonIdentityHolds => FirstNonFinite is null && NonFinite is null && EpsilonSamples > 0 && EpsilonResidualMedianMax <= EpsilonTolerance;
 
     /// <summary>Total pairs × filters checked against the exact recursion.</summary>
     public int RecursionPairs => Layers.Sum(l => l.RecursionPairs);
@@ -119,5 +122,5 @@ public sealed record FilterCheckReport(FilterCheckSettings Settings, double Effe
         : Layers.Where(l => l.RecursionPairs > 0).Max(l => Math.Max(l.RecursionWeightNorm.Max, l.RecursionWeightDotVelocity.Max));
 
     /// <summary>True when at least one pair was checked and every error is within <see cref="RecursionTolerance"/>.</summary>
-    public bool RecursionHolds => FirstNonFinite is null && RecursionPairs > 0 && RecursionMaxError <= RecursionTolerance;
+    public bool RecursionHolds => FirstNonFinite is null && NonFinite is null && RecursionPairs > 0 && RecursionMaxError <= RecursionTolerance;
 }

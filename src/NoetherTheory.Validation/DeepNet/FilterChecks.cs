@@ -96,7 +96,32 @@ public static class FilterChecks
             { FirstNonFinite = FirstNonFinite(group.Key, filters, settings) });
         }
         return new FilterCheckReport(settings, ClosedForms.EffectiveDiscount(settings.LearningRate, settings.Momentum, settings.WeightDecay),
-            skip, RecursionTolerance, lastAnalysed, layers, EpsilonMedianTolerance);
+            skip, RecursionTolerance, lastAnalysed, layers, EpsilonMedianTolerance, FirstNonFinite(traces));
+    }
+
+    // The first (lowest-step) non-finite measured value, named by step, layer, filter and column; null when all are finite
+    // (a missing prediction of the older layout is NaN by design and is not one).
+    private static string? FirstNonFinite(IReadOnlyList<FilterTrace> traces)
+    {
+        (long Step, string Text)? first = null;
+        foreach (var f in traces)
+        foreach (var s in f.Samples)
+        {
+            if (first is { } found && s.Step >= found.Step) break;
+            (string Name, double Value)[] columns =
+            [
+                ("w2", s.WeightNormSq), ("g2", s.GradNormSq), ("v2", s.VelocityNormSq), ("wg", s.WeightDotGrad), ("wv", s.WeightDotVelocity),
+                ("wg_pred", s.HasPrediction ? s.PredictedWeightDotGrad : 0), ("bn_var", double.IsNaN(s.BatchVariance) ? 0 : s.BatchVariance),
+            ];
+            foreach (var (name, value) in columns)
+                if (!double.IsFinite(value))
+                {
+                    first = (s.Step, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"step {s.Step}, {f.Layer} filter {f.Filter}: {name} = {value}"));
+                    break;
+                }
+        }
+        return first?.Text;
     }
 
     private static EpsilonCheck Epsilon(IReadOnlyList<FilterTrace> filters)
