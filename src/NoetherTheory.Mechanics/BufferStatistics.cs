@@ -146,7 +146,7 @@ public static class BufferStatistics
                 why = $"{forcing.ToString().ToLowerInvariant()} gradients: {problem}";
                 continue;
             }
-            var y = RationalCancel.Cancel(lead * S);
+            var y = RationalCancel.CancelWithRoots(lead * S);
             if (forcing == GradientForcing.Persistent) persistent = y; else white = y;
         }
         return new StationaryStatistics(rule, [.. states], transition, input, persistent, white, why);
@@ -226,7 +226,7 @@ public static class BufferStatistics
         problem = null;
         // η was scaled by ε, so each ε^k coefficient already carries η^k.
         _ = (on, od);
-        return RationalCancel.Cancel(cn / cd);
+        return RationalCancel.CancelWithRoots(cn / cd);
     }
 
     private static (Expr? Coefficient, int Order) Lowest(Expr p)

@@ -190,7 +190,7 @@ internal static class ChargeLaws
         if (stats.SteadyStatePersistent is { } dp && !BufferStatistics.SameLeadingOrder(yP, dp))
         {
             yP = dp;
-            gainP = RationalCancel.Cancel(decay * dp / s);
+            gainP = RationalCancel.CancelWithRoots(decay * dp / s);
         }
         Expr? yWhite = yW, gainWhite = gainW;
         if (stats.SteadyStateWhite is { } dw)
@@ -198,7 +198,7 @@ internal static class ChargeLaws
             if (!BufferStatistics.SameLeadingOrder(yW, dw))
             {
                 yWhite = dw;
-                gainWhite = RationalCancel.Cancel(decay * dw / s);
+                gainWhite = RationalCancel.CancelWithRoots(decay * dw / s);
             }
         }
         else (yWhite, gainWhite) = (null, null);
