@@ -184,6 +184,24 @@ internal static class ChargeLaws
         var (_, gainW) = Reduce(s / (mu0 * (2 - mu0)));
         var yP = RationalCancel.Cancel(gainP * s / decay);
         var yW = RationalCancel.Cancel(gainW * s / decay);
+        // The closed forms above assume heavy ball's buffer statistics; the rule's own update decides (BufferStatistics).
+        // Where they agree to leading order the forms are kept verbatim; otherwise the derived statistics replace them.
+        var stats = BufferStatistics.Derive(me.Rule);
+        if (stats.SteadyStatePersistent is { } dp && !BufferStatistics.SameLeadingOrder(yP, dp))
+        {
+            yP = dp;
+            gainP = RationalCancel.CancelWithRoots(decay * dp / s);
+        }
+        Expr? yWhite = yW, gainWhite = gainW;
+        if (stats.SteadyStateWhite is { } dw)
+        {
+            if (!BufferStatistics.SameLeadingOrder(yW, dw))
+            {
+                yWhite = dw;
+                gainWhite = RationalCancel.CancelWithRoots(decay * dw / s);
+            }
+        }
+        else (yWhite, gainWhite) = (null, null);
         check("r^4 steady state solves the scale law", "lambda·x² = sigma·s/mu0² at x² = r⁴* (persistent gradients, inertia dropped)",
             ((law.Stiffness * yP) - (sigma * s / (mu0 * mu0))).Together().Numerator, "theory/05-learning-dynamics.md#eq-5-4");
         var h = me.Step;
@@ -192,8 +210,12 @@ internal static class ChargeLaws
         Expr? amplification = me.Rule.Hyperparameters.Any(p => p.Name == "beta")
             ? RationalCancel.Cancel(gainP / gainP.Substitute(Coordinates.Beta, Expr.Zero)) : null;
         var acc = catalog.Rules.FirstOrDefault(x => x.Kind == RuleKind.Accumulator);
-        return new AdaptiveOptimization(decay, gainP, gainW, yP, yW, discount, etaEff, amplification, mu0,
-            acc is null ? null : BackwardErrorAnalysis.DeriveAccumulator(acc));
+        return new AdaptiveOptimization(decay, gainP, gainWhite, yP, yWhite, discount, etaEff, amplification, mu0,
+            acc is null ? null : BackwardErrorAnalysis.DeriveAccumulator(acc))
+        {
+            WhiteNoiseNotDerived = yWhite is null ? stats.NotDerived ?? "white-noise statistics not derived" : null,
+            WhiteNoiseFromRuleStatistics = yWhite is not null && !ReferenceEquals(yWhite, yW),
+        };
     }
 
     private static int Index(Coordinate c) => c.Q.Index ?? throw new InvalidOperationException("coordinate without index");

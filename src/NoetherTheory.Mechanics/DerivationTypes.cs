@@ -163,16 +163,23 @@ public sealed record ChargeLaw(ChargeLawKind Kind, string Quantity, Expr Value, 
 /// </summary>
 /// <param name="Decay">D: the decay rate of y = r⁴ per unit time (4k/(1−β) for heavy ball).</param>
 /// <param name="GainPersistent">Γ: the input gain of |ĝ|² per unit time under persistent gradients.</param>
-/// <param name="GainWhite">The input gain under white-noise gradients.</param>
+/// <param name="GainWhite">The input gain under white-noise gradients (from the rule's derived buffer statistics), or null when not derived.</param>
 /// <param name="SteadyStatePersistent">r⁴* = Γ·s/D with s = |ĝ|².</param>
-/// <param name="SteadyStateWhite">r⁴* under white noise.</param>
+/// <param name="SteadyStateWhite">r⁴* under white noise, derived from the rule's update (<see cref="BufferStatistics"/>), or null when not derived.</param>
 /// <param name="DiscountPerStep">ρ_eff = 1 − h·D.</param>
 /// <param name="EffectiveLearningRate">η_eff = h/(μ₀ r²).</param>
 /// <param name="MomentumAmplification">Γ(β)/Γ(0), or null when the rule has no β.</param>
 /// <param name="OverdampedFriction">μ₀ = μ at η = 0 (the terminal velocity's friction).</param>
 /// <param name="RmsPropAccumulator">The catalog's accumulator rule (RMSProp) derived, or null when it has none.</param>
-public sealed record AdaptiveOptimization(Expr Decay, Expr GainPersistent, Expr GainWhite, Expr SteadyStatePersistent, Expr SteadyStateWhite,
-    Expr DiscountPerStep, Expr EffectiveLearningRate, Expr? MomentumAmplification, Expr OverdampedFriction, AccumulatorEquation? RmsPropAccumulator);
+public sealed record AdaptiveOptimization(Expr Decay, Expr GainPersistent, Expr? GainWhite, Expr SteadyStatePersistent, Expr? SteadyStateWhite,
+    Expr DiscountPerStep, Expr EffectiveLearningRate, Expr? MomentumAmplification, Expr OverdampedFriction, AccumulatorEquation? RmsPropAccumulator)
+{
+    /// <summary>Why the white-noise gain and steady state are null (the rule's update gave no stationary statistics), else null.</summary>
+    public string? WhiteNoiseNotDerived { get; init; }
+
+    /// <summary>True when the rule's derived buffer statistics differ from heavy ball's |g|²/(1 − β²) white-noise form and replaced it.</summary>
+    public bool WhiteNoiseFromRuleStatistics { get; init; }
+}
 
 /// <summary>Everything derived for one (rule, symmetry, model): immutable.</summary>
 public sealed record DerivationResult

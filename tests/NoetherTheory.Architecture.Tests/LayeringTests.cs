@@ -16,7 +16,7 @@ public sealed class LayeringTests
         ["NoetherTheory.Mechanics"] = ["NoetherTheory.Core", "NoetherTheory.Core.Yaml", "NoetherTheory.Symbolic"],
         ["NoetherTheory.Numerics"] = ["NoetherTheory.Core", "MathNet.Numerics"],
         ["NoetherTheory.Simulation"] = ["NoetherTheory.Core", "NoetherTheory.Mechanics", "NoetherTheory.Numerics", "NoetherTheory.Symbolic", "MathNet.Numerics"],
-        ["NoetherTheory.Validation"] = ["NoetherTheory.Core", "NoetherTheory.Numerics", "NoetherTheory.Mechanics", "NoetherTheory.Simulation", "NoetherTheory.Torch", "MathNet.Numerics"],
+        ["NoetherTheory.Validation"] = ["NoetherTheory.Core", "NoetherTheory.Numerics", "NoetherTheory.Mechanics", "NoetherTheory.Symbolic", "NoetherTheory.Simulation", "NoetherTheory.Torch", "MathNet.Numerics"],
         ["NoetherTheory.Torch"] = ["NoetherTheory.Core", "NoetherTheory.Core.Yaml", "TorchSharp", "SkiaSharp"],
         ["NoetherTheory.Reporting"] = ["NoetherTheory.Core", "OxyPlot", "OxyPlot.SkiaSharp", "SkiaSharp", "SkiaSharp.HarfBuzz", "HarfBuzzSharp"],
         // Benchmarks drive Torch through plain managed types (Torch/Benchmarks/): TorchSharp itself stays out.

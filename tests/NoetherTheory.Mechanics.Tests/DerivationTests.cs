@@ -112,7 +112,7 @@ public sealed class DerivationTests
         AssertEqual(a.Decay, "4*k/(1 - beta)", "r⁴ decay");
         AssertEqual(a.GainPersistent, "2*eta*(1 - delta)*(1 + beta)/(1 - beta)^3", "gain");
         AssertEqual(a.SteadyStatePersistent.Substitute(Expr.Symbol("delta"), Expr.Zero), "eta*(1 + beta)*s/(2*k*(1 - beta)^2)", "r⁴* persistent");
-        AssertEqual(a.SteadyStateWhite.Substitute(Expr.Symbol("delta"), Expr.Zero), "eta*s/(2*k*(1 - beta))", "r⁴* white noise");
+        AssertEqual(a.SteadyStateWhite!.Substitute(Expr.Symbol("delta"), Expr.Zero), "eta*s/(2*k*(1 - beta))", "r⁴* white noise");
         AssertEqual(a.DiscountPerStep.Substitute(Expr.Symbol("delta"), Expr.Zero), "1 - 4*eta*k/(1 - beta)", "rho_eff");
         AssertEqual(a.MomentumAmplification!, "(1 + beta)/(1 - beta)^3", "amplification");
         Assert.That(a.MomentumAmplification!.Evaluate(new Dictionary<Symbol, double> { [Coordinates.Beta] = 0.9 }), Is.EqualTo(1900).Within(AmplificationAtBeta09));

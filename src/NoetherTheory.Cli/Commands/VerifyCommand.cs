@@ -14,11 +14,17 @@ internal static class VerifyCommand
         var suite = new Option<string>("--suite") { Description = "Suite to run (exact, laws, orders, …) or all", DefaultValueFactory = _ => VerificationSuite.AllSuites };
         var output = new Option<FileInfo?>("--out") { Description = "Write the records as JSON (results.json) for `noether report`" };
         var cases = new Option<DirectoryInfo?>("--cases") { Description = "Folder of case files (default: validation/cases)" };
+        var derived = new Option<bool>("--derived")
+        {
+            Description = "Run the generated checks instead: every catalog position rule's derived r⁴ steady states and gains against its own compiled update (theory/catalog)",
+        };
         var command = new Command("verify", "Check every derived law against the discrete optimizer it models (validation/cases).")
         {
-            suite, output, cases,
+            suite, output, cases, derived,
         };
-        command.SetAction(parse => Run(context, parse.GetValue(suite)!, parse.GetValue(output), parse.GetValue(cases)));
+        command.SetAction(parse => parse.GetValue(derived)
+            ? RunDerived(context, parse.GetValue(output))
+            : Run(context, parse.GetValue(suite)!, parse.GetValue(output), parse.GetValue(cases)));
         return command;
     }
 
@@ -33,6 +39,15 @@ internal static class VerifyCommand
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{records.Count - failed} of {records.Count} cases passed ({records.Sum(r => r.Runtime.TotalSeconds):F1} s of compute)."));
         return failed == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+
+    private static int RunDerived(CliContext context, FileInfo? output)
+    {
+        var (report, document) = NoetherTheory.Validation.Generated.DerivedLawValidation.Run(RepositoryLayout.Catalog());
+        context.Out.Write(NoetherTheory.Validation.Generated.DerivedLawChecks.FormatTable(report));
+        if (output is not null)
+            NoetherTheory.Core.IO.AtomicFile.Write(output.FullName, NoetherTheory.Core.Documents.ResultDocuments.Serialize(document));
+        return document.Failed == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 
     /// <summary>Loads and runs a suite (bad case files and unknown suites become usage errors), keeping the trace of every

@@ -113,19 +113,22 @@ public sealed record ChargeLawRecord(string Kind, string Quantity, ExpressionRec
 /// <summary>The r⁴ law and RMSProp map of a scale symmetry.</summary>
 /// <param name="Decay">D.</param>
 /// <param name="GainPersistent">Γ (persistent gradients).</param>
-/// <param name="GainWhite">Γ (white noise).</param>
+/// <param name="GainWhite">Γ (white noise), or null when the rule's buffer statistics could not be derived.</param>
 /// <param name="SteadyStatePersistent">r⁴* (persistent).</param>
-/// <param name="SteadyStateWhite">r⁴* (white noise).</param>
+/// <param name="SteadyStateWhite">r⁴* (white noise), or null when not derived.</param>
 /// <param name="DiscountPerStep">ρ_eff.</param>
 /// <param name="EffectiveLearningRate">η_eff.</param>
 /// <param name="MomentumAmplification">Γ(β)/Γ(0), or null.</param>
 /// <param name="Law">The law in words.</param>
 /// <param name="Assumptions">Its assumptions in words.</param>
 /// <param name="RmsProp">The RMSProp map in words.</param>
-public sealed record AdaptiveRecord(ExpressionRecord Decay, ExpressionRecord GainPersistent, ExpressionRecord GainWhite,
-    ExpressionRecord SteadyStatePersistent, ExpressionRecord SteadyStateWhite, ExpressionRecord DiscountPerStep,
+/// <param name="WhiteNoiseNotDerived">Why the white-noise law is null (left out when it was derived).</param>
+public sealed record AdaptiveRecord(ExpressionRecord Decay, ExpressionRecord GainPersistent,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ExpressionRecord? GainWhite,
+    ExpressionRecord SteadyStatePersistent, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ExpressionRecord? SteadyStateWhite,
+    ExpressionRecord DiscountPerStep,
     ExpressionRecord EffectiveLearningRate, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ExpressionRecord? MomentumAmplification,
-    string Law, string Assumptions, string RmsProp);
+    string Law, string Assumptions, string RmsProp, string? WhiteNoiseNotDerived = null);
 
 /// <summary>Everything derived for one rule × symmetry × model.</summary>
 /// <param name="Rule">Rule id.</param>

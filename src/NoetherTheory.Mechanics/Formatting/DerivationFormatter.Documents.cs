@@ -56,9 +56,10 @@ public static partial class DerivationFormatter
                 : null);
 
     private static AdaptiveRecord Adaptive(AdaptiveOptimization a) =>
-        new(Expression(a.Decay), Expression(a.GainPersistent), Expression(a.GainWhite), Expression(a.SteadyStatePersistent),
-            Expression(a.SteadyStateWhite), Expression(a.DiscountPerStep), Expression(a.EffectiveLearningRate),
-            a.MomentumAmplification is null ? null : Expression(a.MomentumAmplification), AdaptiveLaw(a), AdaptiveAssumptions(a), RmsPropMap(a));
+        new(Expression(a.Decay), Expression(a.GainPersistent), a.GainWhite is null ? null : Expression(a.GainWhite), Expression(a.SteadyStatePersistent),
+            a.SteadyStateWhite is null ? null : Expression(a.SteadyStateWhite), Expression(a.DiscountPerStep), Expression(a.EffectiveLearningRate),
+            a.MomentumAmplification is null ? null : Expression(a.MomentumAmplification), AdaptiveLaw(a), AdaptiveAssumptions(a), RmsPropMap(a),
+            a.WhiteNoiseNotDerived);
 
     private static IReadOnlyList<IdentityCheckRecord> Checks(ImmutableArray<IdentityCheck> checks) =>
         [.. checks.Select(c => new IdentityCheckRecord(c.Name, c.Statement, c.Holds, ZeroTest(c.Result), c.Anchor))];

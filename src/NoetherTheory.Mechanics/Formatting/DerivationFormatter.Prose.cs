@@ -61,9 +61,15 @@ public static partial class DerivationFormatter
     public static string AdaptiveAssumptions(AdaptiveOptimization adaptive)
     {
         ArgumentNullException.ThrowIfNull(adaptive);
-        return "scale-invariant block (x = r² = |q_A|²); inertia m·x'' dropped (small mass); persistent gradients: the velocity is "
-               + $"at terminal value |qdot_A|² = |ĝ|²/(mu0²·r²) with mu0 = {P(adaptive.OverdampedFriction)}. White-noise alternative: |qdot_A|² = |ĝ|²/(mu0·(2 − mu0)·r²) "
-               + $"(buffer variance |g|²/(1 − beta²)), giving gain {P(adaptive.GainWhite)} and r⁴* = {P(adaptive.SteadyStateWhite)}, smaller by the ratio of the gains.";
+        var head = "scale-invariant block (x = r² = |q_A|²); inertia m·x'' dropped (small mass); persistent gradients: the velocity is "
+                   + $"at terminal value |qdot_A|² = |ĝ|²/(mu0²·r²) with mu0 = {P(adaptive.OverdampedFriction)}. ";
+        if (adaptive.GainWhite is not { } gainWhite || adaptive.SteadyStateWhite is not { } white)
+            return head + $"White-noise alternative: not derived ({adaptive.WhiteNoiseNotDerived}).";
+        if (adaptive.WhiteNoiseFromRuleStatistics)
+            return head + "White-noise alternative: the stationary second moments of the rule's state (q and its buffer), derived from its own "
+                   + $"update (a discrete Lyapunov system), give gain {P(gainWhite)} and r⁴* = {P(white)}.";
+        return head + "White-noise alternative: |qdot_A|² = |ĝ|²/(mu0·(2 − mu0)·r²) "
+               + $"(buffer variance |g|²/(1 − beta²)), giving gain {P(gainWhite)} and r⁴* = {P(white)}, smaller by the ratio of the gains.";
     }
 
     /// <summary>The term-by-term map from the r⁴ law to the RMSProp accumulator, in words (theory/05-learning-dynamics.md#eq-5-5).</summary>

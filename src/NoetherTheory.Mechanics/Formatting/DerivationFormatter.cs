@@ -58,7 +58,7 @@ public static partial class DerivationFormatter
         if (result.Adaptive is { } a)
         {
             Line(sb, $"r^4 law (NLD Eq. 17) {AdaptiveLaw(a)}");
-            Line(sb, $"  steady r^4         persistent {P(a.SteadyStatePersistent)}; white noise {P(a.SteadyStateWhite)}");
+            Line(sb, $"  steady r^4         persistent {P(a.SteadyStatePersistent)}; white noise {(a.SteadyStateWhite is { } white ? P(white).ToString() : "not derived: " + a.WhiteNoiseNotDerived)}");
             Line(sb, $"  rho_eff = {P(a.DiscountPerStep)}, eta_eff = {P(a.EffectiveLearningRate)}" + (a.MomentumAmplification is { } amp ? $", amplification = {P(amp)}" : ""));
             Line(sb, $"  assumptions        {AdaptiveAssumptions(a)}");
             Line(sb, $"  RMSProp            {RmsPropMap(a)}");

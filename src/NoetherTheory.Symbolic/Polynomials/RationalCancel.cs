@@ -19,6 +19,39 @@ public static class RationalCancel
         return atoms.Restore(CancelPolynomial(numerator / denominator));
     }
 
+    private static readonly Expr[] SmallRoots = [Expr.One, Expr.MinusOne, Expr.Number(2), Expr.Number(-2), Expr.Half, Expr.Number(-1, 2)];
+
+    /// <summary>
+    /// <see cref="Cancel"/>, after splitting every denominator factor that is a polynomial in one symbol into linear
+    /// factors at small rational roots (±1, ±2, ±1/2), so that e.g. (1 + β)/((1 − β)(1 − β²)) becomes 1/(1 − β)².
+    /// </summary>
+    public static Expr CancelWithRoots(Expr e)
+    {
+        var c = Cancel(e);
+        var form = c.Together();
+        var parts = new List<Expr>();
+        bool changed = false;
+        foreach (var (b, n) in Factors(form.Denominator))
+        {
+            var rest = b;
+            var linear = new List<Expr>();
+            var symbols = b.FreeSymbols().ToList();
+            if (b is Sum && symbols.Count == 1)
+            {
+                var x = symbols[0];
+                foreach (var r in SmallRoots)
+                    while (rest.Contains(x) && IsZero(rest.Substitute(x, r)))
+                    {
+                        rest = DivideLinear(rest.Expand(), x, r);
+                        linear.Add(x - r);
+                        changed = true;
+                    }
+            }
+            parts.Add(Expr.Pow(rest * Expr.Multiply(linear), Expr.Number(n)));
+        }
+        return changed ? Cancel(form.Numerator / Expr.Multiply(parts)) : c;
+    }
+
     private static Expr CancelPolynomial(Expr e)
     {
         var form = e.Together();

@@ -1,0 +1,134 @@
+using NoetherTheory.Mechanics;
+using NoetherTheory.Testing;
+using NoetherTheory.Validation.Generated;
+
+namespace NoetherTheory.Validation.Tests.Generated;
+
+/// <summary>
+/// The generated checks (issue 12 items 1–2): every position rule of the catalog, plus two rules added only as YAML
+/// files, gets its derived r⁴ steady states and gains checked against its own compiled update; each check must fail
+/// when the law is perturbed by 1%.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class DerivedLawCheckTests
+{
+    private const string QuasiHyperbolic = """
+        id: qhm
+        name: Quasi-hyperbolic momentum (test rule, data only)
+        description: v_next = beta*v + (1 - beta)*(g + k*q), q_next = q - eta*((1 - nu)*(g + k*q) + nu*v_next).
+        kind: position
+        hyperparameters:
+          eta: learning rate
+          beta: momentum
+          nu: immediate discount
+          k: coupled weight decay
+        time_step: eta
+        buffer: v
+        update:
+          v_next: beta*v + (1 - beta)*(g(q) + k*q)
+          q_next: q - eta*((1 - nu)*(g(q) + k*q) + nu*v_next)
+        """;
+
+    private const string NesterovEma = """
+        id: nesterov-ema
+        name: Nesterov momentum with an averaged buffer (test rule, data only)
+        description: v_next = beta*v + (1 - beta)*(g + k*q), q_next = q - eta*(g + k*q + beta*v_next/(1 - beta)).
+        kind: position
+        hyperparameters:
+          eta: learning rate
+          beta: momentum
+          k: coupled weight decay
+        time_step: eta
+        buffer: v
+        update:
+          v_next: beta*v + (1 - beta)*(g(q) + k*q)
+          q_next: q - eta*(g(q) + k*q + beta*v_next/(1 - beta))
+        """;
+
+    /// <summary>Fast subset: fewer chains than the full run, still well inside 1% (asserted below).</summary>
+    private static readonly DerivedCheckSettings Fast = new() { Chains = 160, BurnRelaxations = 4, SampleRelaxations = 8 };
+
+    /// <summary>The largest relative tolerance a check may have so that a 1% error in the law is detected.</summary>
+    private const double DetectableRelativeError = 0.01;
+
+    private static readonly string[] CatalogPositionRules = ["gd", "heavy-ball", "heavy-ball-decoupled", "nesterov"];
+    private static readonly string[] AddedRules = ["qhm", "nesterov-ema"];
+
+    private string _catalogDir = "";
+    private DerivedCheckReport _report = null!;
+
+    [OneTimeSetUp]
+    public void RunChecks()
+    {
+        _catalogDir = Path.Combine(Path.GetTempPath(), "noether-derived-" + Guid.NewGuid().ToString("N"));
+        var source = RepositoryPaths.Combine("theory", "catalog");
+        foreach (var dir in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(dir.Replace(source, _catalogDir, StringComparison.Ordinal));
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+            File.Copy(file, file.Replace(source, _catalogDir, StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_catalogDir, "rules", "qhm.yaml"), QuasiHyperbolic);
+        File.WriteAllText(Path.Combine(_catalogDir, "rules", "nesterov-ema.yaml"), NesterovEma);
+        _report = DerivedLawChecks.Run(Catalog.Load(_catalogDir), Fast);
+        TestContext.Out.WriteLine(DerivedLawChecks.FormatTable(_report));
+    }
+
+    [OneTimeTearDown]
+    public void Clean()
+    {
+        if (Directory.Exists(_catalogDir)) Directory.Delete(_catalogDir, recursive: true);
+    }
+
+    private static IEnumerable<string> AllRules => CatalogPositionRules.Concat(AddedRules);
+
+    [TestCaseSource(nameof(AllRules))]
+    public void EveryDerivedSteadyStateAndGainAgreesWithItsSimulation(string rule)
+    {
+        var checks = _report.Checks.Where(c => c.Rule == rule).ToList();
+        Assert.That(checks.Select(c => (c.Law, c.Forcing)), Is.EquivalentTo(new[]
+        {
+            ("steady r^4", GradientForcing.Persistent), ("gain", GradientForcing.Persistent),
+            ("steady r^4", GradientForcing.White), ("gain", GradientForcing.White),
+        }), $"skipped: {string.Join("; ", _report.Skipped.Select(s => s.Rule + ": " + s.Reason))}");
+        foreach (var c in checks)
+            Assert.That(c.Passed, Is.True, $"{c.Rule} {c.Law} {c.Forcing}: derived {c.Predicted}, simulated {c.Measured}, tolerance {c.Tolerance} ({c.Reason})");
+    }
+
+    [TestCaseSource(nameof(AllRules))]
+    public void EveryCheckFailsWhenTheLawIsPerturbedByOnePercent(string rule)
+    {
+        var checks = _report.Checks.Where(c => c.Rule == rule).ToList();
+        Assert.That(checks, Is.Not.Empty);
+        foreach (var c in checks)
+        {
+            Assert.That(c.RelativeTolerance, Is.LessThan(DetectableRelativeError / 2), $"{c.Rule} {c.Law} {c.Forcing}: tolerance too loose to detect 1%");
+            Assert.That(c.Perturbed(+DetectableRelativeError).Passed, Is.False, $"{c.Rule} {c.Law} {c.Forcing} passed with the law ×1.01");
+            Assert.That(c.Perturbed(-DetectableRelativeError).Passed, Is.False, $"{c.Rule} {c.Law} {c.Forcing} passed with the law ×0.99");
+        }
+    }
+
+    [Test]
+    public void NesterovWhiteSteadyStateEqualsHeavyBallsAndIsChecked()
+    {
+        var nesterov = _report.Checks.Single(c => c.Rule == "nesterov" && c.Law == "steady r^4" && c.Forcing == GradientForcing.White);
+        var heavy = _report.Checks.Single(c => c.Rule == "heavy-ball" && c.Law == "steady r^4" && c.Forcing == GradientForcing.White);
+        // Both laws are η·s/(2k(1 − β)) at the same hyperparameters (δ = 0), so the derived values agree to round-off.
+        NumericAssert.Close(heavy.Predicted, nesterov.Predicted, Tolerance.RoundOff, "Nesterov's white r⁴* equals heavy ball's");
+        Assert.That(nesterov.Passed, Is.True, $"simulated {nesterov.Measured} vs derived {nesterov.Predicted}");
+        // The law derive printed before the buffer statistics were derived, η(1 − β + 2β²)s/(2k(1 − β²)), fails its check.
+        const double beta = 0.9;
+        var old = nesterov with { Predicted = nesterov.Predicted * (1 - beta + (2 * beta * beta)) / (1 + beta) };
+        Assert.That(old.Passed, Is.False, $"the old Nesterov white law {old.Predicted} passed against {nesterov.Measured}");
+    }
+
+    [Test]
+    public void TheReportIsAVerifyDocumentWithATablePerRule()
+    {
+        var document = DerivedLawChecks.ToDocument(_report);
+        Assert.That(document.Records, Has.Count.EqualTo(_report.Checks.Count));
+        Assert.That(document.Failed, Is.Zero);
+        var table = DerivedLawChecks.FormatTable(_report);
+        foreach (var rule in AllRules) Assert.That(table, Does.Contain("rule " + rule));
+        Assert.That(_report.Skipped.Select(s => s.Rule), Does.Contain("rmsprop"));
+    }
+}
