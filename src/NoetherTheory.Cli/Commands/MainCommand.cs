@@ -49,7 +49,7 @@ internal static class MainCommand
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(outDir);
         var failures = new List<string>();
-        int stages = quick ? 5 : 6, stage = 0;
+        int stages = quick ? 6 : 7, stage = 0;
         void Stage(string what) => context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{++stage}/{stages}] {what} (at {clock.Elapsed:mm\\:ss})"));
 
@@ -68,6 +68,15 @@ internal static class MainCommand
         int failed = outcomes.Count(o => !o.Record.Passed);
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {outcomes.Count - failed} of {outcomes.Count} cases passed"));
         if (failed > 0) failures.Add(string.Create(CultureInfo.InvariantCulture, $"{failed} verification case(s) failed (results.json)"));
+
+        Stage("checking every derived steady state and gain against its generated simulation (theory/catalog rules)");
+        var (derivedReport, derivedChecks) = NoetherTheory.Validation.Generated.DerivedLawValidation.Run(RepositoryLayout.Catalog());
+        AtomicFile.Write(Path.Combine(outDir, "derived.json"), NoetherTheory.Core.Documents.ResultDocuments.Serialize(derivedChecks));
+        AtomicFile.Write(Path.Combine(outDir, "derived.txt"), NoetherTheory.Validation.Generated.DerivedLawChecks.FormatTable(derivedReport));
+        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"      {derivedChecks.Passed} of {derivedChecks.Passed + derivedChecks.Failed} generated checks passed (derived.txt)"));
+        if (derivedChecks.Failed > 0)
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{derivedChecks.Failed} generated check(s) of a derived law failed (derived.txt)"));
 
         Stage("comparing compiled flows with the discrete optimizers");
         var comparisons = new[]
@@ -99,6 +108,13 @@ internal static class MainCommand
         var sources = new List<string> { outDir, filtersDir };
         if (!quick) sources.Add(gridDir);
         var inputs = ReportInputs.FromPaths(sources) with { Featured = ReportInputs.Featuring([]) };
+        // The generated checks join the toy cases in the report's verification section (their suite is "derived").
+        if (inputs.Verification is { } cases)
+            inputs = inputs with
+            {
+                Verification = new NoetherTheory.Core.Documents.VerifyDocument(cases.Passed + derivedChecks.Passed,
+                    cases.Failed + derivedChecks.Failed, [.. cases.Records, .. derivedChecks.Records]),
+            };
         var summary = ReportWriter.Write(inputs, Path.Combine(outDir, "report"), "noether main",
             new Dictionary<string, string>
             {
