@@ -8,9 +8,6 @@ namespace NoetherTheory.Mechanics.Tests;
 [TestFixture]
 public sealed class DerivationTests
 {
-    /// <summary>Whole-catalog budget on the 2-core machine: the brief asks for "seconds"; measured ≈1 s, 10 s leaves room for slow CI.</summary>
-    private const double CatalogBudgetSeconds = 10;
-
     /// <summary>(1+β)/(1−β)³ = 1900 at β = 0.9: 1 − 0.9 is exact but carries 0.9's representation error (2e-16 relative),
     /// cubing triples it, so ≈1e-12 absolute at 1900; 1e-9 leaves room for the evaluator's operation order.</summary>
     private const double AmplificationAtBeta09 = 1e-9;
@@ -37,13 +34,14 @@ public sealed class DerivationTests
     }
 
     [Test]
-    public void WholeCatalog_EveryIdentityHolds_InSeconds()
+    public void WholeCatalog_EveryIdentityHolds()
     {
         var failures = _all.Results.SelectMany(r => r.Checks.Where(c => !c.Holds).Select(c => $"{r.Rule.Id}×{r.Symmetry.Id}×{r.ModelName}: {c.Name}: {c.Result}"))
             .Concat(_all.ModelLaws.SelectMany(m => m.Checks.Where(c => !c.Holds).Select(c => $"{m.Model.Id}: {c.Name}: {c.Result}")));
         Assert.That(failures, Is.Empty);
         Assert.That(_all.AllHold, Is.True);
-        Assert.That(_seconds, Is.LessThan(CatalogBudgetSeconds));
+        // Its time is printed (TestContext) and measured by `noether derive --all`, not asserted: a timed unit test fails on
+        // a loaded machine without saying anything about the code (house rule: speed targets live in benchmarks).
     }
 
     [Test]
