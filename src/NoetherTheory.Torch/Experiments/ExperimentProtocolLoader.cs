@@ -16,6 +16,10 @@ public static class ExperimentProtocolLoader
 {
     private static readonly string[] Variables = ["lr", "momentum", "weight_decay"];
 
+    /// <summary>Most runs one protocol may define (grid cells and filter runs together): far above any real protocol
+    /// (the GPU grid has a few dozen), and low enough that a mistyped list is refused before the cells are built.</summary>
+    public const int MaxRuns = 10_000;
+
     /// <summary>Loads a protocol file.</summary>
     /// <exception cref="TrainingConfigException">The file is missing or malformed (the message says where).</exception>
     public static ExperimentProtocol Load(string path)
@@ -71,6 +75,9 @@ public static class ExperimentProtocolLoader
         if (grid is not null) AddGrid(grid, baseConfig, seeds, cells);
         if (filters is not null)
         {
+            if (filters.Items.Count + cells.Count > MaxRuns)
+                throw filters.Error("filters", string.Create(CultureInfo.InvariantCulture,
+                    $"{filters.Items.Count} filter runs and {cells.Count} grid runs are more than ExperimentProtocolLoader.MaxRuns = {MaxRuns} runs"));
             foreach (var item in filters.Items)
             {
                 var map = item.AsMap("filters", "id: …, overrides");
@@ -124,6 +131,9 @@ public static class ExperimentProtocolLoader
                 else config = Override(config, key, v, field);
             }
             if (vary is null || values.Count == 0) throw map.Error($"grid.panels.{panel}", "needs 'vary' and a non-empty 'values' list");
+            if ((long)values.Count * constrained.Count * seeds.Count + cells.Count > MaxRuns)
+                throw map.Error($"grid.panels.{panel}", string.Create(CultureInfo.InvariantCulture,
+                    $"defines {(long)values.Count * constrained.Count * seeds.Count} runs ({values.Count} values × {constrained.Count} constrained flags × {seeds.Count} seeds), more than ExperimentProtocolLoader.MaxRuns = {MaxRuns} in the whole protocol; use fewer values or seeds"));
             foreach (double value in values)
             foreach (bool c in constrained)
             foreach (long seed in seeds)

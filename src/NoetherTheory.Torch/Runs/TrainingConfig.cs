@@ -90,6 +90,10 @@ public sealed record TrainingConfig(
     NonFiniteAction OnNonFinite = NonFiniteAction.Stop,
     double? MemoryLimitGib = null)
 {
+    /// <summary>Largest <c>augmentation.crop_padding</c>: the side of the largest supported image (Tiny ImageNet, 64 pixels);
+    /// more padding only crops zeros, and a huge value would make the padded batch too big to allocate.</summary>
+    public const int MaxCropPadding = 64;
+
     /// <summary>Throws when a value is out of range, naming the YAML field.</summary>
     /// <exception cref="ArgumentException">A value is out of range or inconsistent.</exception>
     public void Validate()
@@ -108,7 +112,8 @@ public sealed record TrainingConfig(
         Require(TransferEvery >= 1, "transfer_every", "must be ≥ 1");
         Require(KeepCheckpoints >= 1, "keep_checkpoints", "must be ≥ 1");
         Require(EvalBatchSize >= 1, "eval_batch_size", "must be ≥ 1");
-        Require(Augmentation.CropPadding >= 0, "augmentation.crop_padding", "must be ≥ 0");
+        Require(Augmentation.CropPadding is >= 0 and <= MaxCropPadding, "augmentation.crop_padding",
+            string.Create(CultureInfo.InvariantCulture, $"must be between 0 and {MaxCropPadding} pixels (the padded batch is allocated before the crop)"));
         Require(Dataset.Kind != DatasetKind.TinyImageNet || !string.IsNullOrWhiteSpace(Dataset.Path), "dataset.path", "is required for tiny-imagenet (the unpacked tiny-imagenet-200 folder)");
         Wrap(Optimizer.Validate, "optimizer");
         Wrap(Schedule.Validate, "schedule");

@@ -16,6 +16,8 @@ public sealed class SuiteSizeTests
             ["result documents"] = DocumentInputTests.InputCount,
             ["expression texts"] = ExpressionInputTests.InputCount,
             ["command lines"] = CommandLineInputTests.InputCount,
+            ["training configs"] = TrainingConfigInputTests.InputCount,
+            ["experiment protocols"] = ExperimentProtocolInputTests.InputCount,
         };
         int total = counts.Values.Sum();
         TestContext.Out.WriteLine($"malformed-input suite: {total} inputs ({string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}"))})");
