@@ -13,29 +13,7 @@ public sealed class BenchCellCommandTests
     // Sums and differences of a handful of doubles of order 1–100: a few ulps.
     private static readonly Tolerance Arithmetic = new(1e-12, 1e-12);
 
-    // Four cells (2 learning rates × free/constrained, one seed) of a few steps on 64 synthetic 1×8×8 images: seconds per run.
-    private const string TinyProtocol = """
-        name: tiny
-        seeds: [1]
-        base:
-          steps: 4
-          batch_size: 8
-          log_every: 2
-          measure_every: 2
-          checkpoint_every: 2
-          eval_batch_size: 32
-          dataset:
-            kind: synthetic
-            synthetic: {train_count: 64, test_count: 32, channels: 1, size: 8, classes: 3}
-          augmentation: {crop_padding: 1, horizontal_flip: true}
-          model: {width: 0.0625, head: gap}
-          optimizer: {lr: 0.01, momentum: 0.9, weight_decay: 5.0e-4}
-          schedule: {milestones: [2], gamma: 0.1}
-        grid:
-          constrained: [false, true]
-          panels:
-            A: {vary: lr, values: [0.01, 0.03]}
-        """;
+    private const string TinyProtocol = TinyProtocols.FourCellGrid;
 
     private string _root = "";
 

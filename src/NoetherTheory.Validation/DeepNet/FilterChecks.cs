@@ -99,29 +99,40 @@ public static class FilterChecks
             skip, RecursionTolerance, lastAnalysed, layers, EpsilonMedianTolerance, FirstNonFinite(traces));
     }
 
-    // The first (lowest-step) non-finite measured value, named by step, layer, filter and column; null when all are finite
-    // (a missing prediction of the older layout is NaN by design and is not one).
-    private static string? FirstNonFinite(IReadOnlyList<FilterTrace> traces)
+    // The run's first (lowest-step) non-finite measured value, named by step, layer, filter and column; null when all are finite.
+    private static string? FirstNonFinite(IReadOnlyList<FilterTrace> traces) =>
+        ScanNonFinite(traces, long.MaxValue) is { } x
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"step {x.Step}, {x.Trace.Layer} filter {x.Trace.Filter}: {x.Column} = {x.Value}")
+            : null;
+
+    // The columns a non-finite check reads: the filters.csv name, the name in a layer's verdict, and the value (a prediction
+    // or batch variance missing from the older layout is NaN by design and is not a non-finite measurement).
+    private static readonly (string Column, string Display, Func<FilterSample, double> Value)[] MeasuredColumns =
+    [
+        ("w2", "|w|²", s => s.WeightNormSq), ("g2", "|g|²", s => s.GradNormSq), ("v2", "|v|²", s => s.VelocityNormSq),
+        ("wg", "⟨w,g⟩", s => s.WeightDotGrad), ("wv", "⟨w,v⟩", s => s.WeightDotVelocity),
+        ("wg_pred", "predicted ⟨w,g⟩", s => s.HasPrediction ? s.PredictedWeightDotGrad : 0),
+        ("bn_var", "batch variance", s => double.IsNaN(s.BatchVariance) ? 0 : s.BatchVariance),
+    ];
+
+    // The lowest-step non-finite value before endStep over the traces (within a step, the first trace and column in order).
+    private static (long Step, FilterTrace Trace, string Column, string Display, double Value)? ScanNonFinite(
+        IEnumerable<FilterTrace> traces, long endStep)
     {
-        (long Step, string Text)? first = null;
+        (long Step, FilterTrace Trace, string Column, string Display, double Value)? first = null;
         foreach (var f in traces)
         foreach (var s in f.Samples)
         {
-            if (first is { } found && s.Step >= found.Step) break;
-            (string Name, double Value)[] columns =
-            [
-                ("w2", s.WeightNormSq), ("g2", s.GradNormSq), ("v2", s.VelocityNormSq), ("wg", s.WeightDotGrad), ("wv", s.WeightDotVelocity),
-                ("wg_pred", s.HasPrediction ? s.PredictedWeightDotGrad : 0), ("bn_var", double.IsNaN(s.BatchVariance) ? 0 : s.BatchVariance),
-            ];
-            foreach (var (name, value) in columns)
-                if (!double.IsFinite(value))
-                {
-                    first = (s.Step, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"step {s.Step}, {f.Layer} filter {f.Filter}: {name} = {value}"));
-                    break;
-                }
+            if (s.Step >= endStep || (first is { } found && s.Step >= found.Step)) break;
+            foreach (var (column, display, value) in MeasuredColumns)
+            {
+                double v = value(s);
+                if (double.IsFinite(v)) continue;
+                first = (s.Step, f, column, display, v);
+                break;
+            }
         }
-        return first?.Text;
+        return first;
     }
 
     private static EpsilonCheck Epsilon(IReadOnlyList<FilterTrace> filters)
@@ -146,32 +157,14 @@ public static class FilterChecks
 
     /// <summary>
     /// The earliest analysed sample of a layer with a NaN or infinite measured quantity (|w|², |g|², |v|², ⟨w,g⟩,
-    /// ⟨w,v⟩, or a logged ⟨w,g⟩ prediction that is infinite), as "layer L, filter F, step n: name = value"; null when every
+    /// ⟨w,v⟩, or a logged ⟨w,g⟩ prediction or batch variance that is infinite), as "layer L, filter F, step n: name = value"; null when every
     /// value is finite. The statistics drop NaN (a median of a diverged filter means nothing), so this is what makes a
     /// diverged log fail the verdicts instead of vanishing from them.
     /// </summary>
-    private static string? FirstNonFinite(string layer, IReadOnlyList<FilterTrace> filters, FilterCheckSettings settings)
-    {
-        (long Step, string Text)? first = null;
-        foreach (var f in filters)
-        foreach (var s in f.Samples)
-        {
-            if (s.Step >= settings.AnalysisEndStep || (first is { } known && s.Step >= known.Step)) break;
-            string? bad = !double.IsFinite(s.WeightNormSq) ? Named("|w|²", s.WeightNormSq)
-                : !double.IsFinite(s.GradNormSq) ? Named("|g|²", s.GradNormSq)
-                : !double.IsFinite(s.VelocityNormSq) ? Named("|v|²", s.VelocityNormSq)
-                : !double.IsFinite(s.WeightDotGrad) ? Named("⟨w,g⟩", s.WeightDotGrad)
-                : !double.IsFinite(s.WeightDotVelocity) ? Named("⟨w,v⟩", s.WeightDotVelocity)
-                : double.IsInfinity(s.PredictedWeightDotGrad) ? Named("predicted ⟨w,g⟩", s.PredictedWeightDotGrad)
-                : null;
-            if (bad is null) continue;
-            first = (s.Step, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"layer {layer}, filter {f.Filter}, step {s.Step}: {bad}"));
-            break;
-        }
-        return first?.Text;
-
-        static string Named(string name, double value) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} = {value}");
-    }
+    private static string? FirstNonFinite(string layer, IReadOnlyList<FilterTrace> filters, FilterCheckSettings settings) =>
+        ScanNonFinite(filters, settings.AnalysisEndStep) is { } x
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"layer {layer}, filter {x.Trace.Filter}, step {x.Step}: {x.Display} = {x.Value}")
+            : null;
 
     /// <summary>|predicted − measured|/|measured| (NaN when measured is 0).</summary>
     public static double RelativeError(double predicted, double measured) =>

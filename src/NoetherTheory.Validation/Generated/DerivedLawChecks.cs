@@ -56,8 +56,9 @@ public sealed record DerivedCheckSettings
 public sealed record DerivedCheck(string Rule, string Symmetry, string Law, GradientForcing Forcing, double Predicted, double Measured,
     double BiasBound, double StatisticalError, double Tolerance, string Reason, double BiasCorrection = 0)
 {
-    /// <summary>|Measured − Predicted·(1 + BiasCorrection)| ≤ Tolerance.</summary>
-    public bool Passed => Error <= Tolerance;
+    /// <summary>|Measured − Predicted·(1 + BiasCorrection)| ≤ Tolerance, both finite: an infinite measurement never passes
+    /// under an infinite tolerance (a diverged chain makes both infinite), and NaN never passes.</summary>
+    public bool Passed => double.IsFinite(Error) && double.IsFinite(Tolerance) && Error <= Tolerance;
 
     /// <summary>The relative tolerance, Tolerance/|Predicted|.</summary>
     public double RelativeTolerance => Tolerance / Math.Abs(Predicted);

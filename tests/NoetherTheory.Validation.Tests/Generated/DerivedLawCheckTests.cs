@@ -131,4 +131,15 @@ public sealed class DerivedLawCheckTests
         foreach (var rule in AllRules) Assert.That(table, Does.Contain("rule " + rule));
         Assert.That(_report.Skipped.Select(s => s.Rule), Does.Contain("rmsprop"));
     }
+
+    [TestCase(double.PositiveInfinity, double.PositiveInfinity)]
+    [TestCase(double.NaN, 0.01)]
+    [TestCase(1.0, double.NaN)]
+    public void ACheck_WithANonFiniteMeasurementOrTolerance_Fails(double measured, double tolerance)
+    {
+        // A diverged white-noise chain makes both the measurement and its standard error infinite: inf ≤ inf must not pass.
+        var check = new DerivedCheck("gd", "scale", "steady r^4", GradientForcing.White, 1, measured, 0, 0, tolerance, "test");
+        Assert.That(check.Passed, Is.False, $"measured {measured}, tolerance {tolerance}");
+        Assert.That(check with { Measured = 1, Tolerance = 0.01 }, Has.Property(nameof(DerivedCheck.Passed)).True, "sanity: a finite agreeing check passes");
+    }
 }
