@@ -16,6 +16,8 @@ public sealed class LayeringTests
         ["NoetherTheory.Mechanics"] = ["NoetherTheory.Core", "NoetherTheory.Core.Yaml", "NoetherTheory.Symbolic"],
         ["NoetherTheory.Numerics"] = ["NoetherTheory.Core", "MathNet.Numerics"],
         ["NoetherTheory.Simulation"] = ["NoetherTheory.Core", "NoetherTheory.Mechanics", "NoetherTheory.Numerics", "NoetherTheory.Symbolic", "MathNet.Numerics"],
+        // Conservation laws discovered from a model's factorisation φ (Lie algebra rank, polynomial kernels).
+        ["NoetherTheory.Laws"] = ["NoetherTheory.Core", "NoetherTheory.Core.Yaml", "NoetherTheory.Symbolic", "NoetherTheory.Mechanics"],
         ["NoetherTheory.Validation"] = ["NoetherTheory.Core", "NoetherTheory.Numerics", "NoetherTheory.Mechanics", "NoetherTheory.Symbolic", "NoetherTheory.Simulation", "NoetherTheory.Torch", "MathNet.Numerics"],
         ["NoetherTheory.Torch"] = ["NoetherTheory.Core", "NoetherTheory.Core.Yaml", "TorchSharp", "SkiaSharp"],
         ["NoetherTheory.Reporting"] = ["NoetherTheory.Core", "OxyPlot", "OxyPlot.SkiaSharp", "SkiaSharp", "SkiaSharp.HarfBuzz", "HarfBuzzSharp"],
@@ -24,7 +26,7 @@ public sealed class LayeringTests
         // The CLI (assembly "noether") dispatches and prints: every layer, the command-line and console packages, OxyPlot's
         // line styles (Reporting's SeriesStyle exposes them), no TorchSharp.
         ["noether"] = ["NoetherTheory.Core", "NoetherTheory.Core.Yaml", "NoetherTheory.Symbolic", "NoetherTheory.Mechanics", "NoetherTheory.Numerics",
-            "NoetherTheory.Simulation", "NoetherTheory.Validation", "NoetherTheory.Torch", "NoetherTheory.Reporting", "NoetherTheory.Benchmarks",
+            "NoetherTheory.Simulation", "NoetherTheory.Validation", "NoetherTheory.Laws", "NoetherTheory.Torch", "NoetherTheory.Reporting", "NoetherTheory.Benchmarks",
             "System.CommandLine", "Spectre.Console", "Spectre.Console.Ansi", "OxyPlot"],
     };
 
