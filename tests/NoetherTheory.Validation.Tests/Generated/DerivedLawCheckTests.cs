@@ -6,7 +6,7 @@ namespace NoetherTheory.Validation.Tests.Generated;
 
 /// <summary>
 /// The generated checks (issue 12 items 1–2): every position rule of the catalog, plus two rules added only as YAML
-/// files, gets its derived r⁴ steady states and gains checked against its own compiled update; each check must fail
+/// files, gets its derived closed forms (r⁴ steady states, gains, rho_eff, eta_eff, amplification, Green's-law sources) checked against its own compiled update; each check must fail
 /// when the law is perturbed by 1%.
 /// </summary>
 [TestFixture]
