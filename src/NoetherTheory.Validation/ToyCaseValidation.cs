@@ -17,8 +17,13 @@ public static class ToyCaseValidation
     /// <summary>Loads the cases of <paramref name="directory"/> and selects a suite.</summary>
     /// <exception cref="CaseFormatException">A case file is malformed.</exception>
     /// <exception cref="ArgumentException">No case belongs to <paramref name="suite"/>.</exception>
-    public static IReadOnlyList<VerificationCase> Load(string directory, string suite) =>
-        VerificationSuite.Select(CaseLoader.LoadDirectory(directory), suite);
+    public static IReadOnlyList<VerificationCase> Load(string directory, string suite) => Load(directory, suite, CaseLimits.Default);
+
+    /// <summary>Loads the cases of <paramref name="directory"/> under <paramref name="limits"/> and selects a suite.</summary>
+    /// <exception cref="CaseFormatException">A case file is malformed or above a limit.</exception>
+    /// <exception cref="ArgumentException">No case belongs to <paramref name="suite"/>.</exception>
+    public static IReadOnlyList<VerificationCase> Load(string directory, string suite, CaseLimits limits) =>
+        VerificationSuite.Select(CaseLoader.LoadDirectory(directory, limits), suite);
 
     /// <summary>Runs cases in parallel (results in input order), keeping the trace of every case whose law records one. A
     /// traced case runs once, through the same code path as an untraced one.</summary>

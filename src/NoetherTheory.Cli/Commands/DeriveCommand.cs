@@ -95,8 +95,9 @@ internal static class DeriveCommand
     {
         if (!Directory.Exists(directory))
             throw new UsageException($"catalog folder '{directory}' does not exist (use --catalog or run from the checkout).");
-        if (Catalog.TryLoad(directory, out var catalog, out var errors))
+        if (Catalog.TryLoad(directory, LimitOverrides.CatalogMaxDimension(), out var catalog, out var errors))
             return catalog!;
-        throw new UsageException("the catalog has errors:\n" + string.Join("\n", errors.Select(e => "  " + e)));
+        string list = string.Join("\n", errors.Select(e => "  " + e));
+        throw new UsageException("the catalog has errors:\n" + list + LimitOverrides.Hint(list));
     }
 }

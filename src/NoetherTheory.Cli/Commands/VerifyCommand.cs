@@ -43,7 +43,7 @@ internal static class VerifyCommand
 
     private static int RunDerived(CliContext context, FileInfo? output)
     {
-        var (report, document) = NoetherTheory.Validation.Generated.DerivedLawValidation.Run(RepositoryLayout.Catalog());
+        var (report, document) = NoetherTheory.Validation.Generated.DerivedLawValidation.Run(DeriveCommand.LoadCatalog(RepositoryLayout.Catalog()));
         context.Out.Write(NoetherTheory.Validation.Generated.DerivedLawChecks.FormatTable(report));
         if (output is not null)
             NoetherTheory.Core.IO.AtomicFile.Write(output.FullName, NoetherTheory.Core.Documents.ResultDocuments.Serialize(document));
@@ -59,11 +59,11 @@ internal static class VerifyCommand
         IReadOnlyList<VerificationCase> chosen;
         try
         {
-            chosen = ToyCaseValidation.Load(directory, suite);
+            chosen = ToyCaseValidation.Load(directory, suite, LimitOverrides.Cases());
         }
         catch (CaseFormatException e)
         {
-            throw new UsageException($"bad validation case: {e.Message}");
+            throw new UsageException($"bad validation case: {e.Message}{LimitOverrides.Hint(e.Message)}");
         }
         catch (ArgumentException e)
         {

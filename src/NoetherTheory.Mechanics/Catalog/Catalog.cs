@@ -21,10 +21,15 @@ public sealed class Catalog
         Models = models;
     }
 
-    /// <summary>The most coordinates a catalog model or symmetry may have. Derivations are symbolic and dense in
-    /// q[0]..q[n-1], so a larger space is refused when read, before any index set is built; no model can exceed it,
-    /// so no larger symmetry could ever be bound and there is no override.</summary>
+    /// <summary>The default for the most coordinates a catalog model or symmetry may have. Derivations are symbolic and
+    /// dense in q[0]..q[n-1], so a larger space is refused when read, before any index set is built. A legitimate larger
+    /// catalog passes its own limit to <see cref="Load(string, int)"/> (the CLI reads <c>NOETHER_MAX_CATALOG_DIMENSION</c>),
+    /// up to <see cref="MaxDimensionCeiling"/>.</summary>
     public const int MaxDimension = 64;
+
+    /// <summary>The largest limit a caller may set (the core derivation takes about 3 s at n = 128 and grows fast; beyond
+    /// a few thousand coordinates index sets alone would dominate).</summary>
+    public const int MaxDimensionCeiling = 4096;
 
     /// <summary>The directory the catalog was loaded from.</summary>
     public string Directory { get; }
@@ -60,14 +65,27 @@ public sealed class Catalog
 
     /// <summary>Loads every catalog file under <paramref name="directory"/>.</summary>
     /// <exception cref="CatalogException">Any file is invalid; the exception lists every error with file:line:column.</exception>
-    public static Catalog Load(string directory) =>
-        TryLoad(directory, out var catalog, out var errors) ? catalog! : throw new CatalogException(errors);
+    public static Catalog Load(string directory) => Load(directory, MaxDimension);
+
+    /// <summary>Loads every catalog file under <paramref name="directory"/>, allowing up to <paramref name="maxDimension"/> coordinates.</summary>
+    /// <exception cref="CatalogException">Any file is invalid; the exception lists every error with file:line:column.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDimension"/> is outside 1..<see cref="MaxDimensionCeiling"/>.</exception>
+    public static Catalog Load(string directory, int maxDimension) =>
+        TryLoad(directory, maxDimension, out var catalog, out var errors) ? catalog! : throw new CatalogException(errors);
 
     /// <summary>Loads the catalog, collecting errors instead of throwing.</summary>
     /// <returns>True when there were no errors.</returns>
-    public static bool TryLoad(string directory, out Catalog? catalog, out IReadOnlyList<CatalogError> errors)
+    public static bool TryLoad(string directory, out Catalog? catalog, out IReadOnlyList<CatalogError> errors) =>
+        TryLoad(directory, MaxDimension, out catalog, out errors);
+
+    /// <summary>Loads the catalog allowing up to <paramref name="maxDimension"/> coordinates, collecting errors instead of throwing.</summary>
+    /// <returns>True when there were no errors.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDimension"/> is outside 1..<see cref="MaxDimensionCeiling"/>.</exception>
+    public static bool TryLoad(string directory, int maxDimension, out Catalog? catalog, out IReadOnlyList<CatalogError> errors)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDimension, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDimension, MaxDimensionCeiling);
         var list = new List<CatalogError>();
         catalog = null;
         if (!System.IO.Directory.Exists(directory))
@@ -88,15 +106,15 @@ public sealed class Catalog
         var models = new List<ModelDefinition>();
         var failedSymmetries = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in Files(directory, "rules"))
-            if (new FileReader(directory, file, list).Rule() is { } r) rules.Add(r);
+            if (new FileReader(directory, file, list, maxDimension).Rule() is { } r) rules.Add(r);
         foreach (var file in Files(directory, "symmetries"))
         {
-            var reader = new FileReader(directory, file, list);
+            var reader = new FileReader(directory, file, list, maxDimension);
             if (reader.Symmetry() is { } s) symmetries.Add(s);
             else failedSymmetries.Add(reader.IdRead ?? Path.GetFileNameWithoutExtension(file));
         }
         foreach (var file in Files(directory, "models"))
-            if (new FileReader(directory, file, list).Model() is { } m) models.Add(m);
+            if (new FileReader(directory, file, list, maxDimension).Model() is { } m) models.Add(m);
 
         Duplicates(rules, r => r.Id, r => r.File, "rule", list);
         Duplicates(symmetries, s => s.Id, s => s.File, "symmetry", list);
@@ -163,7 +181,7 @@ public sealed class Catalog
     }
 
     /// <summary>Reads one file; records errors and returns null when the file is unusable.</summary>
-    private sealed class FileReader(string root, string path, List<CatalogError> errors)
+    private sealed class FileReader(string root, string path, List<CatalogError> errors, int maxDimension)
     {
         private readonly string _file = Path.GetRelativePath(root, path).Replace('\\', '/');
         private int _errorCount;
@@ -287,9 +305,9 @@ public sealed class Catalog
                     Error(c, field, "indices are ≥ 0.");
                     return null;
                 }
-                if (i >= MaxDimension)
+                if (i >= maxDimension)
                 {
-                    Error(c, field, string.Create(CultureInfo.InvariantCulture, $"index {i} is beyond the catalog limit of {MaxDimension} coordinates (Catalog.MaxDimension)."));
+                    Error(c, field, string.Create(CultureInfo.InvariantCulture, $"index {i} is beyond the catalog limit of {maxDimension} coordinates (Catalog.MaxDimension, raised for a catalog that needs it)."));
                     return null;
                 }
                 if (dimension is { } d && i >= d)
@@ -340,7 +358,7 @@ public sealed class Catalog
                     return null;
                 }
                 if (Int(pair.Items[0], field) is not { } i || Int(pair.Items[1], field) is not { } j) return null;
-                if (i == j || i < 0 || j < 0 || i >= MaxDimension || j >= MaxDimension || (dimension is { } d && (i >= d || j >= d)))
+                if (i == j || i < 0 || j < 0 || i >= maxDimension || j >= maxDimension || (dimension is { } d && (i >= d || j >= d)))
                 {
                     Error(p, field, "a plane needs two distinct indices inside the coordinates.");
                     return null;
@@ -441,10 +459,10 @@ public sealed class Catalog
             if (kindText is not null && (!kindText.All(char.IsAsciiLetter) || !Enum.TryParse(kindText, true, out kind)))
                 Error(Get(map, "kind"), "kind", $"unknown symmetry kind '{kindText}'; use translation, scale, rescale, rotation or custom.");
             int? dimension = Get(map, "dimension") is { } dn ? Int(dn, "dimension") : null;
-            if (dimension is < 1 or > MaxDimension)
+            if (dimension < 1 || dimension > maxDimension)
             {
                 Error(Get(map, "dimension"), "dimension", string.Create(CultureInfo.InvariantCulture,
-                    $"dimension {dimension} is outside 1..{MaxDimension} (Catalog.MaxDimension, the most coordinates a catalog model may have)."));
+                    $"dimension {dimension} is outside 1..{maxDimension} (Catalog.MaxDimension, the most coordinates a catalog model may have; raised for a catalog that needs it)."));
                 dimension = null; // the sets are then checked against the limit alone, without follow-on errors
                 _dimensionInvalid = true;
             }
@@ -511,16 +529,16 @@ public sealed class Catalog
             {
                 if (Int(dn, "dimension") is { } d)
                 {
-                    if (d is < 1 or > MaxDimension)
+                    if (d < 1 || d > maxDimension)
                         Error(dn, "dimension", string.Create(CultureInfo.InvariantCulture,
-                            $"dimension {d} is outside 1..{MaxDimension} (Catalog.MaxDimension)."));
+                            $"dimension {d} is outside 1..{maxDimension} (Catalog.MaxDimension, raised for a catalog that needs it)."));
                     else checkedDimension = d;
                 }
                 _dimensionInvalid = checkedDimension is null;
             }
             else Error(map, "dimension", "missing required field 'dimension' (the number of coordinates q[0..n-1]).");
             // Without a valid dimension the checks that need one are skipped: their errors would only follow from it.
-            int dimension = checkedDimension ?? MaxDimension;
+            int dimension = checkedDimension ?? maxDimension;
             bool isAbstract = Text(map, "abstract", false) is "true";
             Expr? potential = null;
             var pNode = Get(map, "potential");

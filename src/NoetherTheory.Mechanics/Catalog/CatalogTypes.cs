@@ -17,7 +17,7 @@ public sealed record CatalogError(string File, int Line, int Column, string Fiel
         string.Create(CultureInfo.InvariantCulture, $"{File}:{Line}:{Column}: {Field}: {Message}");
 }
 
-/// <summary>Thrown by <see cref="Catalog.Load"/> when any catalog file is invalid; lists every error.</summary>
+/// <summary>Thrown by <see cref="Catalog.Load(string, int)"/> when any catalog file is invalid; lists every error.</summary>
 public sealed class CatalogException : NoetherTheoryException
 {
     /// <summary>Creates the exception from the errors found.</summary>

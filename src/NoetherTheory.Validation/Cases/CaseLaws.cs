@@ -13,39 +13,39 @@ namespace NoetherTheory.Validation.Cases;
 /// table of laws is <see cref="Table"/>: adding a law is one method plus one row.</summary>
 internal static partial class CaseLaws
 {
-    private static LawEntry Plain(string id, Func<VerificationCase, LawOutcome> law) => new(id, (c, _) => law(c), LawShape.Plain);
+    private static LawEntry Plain(string id, Func<VerificationCase, LawOutcome> law, params string[] parameters) => new(id, (c, _) => law(c), LawShape.Plain, [.. parameters]);
 
-    private static LawEntry Traced(string id, Func<VerificationCase, TraceSink?, LawOutcome> law) => new(id, law, LawShape.Traced);
+    private static LawEntry Traced(string id, Func<VerificationCase, TraceSink?, LawOutcome> law, params string[] parameters) => new(id, law, LawShape.Traced, [.. parameters]);
 
-    private static LawEntry Order(string id, Func<VerificationCase, TraceSink?, LawOutcome> law) => new(id, law, LawShape.Order);
+    private static LawEntry Order(string id, Func<VerificationCase, TraceSink?, LawOutcome> law, params string[] parameters) => new(id, law, LawShape.Order, [.. parameters]);
 
     /// <summary>Every law, one row each.</summary>
     internal static readonly ImmutableArray<LawEntry> Table =
     [
-        Plain("symmetry-constraints", SymmetryConstraints),
+        Plain("symmetry-constraints", SymmetryConstraints, "points"),
         Plain("gd-charge-recursions", GdChargeRecursions),
         Plain("hb-scale-recursion", HbScaleRecursion),
         Plain("hb-translation-recursion", HbTranslationRecursion),
         Plain("hb-rotation-skew", HbRotationSkew),
         Plain("gd-rotation-constraint", GdRotationConstraint),
-        Plain("scale-init-symmetry", ScaleInitSymmetry),
+        Plain("scale-init-symmetry", ScaleInitSymmetry, "factor"),
         Plain("normalised-gd-equivalence", NormalisedGdEquivalence),
-        Traced("nm-wd-continuous", NmWeightDecayContinuous),
+        Traced("nm-wd-continuous", NmWeightDecayContinuous, "charge"),
         Traced("momentum-green", MomentumGreen),
         Traced("eq17", Eq17Law),
-        Traced("eq17-white-ratio", Eq17WhiteRatio),
-        Traced("steady-state", SteadyState),
-        Plain("rmsprop-regression", RmsPropRegression),
+        Traced("eq17-white-ratio", Eq17WhiteRatio, "burnIn"),
+        Traced("steady-state", SteadyState, "burnIn", "chains"),
+        Plain("rmsprop-regression", RmsPropRegression, "burnIn", "coefficient"),
         Traced("norm-loss-law", NormLossLaw),
-        Plain("integral-identity", IntegralIdentity),
-        Plain("energy-ntk", EnergyNtk),
-        Plain("boundedness", Boundedness),
-        Order("integrator-order", IntegratorOrder),
-        Order("optimizer-order", OptimizerOrder),
-        Order("hb-slow-mode", HbSlowMode),
-        Traced("accumulator-gain", AccumulatorGain),
-        Traced("fig4-toy", Fig4Toy),
-        Traced("stability-edge", StabilityEdge),
+        Plain("integral-identity", IntegralIdentity, "eta", "beta", "k", "T"),
+        Plain("energy-ntk", EnergyNtk, "T"),
+        Plain("boundedness", Boundedness, "T", "samples"),
+        Order("integrator-order", IntegratorOrder, "method", "T", "steps", "mass", "friction"),
+        Order("optimizer-order", OptimizerOrder, "flow", "shiftedStart", "T", "lrs", "expectedOrder", "fitLast"),
+        Order("hb-slow-mode", HbSlowMode, "mode", "lrs", "expectedOrder"),
+        Traced("accumulator-gain", AccumulatorGain, "quantity", "burnIn"),
+        Traced("fig4-toy", Fig4Toy, "measure"),
+        Traced("stability-edge", StabilityEdge, "measure", "burnIn"),
     ];
 
     /// <summary>The table keyed by law id.</summary>

@@ -61,14 +61,20 @@ public static partial class CaseLoader
     /// <summary>Loads every <c>*.json</c> under <paramref name="directory"/>, sorted by file name.</summary>
     /// <exception cref="CaseFormatException">A file is malformed (the first one found), or the folder holds no case file.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    public static IReadOnlyList<VerificationCase> LoadDirectory(string directory)
+    public static IReadOnlyList<VerificationCase> LoadDirectory(string directory) => LoadDirectory(directory, CaseLimits.Default);
+
+    /// <summary>Loads every <c>*.json</c> under <paramref name="directory"/> under <paramref name="limits"/>, sorted by file name.</summary>
+    /// <exception cref="CaseFormatException">A file is malformed (the first one found), or the folder holds no case file.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public static IReadOnlyList<VerificationCase> LoadDirectory(string directory, CaseLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"case folder '{directory}' does not exist; pass the repository's validation/cases folder.");
         var files = Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0)
             throw new CaseFormatException($"{directory}: no case files (*.json) in this folder; pass the repository's validation/cases folder or a folder of case files.");
-        var cases = files.Select(LoadFile).ToList();
+        var cases = files.Select(f => LoadFile(f, limits)).ToList();
         var dup = cases.GroupBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null)
             throw new CaseFormatException(dup.Last().SourceFile, "id", $"id '{dup.Key}' is also used by {dup.First().SourceFile}; ids must be unique.");
@@ -76,17 +82,25 @@ public static partial class CaseLoader
     }
 
     /// <summary>Loads one file.</summary>
-    public static VerificationCase LoadFile(string path) => Parse(File.ReadAllText(path), Path.GetFileName(path));
+    public static VerificationCase LoadFile(string path) => LoadFile(path, CaseLimits.Default);
+
+    /// <summary>Loads one file under <paramref name="limits"/>.</summary>
+    public static VerificationCase LoadFile(string path, CaseLimits limits) => Parse(File.ReadAllText(path), Path.GetFileName(path), limits);
 
     /// <summary>Parses one case; <paramref name="file"/> names it in errors.</summary>
     /// <exception cref="CaseFormatException">Malformed JSON or a missing/invalid field.</exception>
-    public static VerificationCase Parse(string json, string file)
+    public static VerificationCase Parse(string json, string file) => Parse(json, file, CaseLimits.Default);
+
+    /// <summary>Parses one case under <paramref name="limits"/>; <paramref name="file"/> names it in errors.</summary>
+    /// <exception cref="CaseFormatException">Malformed JSON, a missing/invalid field or a size above a limit.</exception>
+    public static VerificationCase Parse(string json, string file, CaseLimits limits)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(limits);
         try
         {
-            return ParseUnlocated(json, file);
+            return ParseUnlocated(json, file, limits);
         }
         catch (CaseFormatException e) when (e.Line == 0 && e.Field != "?")
         {
@@ -98,7 +112,7 @@ public static partial class CaseLoader
         }
     }
 
-    private static VerificationCase ParseUnlocated(string json, string file)
+    private static VerificationCase ParseUnlocated(string json, string file, CaseLimits limits)
     {
         JsonDocument doc;
         try
@@ -136,12 +150,12 @@ public static partial class CaseLoader
             }
             int steps = root.TryGetProperty("steps", out var s) ? Integer(s, file, "steps") : 0;
             if (steps < 0) throw new CaseFormatException(file, "steps", "must be ≥ 0.");
-            if (steps > MaxSteps)
+            if (steps > limits.MaxSteps)
                 throw new CaseFormatException(file, "steps", string.Create(CultureInfo.InvariantCulture,
-                    $"{steps} is above the limit of {MaxSteps} steps per case (CaseLoader.MaxSteps); split the run or lower 'steps'."));
+                    $"{steps} is above the limit of {limits.MaxSteps} steps per case (CaseLimits.MaxSteps); split the run or lower 'steps', or raise the limit for a run that needs it."));
             int seed = root.TryGetProperty("seed", out var sd) ? Integer(sd, file, "seed") : 0;
             var modelParameters = root.TryGetProperty("modelParameters", out var mp) ? ParseParameters(mp, file, "modelParameters") : ParameterSet.Empty;
-            if (model != "none") CheckModelParameters(model, modelParameters, seed, file);
+            if (model != "none") CheckModelParameters(model, modelParameters, seed, file, limits.MaxModelSize);
             var theory = root.TryGetProperty("theory", out var th) ? ParseTheory(th, file) : [];
             var referenceKind = ReferenceKind.Derived;
             if (root.TryGetProperty("referenceKind", out var rk))
@@ -154,6 +168,12 @@ public static partial class CaseLoader
                     _ => throw new CaseFormatException(file, "referenceKind", "must be \"derived\" (a closed form from theory) or \"regression\" (a recorded empirical band)."),
                 };
             }
+            var lawParameters = root.TryGetProperty("lawParameters", out var lp) ? ParseParameters(lp, file, "lawParameters") : ParameterSet.Empty;
+            var declared = CaseLaws.ById[law].Parameters;
+            foreach (var name in lawParameters.Names.Order(StringComparer.Ordinal))
+                if (!declared.Contains(name))
+                    throw new CaseFormatException(file, "lawParameters." + name,
+                        $"law '{law}' has no parameter '{name}'; it reads {(declared.IsEmpty ? "none" : string.Join(", ", declared))}.");
             string why = RequiredString(root, "why", file);
             if (why.Trim().Length < 10) throw new CaseFormatException(file, "why", "give the reason for the tolerance in a sentence.");
             return new VerificationCase
@@ -167,7 +187,7 @@ public static partial class CaseLoader
                 Steps = steps,
                 Seed = seed,
                 Law = law,
-                LawParameters = root.TryGetProperty("lawParameters", out var lp) ? ParseParameters(lp, file, "lawParameters") : ParameterSet.Empty,
+                LawParameters = lawParameters,
                 Quantity = RequiredString(root, "quantity", file),
                 Tolerance = tol,
                 Reference = reference,
@@ -181,16 +201,17 @@ public static partial class CaseLoader
 
     // Builds the model once from a tracking copy: a value of the wrong type, a size above MaxModelSize or a name the model
     // never reads is refused here, naming the names it does read (a typo would otherwise fall back to the default silently).
-    private static void CheckModelParameters(string model, ParameterSet parameters, int seed, string file)
+    private static void CheckModelParameters(string model, ParameterSet parameters, int seed, string file, int maxModelSize)
     {
-        var tracked = parameters.Tracked(MaxModelSize);
+        var tracked = parameters.Tracked(maxModelSize);
         try
         {
             ToyModels.Create(model, tracked, seed);
         }
         catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or OverflowException)
         {
-            throw new CaseFormatException(file, "modelParameters", $"model '{model}': {e.Message}");
+            throw new CaseFormatException(file, "modelParameters", $"model '{model}': {e.Message}"
+                + (e.Message.Contains("above the limit", StringComparison.Ordinal) ? " (CaseLimits.MaxModelSize; raise the limit for a model that needs it)" : ""));
         }
         var read = tracked.NamesRead;
         foreach (var name in parameters.Names.Order(StringComparer.Ordinal))

@@ -110,14 +110,18 @@ public static class VerificationSuite
         if (!CaseLaws.ById.TryGetValue(c.Law, out var law))
             return Failed($"unknown law '{c.Law}'; known: {string.Join(", ", Laws)}");
         LawOutcome outcome;
+        var parameters = c.LawParameters.Tracked(int.MaxValue);
         try
         {
-            outcome = law.Run(c, sink);
+            outcome = law.Run(c with { LawParameters = parameters }, sink);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
         {
             return Failed($"{e.GetType().Name}: {e.Message}");
         }
+        // The loader refuses names outside the law's declared list, so the list must hold every name the law reads.
+        if (parameters.NamesRead.FirstOrDefault(n => !law.Parameters.Contains(n)) is { } undeclared)
+            throw new UnreachableException($"law '{law.Id}' read lawParameters.{undeclared}, which its row in CaseLaws.Table does not declare.");
         // A NaN compares false with every bound; say so instead of letting any comparison below decide.
         if (NonFinite(outcome) is { } bad)
             return Failed(bad + "; " + outcome.Detail);

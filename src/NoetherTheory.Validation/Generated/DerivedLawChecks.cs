@@ -338,9 +338,13 @@ public static class DerivedLawValidation
 {
     /// <summary>Loads <paramref name="catalogDirectory"/> and runs every generated check.</summary>
     /// <exception cref="CatalogException">The catalog is invalid.</exception>
-    public static (DerivedCheckReport Report, VerifyDocument Document) Run(string catalogDirectory, DerivedCheckSettings? settings = null)
+    public static (DerivedCheckReport Report, VerifyDocument Document) Run(string catalogDirectory, DerivedCheckSettings? settings = null) =>
+        Run(Catalog.Load(catalogDirectory), settings);
+
+    /// <summary>Runs every generated check of a loaded <paramref name="catalog"/>.</summary>
+    public static (DerivedCheckReport Report, VerifyDocument Document) Run(Catalog catalog, DerivedCheckSettings? settings = null)
     {
-        var report = DerivedLawChecks.Run(Catalog.Load(catalogDirectory), settings);
+        var report = DerivedLawChecks.Run(catalog, settings);
         return (report, DerivedLawChecks.ToDocument(report));
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class CaseInputTests
     // (what, text, a fragment the message must contain)
     internal static IEnumerable<(string What, string Text, string Expect)> HandWritten()
     {
-        yield return ("steps of two billion", Replace("steps", "2000000000"), "CaseLoader.MaxSteps");
+        yield return ("steps of two billion", Replace("steps", "2000000000"), "CaseLimits.MaxSteps");
         yield return ("steps above int", Replace("steps", "99999999999"), "integer");
         yield return ("negative steps", Replace("steps", "-5"), "≥ 0");
         yield return ("fractional steps", Replace("steps", "1.5"), "integer");
@@ -66,6 +66,10 @@ public sealed partial class CaseInputTests
         yield return ("single quotes", Valid.Replace('"', '\''), "not valid JSON");
         yield return ("initial buffer unknown", Valid.Replace("\"lr\": 0.01", "\"lr\": 0.01, \"initialBuffer\": \"zero\""), "initialBuffer");
         yield return ("batch size as float", Valid.Replace("\"lr\": 0.01", "\"lr\": 0.01, \"batchSize\": 2.5"), "batchSize");
+        yield return ("unknown law parameter (a typo)", Valid.Replace("\"quantity\": \"gain\",", "\"quantity\": \"gain\", \"burnin\": 5,"),
+            "law 'accumulator-gain' has no parameter 'burnin'; it reads quantity, burnIn");
+        yield return ("law parameter of another law", Valid.Replace("\"quantity\": \"gain\",", "\"quantity\": \"gain\", \"measure\": \"curve-gap\","),
+            "has no parameter 'measure'");
         yield return ("reference without value", Valid.Replace("\"seed\": 14", "\"seed\": 14, \"reference\": {\"source\": \"x\", \"tolerance\": {\"abs\": 1}}"), "reference.value");
     }
 
