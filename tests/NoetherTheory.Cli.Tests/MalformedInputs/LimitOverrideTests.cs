@@ -17,8 +17,10 @@ public sealed class LimitOverrideTests
 
     private static string WithSteps(int steps) => Regex.Replace(Valid, "\"steps\": [^,\\n]+", $"\"steps\": {steps}");
 
+    // force-white in a given dimension, without the shipped case's 2-component q0 (the model's default start is used).
     private static string WithWhiteDimension(int dimension) =>
-        Valid.Replace("\"model\": \"force-persistent\"", "\"model\": \"force-white\"").Replace("\"s\": 0.1", $"\"s\": 0.1, \"dimension\": {dimension}");
+        Regex.Replace(Valid.Replace("\"model\": \"force-persistent\"", "\"model\": \"force-white\"")
+            .Replace("\"s\": 0.1", $"\"s\": 0.1, \"dimension\": {dimension}"), "\"q0\": \\[[^\\]]*\\]", "");
 
     [Test]
     public void Case_steps_above_the_default_are_refused_naming_the_limit_and_its_variable()
