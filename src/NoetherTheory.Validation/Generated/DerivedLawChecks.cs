@@ -322,9 +322,12 @@ public static class DerivedLawChecks
                 sb.Append(CultureInfo.InvariantCulture,
                     $"  {c.Symmetry,-12} {c.Law,-16} {c.Forcing.ToString().ToLowerInvariant(),-11} {c.Predicted,-14:G8} {c.BiasCorrection,-13:E2} {c.Measured,-14:G8} {c.Error / Math.Abs(c.Predicted),-10:E2} {c.RelativeTolerance,-10:E2} {(c.Passed ? "pass" : "FAIL")}")
                     .AppendLine();
-            sb.AppendLine("  rel.err = |simulated − derived·(1 + corr.)|/derived; the tolerance and its reason are in the verify records.");
-            sb.AppendLine("  s = |ĝ|² (squared gradient at unit norm); r⁴ = |q_A|⁴; 1-rho_eff = r⁴ discount per step; eta_eff = angle per step per |ĝ|;");
-            sb.AppendLine("  amplification = Γ(β)/Γ(0); source balance = x* against source/lambda; green slow rate = slow exponent of a source-free law.");
+        }
+        if (report.Checks.Count > 0)
+        {
+            sb.AppendLine("rel.err = |simulated − derived·(1 + corr.)|/derived; the tolerance and its reason are in the verify records.");
+            sb.AppendLine("s = |ĝ|² (squared gradient at unit norm); r⁴ = |q_A|⁴; 1-rho_eff = r⁴ discount per step; eta_eff = angle per step per |ĝ|;");
+            sb.AppendLine("amplification = Γ(β)/Γ(0); source balance = x* against source/lambda; green slow rate = slow exponent of a source-free law.");
         }
         foreach (var s in report.Skipped) sb.Append(CultureInfo.InvariantCulture, $"skipped {s.Rule}: {s.Reason}").AppendLine();
         int failed = report.Checks.Count(c => !c.Passed);
