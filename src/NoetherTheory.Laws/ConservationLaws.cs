@@ -16,8 +16,8 @@ public static class ConservationLaws
     /// functionally independent laws found, each proven conserved, is a lower bound of the true count, and D − rank an upper
     /// bound (the rank is a lower bound of the generic rank); when they meet the count is Proven
     /// (theory/06-conservation-laws.md#eq-6-5).</remarks>
-    /// <exception cref="ArgumentException">The ansatz would exceed <see cref="LawOptions.MaxUnknowns"/> unknowns, or a
-    /// coefficient of φ has a denominator divisible by p.</exception>
+    /// <exception cref="FactorisationException">The ansatz would exceed <see cref="LawOptions.MaxUnknowns"/> unknowns.</exception>
+    /// <exception cref="ArgumentException">A coefficient of φ has a denominator divisible by p.</exception>
     public static LawsResult Discover(Factorisation phi, LawOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(phi);
@@ -121,7 +121,7 @@ public static class ConservationLaws
         double count = 1;
         for (int i = 1; i <= degree; i++) count = count * (d + i) / i;
         if (count - 1 > LawOptions.MaxUnknowns)
-            throw new ArgumentException(FormattableString.Invariant($"The degree-{degree} ansatz in D = {d} parameters has {count - 1:G4} unknowns; at most {LawOptions.MaxUnknowns} are supported (lower --degree)."), nameof(degree));
+            throw new FactorisationException(FormattableString.Invariant($"The degree-{degree} ansatz in D = {d} parameters has {count - 1:G4} unknowns; at most {LawOptions.MaxUnknowns} are supported (lower --degree)."));
         var monomials = new List<Monomial>();
         var frontier = new List<Monomial> { Monomial.One };
         for (int k = 1; k <= degree; k++)

@@ -11,10 +11,13 @@ public static class Factorisations
     /// <summary>Largest number of components of a path lifting built here (a ReLU network has Πᵢ nᵢ paths).</summary>
     public const int MaxComponents = 100_000;
 
+    /// <summary>Largest number of parameters D of a network built here.</summary>
+    public const int MaxParameters = 5_000;
+
     /// <summary>A linear network x ↦ U_L ⋯ U₁ x with widths n₀ (input), n₁, …, n_L (output); U_l is n_l × n_{l−1}.
     /// φ = the n_L·n₀ entries of the product U_L ⋯ U₁: every loss of the network is a function of them.</summary>
     /// <remarks>Parameters <c>U1[i,j]</c>, …, <c>UL[i,j]</c> (0-based row i, column j), layer by layer, row-major.</remarks>
-    /// <exception cref="ArgumentException">Fewer than two widths, or a width below 1.</exception>
+    /// <exception cref="FactorisationException">Fewer than two widths, or a width below 1.</exception>
     public static Factorisation Linear(IReadOnlyList<int> widths)
     {
         var layers = Layers(widths, bias: false, rectified: false);
@@ -49,21 +52,21 @@ public static class Factorisations
     /// be a law of the whole lifting. This is the lifting of Marcotte, Gribonval &amp; Peyré (2023), whose count is one law per
     /// hidden unit, |incoming weights|² (+ bias²) − |outgoing weights|². Parameters <c>U1[i,j]</c> …, then (with biases)
     /// <c>b1[i]</c> … <c>bL[i]</c>, layer by layer.</remarks>
-    /// <exception cref="ArgumentException">Fewer than two widths, a width below 1, or more than <see cref="MaxComponents"/> paths.</exception>
+    /// <exception cref="FactorisationException">Fewer than two widths, a width below 1, or more than <see cref="MaxComponents"/> paths.</exception>
     public static Factorisation Relu(IReadOnlyList<int> widths, bool bias)
     {
         var layers = Layers(widths, bias, rectified: true);
-        long paths = 1;
+        double paths = 1;
         for (int l = 0; l < widths.Count; l++) paths *= widths[l];
         if (bias)
             for (int l = 1; l < widths.Count; l++)
             {
-                long p = 1;
+                double p = 1;
                 for (int m = l; m < widths.Count; m++) p *= widths[m];
                 paths += p;
             }
         if (paths > MaxComponents)
-            throw new ArgumentException($"relu:{string.Join(",", widths)} has {paths} paths; at most {MaxComponents} are supported.", nameof(widths));
+            throw new FactorisationException(FormattableString.Invariant($"relu:{string.Join(",", widths)} has {paths:G4} paths; at most {MaxComponents} are supported."));
 
         var components = new List<Polynomial>();
         // Paths starting at input j (layer 0) or at the bias of a unit of layer s ≥ 1, each as a list of polynomials
@@ -92,7 +95,7 @@ public static class Factorisations
     /// <summary>φ given as expressions: every free symbol is a parameter, in the order of first appearance.</summary>
     /// <param name="name">What the model is.</param>
     /// <param name="components">The components φᵢ, each a polynomial in its symbols.</param>
-    /// <exception cref="ArgumentException">A component is not a polynomial with rational coefficients (e.g. it divides by
+    /// <exception cref="FactorisationException">A component is not a polynomial with rational coefficients (e.g. it divides by
     /// a parameter, takes abs/exp/… of one, or holds a decimal).</exception>
     public static Factorisation FromExpressions(string name, IReadOnlyList<Expr> components)
     {
@@ -109,12 +112,12 @@ public static class Factorisations
     /// symbols (every symbol other than q[0..n−1], e.g. x[0], y). For every value of the data, ∇f = Σ m(data)·∇c_m(q), so a
     /// law of every such loss is a law of all the c_m; with no data symbol this is f itself as one component — the honest
     /// fallback: the laws of that one loss, not of a family (D − 1 of them locally wherever ∇f ≠ 0).</summary>
-    /// <exception cref="ArgumentException">The model is abstract, or f is not polynomial in q.</exception>
+    /// <exception cref="FactorisationException">The model is abstract, or f is not polynomial in q.</exception>
     public static Factorisation FromCatalogModel(ModelDefinition model)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Potential is null)
-            throw new ArgumentException($"Model '{model.Id}' is abstract (an undefined loss {model.FunctionName}(q)); conservation laws need a concrete polynomial potential.", nameof(model));
+            throw new FactorisationException($"Model '{model.Id}' is abstract (an undefined loss {model.FunctionName}(q)); conservation laws need a concrete polynomial potential.");
         var table = new AtomTable();
         var q = Coordinates.Q(model.Dimension);
         foreach (var s in q) table.VariableOf(s);
@@ -122,7 +125,7 @@ public static class Factorisations
         var data = Enumerable.Range(model.Dimension, table.Count - model.Dimension).ToArray();
         foreach (int v in data)
             if (table[v].FreeSymbols().Any(s => s.Name == Coordinates.QName))
-                throw new ArgumentException($"The potential of model '{model.Id}' is not polynomial in q: it contains {table[v]}. Conservation-law discovery needs a polynomial potential (or pass --components).", nameof(model));
+                throw new FactorisationException($"The potential of model '{model.Id}' is not polynomial in q: it contains {table[v]}. Conservation-law discovery needs a polynomial potential (or pass --components).");
         var components = data.Length == 0
             ? [f]
             : f.CoefficientsIn(data).OrderBy(kv => kv.Key).Select(kv => kv.Value).Where(p => p.TotalDegree > 0).ToList();
@@ -139,11 +142,11 @@ public static class Factorisations
         }
         catch (ArgumentException ex)
         {
-            throw new ArgumentException($"{where} is not a polynomial with exact coefficients: {ex.Message}", nameof(e), ex);
+            throw new FactorisationException($"{where} is not a polynomial with exact coefficients: {ex.Message}", ex);
         }
         foreach (int v in p.Variables)
             if (table[v] is not Symbol)
-                throw new ArgumentException($"{where} is not a polynomial: it contains {table[v]}. Write it with +, −, × and non-negative integer powers only.", nameof(e));
+                throw new FactorisationException($"{where} is not a polynomial: it contains {table[v]}. Write it with +, −, × and non-negative integer powers only.");
         return p;
     }
 
@@ -158,8 +161,12 @@ public static class Factorisations
     private static NetworkLayout Layers(IReadOnlyList<int> widths, bool bias, bool rectified)
     {
         ArgumentNullException.ThrowIfNull(widths);
-        if (widths.Count < 2) throw new ArgumentException("A network needs at least two widths (input and output).", nameof(widths));
-        if (widths.Any(w => w < 1)) throw new ArgumentException("Every width must be ≥ 1.", nameof(widths));
+        if (widths.Count < 2) throw new FactorisationException("A network needs at least two widths (input and output).");
+        if (widths.Any(w => w < 1)) throw new FactorisationException("Every width must be ≥ 1.");
+        double parameters = 0;
+        for (int l = 1; l < widths.Count; l++) parameters += ((double)widths[l] * widths[l - 1]) + (bias ? widths[l] : 0);
+        if (parameters > MaxParameters)
+            throw new FactorisationException(FormattableString.Invariant($"The network {string.Join(",", widths)} has {parameters:G4} parameters; at most {MaxParameters} are supported."));
         var names = new List<string>();
         var weights = new int[widths.Count - 1][,];
         for (int l = 1; l < widths.Count; l++)
