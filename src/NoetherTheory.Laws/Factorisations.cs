@@ -92,7 +92,7 @@ public static class Factorisations
         return new Factorisation("relu:" + string.Join(",", widths) + (bias ? ",bias" : ""), layers.Names, components) { Layout = layers };
     }
 
-    /// <summary>φ given as expressions: every free symbol is a parameter, in the order of first appearance.</summary>
+    /// <summary>φ given as expressions: every free symbol is a parameter, ordered by name and then index.</summary>
     /// <param name="name">What the model is.</param>
     /// <param name="components">The components φᵢ, each a polynomial in its symbols.</param>
     /// <exception cref="FactorisationException">A component is not a polynomial with rational coefficients (e.g. it divides by
@@ -101,6 +101,8 @@ public static class Factorisations
     {
         ArgumentNullException.ThrowIfNull(components);
         var table = new AtomTable();
+        foreach (var s in components.SelectMany(c => c.FreeSymbols()).Distinct().Order(Comparer<Symbol>.Create(CompareSymbols)))
+            table.VariableOf(s);
         var polys = new List<Polynomial>();
         for (int i = 0; i < components.Count; i++)
             polys.Add(ToPolynomial(table, components[i], $"component {i + 1}"));
@@ -131,6 +133,12 @@ public static class Factorisations
             : f.CoefficientsIn(data).OrderBy(kv => kv.Key).Select(kv => kv.Value).Where(p => p.TotalDegree > 0).ToList();
         var names = q.Select(s => s.ToString()).ToList();
         return new Factorisation(model.Id, names, components);
+    }
+
+    private static int CompareSymbols(Symbol a, Symbol b)
+    {
+        int c = string.CompareOrdinal(a.Name, b.Name);
+        return c != 0 ? c : (a.Index ?? -1).CompareTo(b.Index ?? -1);
     }
 
     private static Polynomial ToPolynomial(AtomTable table, Expr e, string where)
