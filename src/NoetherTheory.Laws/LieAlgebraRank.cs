@@ -55,6 +55,18 @@ public static class LieAlgebraRank
             if (Rank() == d) { stop = LieStop.FullRank; break; }
             if (layer.Count == 0) { stop = LieStop.Closed; break; }
             if (depth == options.MaxDepth || span.Count > options.MaxFields) { stop = LieStop.Budget; break; }
+            // The values at the points of all brackets of this layer span V_{k+1}(θ) together with V_k(θ); they need only
+            // values and Jacobians. When they leave the rank unchanged the rule of eq-6-3 stops here, and the layer is
+            // never formed symbolically (its polynomials are the largest of the run).
+            int before = rankByDepth[^1];
+            if (!RaisesRank(depth == 0))
+            {
+                depth++;
+                rankByDepth.Add(before);
+                bound += Term(before, 2 * degree);
+                stop = LieStop.RankStable;
+                break;
+            }
             var next = new List<VectorField>();
             for (int i = 0; i < generators.Count && span.Count <= options.MaxFields; i++)
                 for (int j = depth == 0 ? i + 1 : 0; j < layer.Count && span.Count <= options.MaxFields; j++)
@@ -65,7 +77,6 @@ public static class LieAlgebraRank
                     Record(r);
                 }
             depth++;
-            int before = rankByDepth[^1];
             rankByDepth.Add(Rank());
             bound += Term(Rank(), degree);
             layer = next;
@@ -82,6 +93,21 @@ public static class LieAlgebraRank
         return new LieRankResult(d, rank, rankByDepth.ToImmutable(), span.Count, stop, upper, bound, degree, evidence, options);
 
         int Rank() => ranks.Max(r => r.Rank);
+
+        bool RaisesRank(bool firstLayer)
+        {
+            for (int s = 0; s < points.Length; s++)
+            {
+                var trial = ranks[s].Clone();
+                var gv = generators.Select(g => (Value: g.Evaluate(points[s]), Jacobian: g.Jacobian(points[s]))).ToList();
+                var lv = firstLayer ? gv : layer.Select(w => (Value: w.Evaluate(points[s]), Jacobian: w.Jacobian(points[s]))).ToList();
+                for (int i = 0; i < gv.Count; i++)
+                    for (int j = firstLayer ? i + 1 : 0; j < lv.Count; j++)
+                        if (trial.Add(VectorField.BracketAt(gv[i].Value, gv[i].Jacobian, lv[j].Value, lv[j].Jacobian)) && trial.Rank > Rank())
+                            return true;
+            }
+            return false;
+        }
 
         void Record(VectorField f)
         {

@@ -7,6 +7,14 @@ internal sealed class PointRank(int dimension)
 
     public int Rank { get; private set; }
 
+    /// <summary>A copy that can grow without changing this one.</summary>
+    public PointRank Clone()
+    {
+        var c = new PointRank(dimension) { Rank = Rank };
+        for (int i = 0; i < dimension; i++) c._rowByPivot[i] = _rowByPivot[i];   // rows are never mutated after insertion
+        return c;
+    }
+
     /// <summary>Adds a vector; true when it raised the rank.</summary>
     public bool Add(ulong[] vector)
     {
