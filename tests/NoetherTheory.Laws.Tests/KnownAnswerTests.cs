@@ -76,4 +76,22 @@ public sealed class KnownAnswerTests
             Assert.That(r.Complete, Is.False, "a generic cubic has no polynomial law of degree <= 2");
         });
     }
+
+    [Test]
+    public void Discover_GenericCubicAndItsSquare_IsProbablyCorrectWithABound()
+    {
+        // ∇(f²) = 2f∇f: two generators whose algebra has rank 1, but no exact argument caps it (two generators, no
+        // polynomial law of degree ≤ 2 for a generic cubic), so the count D − 1 = 2 carries the Schwartz–Zippel bound.
+        var f = Expr.Parse("2*x[0]^3 + 3*x[0]*x[1]*x[2] - 5*x[1]^2*x[2] + 7*x[2]^3 + x[0]*x[1]");
+        var phi = Factorisations.FromExpressions("f and f^2", [f, Expr.Pow(f, 2)]);
+        var r = ConservationLaws.Discover(phi);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.Lie.Rank, Is.EqualTo(1));
+            Assert.That(r.Count, Is.EqualTo(2));
+            Assert.That(r.Verdict, Is.EqualTo(CountVerdict.ProbablyCorrect), r.Evidence);
+            Assert.That(r.FailureProbabilityBound, Is.GreaterThan(0).And.LessThan(1e-20));
+            Assert.That(r.Completeness, Does.StartWith("incomplete up to degree 2: 0 of 2"));
+        });
+    }
 }
