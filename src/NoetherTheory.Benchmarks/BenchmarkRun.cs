@@ -12,8 +12,9 @@ namespace NoetherTheory.Benchmarks;
 /// <param name="Train">The train suite (training-step loops vs TorchSharp's and PyTorch's).</param>
 /// <param name="Cell">The cell suite (one protocol cell, ours vs PyTorch).</param>
 /// <param name="Scripts">Where the reference scripts are.</param>
+/// <param name="Laws">The laws suite (conservation-law discovery, ours vs SymPy).</param>
 internal sealed record BenchmarkPlan(SymbolicOptions? Symbolic, IntegratorOptions? Integrators, TrainOptions? Train, CellOptions? Cell,
-    ReferenceScripts Scripts);
+    ReferenceScripts Scripts, LawsBenchOptions? Laws = null);
 
 /// <summary>The machine a run was measured on.</summary>
 /// <param name="Cores">Logical processors.</param>
@@ -38,11 +39,11 @@ internal sealed record BenchmarkTargets(double SymbolicEndToEndSpeedupAtLeast, d
 
 /// <summary>Everything one run measured, as written to the JSON file.</summary>
 internal sealed record BenchmarkReport(BenchmarkMachine Machine, bool ChecksPassed, BenchmarkTargets Targets, IReadOnlyList<SymbolicRow>? Symbolic,
-    IntegratorReport? Integrators, TrainReport? Train, CellReport? Cell);
+    IntegratorReport? Integrators, TrainReport? Train, CellReport? Cell, IReadOnlyList<LawsRow>? Laws = null);
 
 /// <summary>
 /// The benchmarks' facade: runs the suites a <see cref="BenchmarkPlan"/> names, in the order symbolic, integrators, train, cell,
-/// printing each suite's Markdown tables as soon as it finishes, and returns what they measured.
+/// printing each suite's Markdown tables (laws last) as soon as it finishes, and returns what they measured.
 /// </summary>
 /// <remarks>A failed correctness check that guards a benchmark (hand-written vs compiled RHS, ours vs SymPy or Maxima, ours vs
 /// NumPy, the on-shell charge check) sets <see cref="BenchmarkReport.ChecksPassed"/> to false; missed speed targets are
@@ -108,6 +109,13 @@ internal static class BenchmarkRun
             }
             CellSuite.Print(output, cellReport);
         }
-        return new BenchmarkReport(machine, ok, BenchmarkTargets.Default, symbolicRows, integratorReport, trainReport, cellReport);
+        IReadOnlyList<LawsRow>? lawsRows = null;
+        if (plan.Laws is { } laws)
+        {
+            lawsRows = LawsSuite.Run(progress, laws, plan.Scripts);
+            LawsSuite.Print(output, lawsRows, laws);
+            ok &= lawsRows.All(r => r.ChecksPass);
+        }
+        return new BenchmarkReport(machine, ok, BenchmarkTargets.Default, symbolicRows, integratorReport, trainReport, cellReport, lawsRows);
     }
 }

@@ -11,4 +11,8 @@ public sealed record Factorisation(string Name, IReadOnlyList<string> Parameters
 {
     /// <summary>D, the number of parameters.</summary>
     public int Dimension => Parameters.Count;
+
+    /// <summary>For a network built by <see cref="Factorisations"/>: where its weights and biases sit (used to name laws);
+    /// null otherwise.</summary>
+    public NetworkLayout? Layout { get; init; }
 }

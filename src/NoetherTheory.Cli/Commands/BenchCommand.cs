@@ -15,13 +15,13 @@ namespace NoetherTheory.Cli.Commands;
 /// Maxima, ours vs NumPy, the on-shell charge check); missed speed targets are reported (✗), not failed.</remarks>
 internal static class BenchCommand
 {
-    private static readonly string[] SuiteNames = ["symbolic", "integrators", "train", "cell"];
+    private static readonly string[] SuiteNames = ["symbolic", "integrators", "train", "cell", "laws"];
 
     public static Command Create(CliContext context)
     {
         var suite = new Option<string[]>("--suite")
         {
-            Description = "symbolic, integrators, train, cell or all (repeatable)",
+            Description = "symbolic, integrators, train, cell, laws or all (repeatable)",
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => ["all"],
         };
@@ -49,11 +49,13 @@ internal static class BenchCommand
         var cellJobs = new Option<int?>("--cell-jobs") { Description = "cell: cells at a time assumed by the whole-protocol estimate (default 1 on the CPU, 4 on CUDA)" };
         var tf32 = new Tf32Option();
         var datasetPath = new Option<string?>("--dataset-path") { Description = "cell: override dataset.path of the protocol (e.g. the bundle's data/fashion-mnist)" };
+        var lawsModels = new Option<string?>("--laws-models") { Description = "laws: networks separated by ';' (default: " + string.Join("; ", LawsBenchOptions.DefaultModels) + ")" };
+        var lawsDegree = new Option<int>("--laws-degree") { Description = "laws: degree of the polynomial laws sought", DefaultValueFactory = _ => 2 };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the results as JSON to this file" };
         var command = new Command("bench", "Side-by-side benchmarks (SymPy, Maxima, NumPy, hand-written C#, TorchSharp default loop, PyTorch) as tables of times and ratios.")
         {
             suite, sizes, sympyTimeout, maximaTimeout, maxima, rhsSize, dimension, steps, repeats, device, batchSizes, imageSize, width, trainSteps, rounds, warmUp,
-            protocol, cellId, cellSteps, cellRepeats, cellJobs, datasetPath, python, torchPython, tf32, output,
+            protocol, cellId, cellSteps, cellRepeats, cellJobs, datasetPath, python, torchPython, tf32, lawsModels, lawsDegree, output,
         };
         command.SetAction(parse =>
         {
@@ -113,19 +115,22 @@ internal static class BenchCommand
                     throw new UsageException($"bench --suite {(train is not null ? "train" : "cell")}: {e.Message}");
                 }
             }
-            return Run(context, symbolic, integrators, train, cell, parse.GetValue(output));
+            LawsBenchOptions? laws = chosen.Contains("laws")
+                ? new LawsBenchOptions(LawsModels(parse.GetValue(lawsModels)), Require("--laws-degree", parse.GetValue(lawsDegree), 1, NoetherTheory.Laws.LawOptions.MaxDegree), timeout, py)
+                : null;
+            return Run(context, symbolic, integrators, train, cell, parse.GetValue(output), laws);
         });
         return command;
     }
 
     private static int Run(CliContext context, SymbolicOptions? symbolic, IntegratorOptions? integrators, TrainOptions? train, CellOptions? cell,
-        FileInfo? output)
+        FileInfo? output, LawsBenchOptions? laws = null)
     {
         var scripts = ReferenceScripts.BesideAssemblies() ?? new ReferenceScripts(Path.Combine(RepositoryLayout.Root(), ReferenceScripts.RelativeFolder));
         BenchmarkReport report;
         try
         {
-            report = BenchmarkRun.Run(new BenchmarkPlan(symbolic, integrators, train, cell, scripts), context.Out, context.Error);
+            report = BenchmarkRun.Run(new BenchmarkPlan(symbolic, integrators, train, cell, scripts, laws), context.Out, context.Error);
         }
         catch (BenchmarkException e) when (e.Suite is not null)
         {
@@ -138,6 +143,25 @@ internal static class BenchCommand
             context.Error.WriteLine($"wrote {output.FullName}");
         }
         return report.ChecksPassed ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+
+    private static IReadOnlyList<string> LawsModels(string? text)
+    {
+        if (text is null) return LawsBenchOptions.DefaultModels;
+        var models = text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (models.Length == 0) throw new UsageException("--laws-models: name at least one network, e.g. linear:2,3,2; relu:2,3,2,bias.");
+        foreach (var m in models)
+        {
+            try
+            {
+                _ = LawsSuite.Parse(m);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--laws-models: {e.Message.Split(" (Parameter", 2)[0]}");
+            }
+        }
+        return models;
     }
 
     private static HashSet<string> Suites(string[] values)

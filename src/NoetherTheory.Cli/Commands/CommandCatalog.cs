@@ -10,6 +10,7 @@ internal static class CommandCatalog
         MainCommand.Create(context),
         ExprCommand.Create(context),
         DeriveCommand.Create(context),
+        LawsCommand.Create(context),
         SimulateCommand.Create(context),
         CompareCommand.Create(context),
         VerifyCommand.Create(context),
