@@ -36,7 +36,7 @@ public sealed record DriftCheckOptions
     public int FlowSteps { get; init; } = 400;
 
     /// <summary>Accepted |slope − 1| of log(drift) against log(η): the next-order term bη² against aη shifts the fitted
-    /// slope by about η_max·|b/a| (below 0.05 on the fixtures), while a non-law drifts at O(1) with slope ≈ 0.</summary>
+    /// slope by about η_max·|b/a| (below 0.02 on the fixtures), while a non-law drifts at O(1) with slope ≈ 0.</summary>
     public double SlopeTolerance { get; init; } = 0.1;
 
     /// <summary>Checks the options, naming the bad field.</summary>

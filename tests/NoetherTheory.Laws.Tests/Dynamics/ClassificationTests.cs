@@ -52,6 +52,20 @@ public sealed class ClassificationTests
     }
 
     [Test]
+    public void Momentum_OverParameterisedLinear_2_5_3_KeepsTenRotationCharges_And_4_3_5_IsBeyondTheCap()
+    {
+        // r = 5 > n0, n2: the linear antisymmetric symmetries are still exactly so(5), r(r−1)/2 = 10.
+        var (phi, laws) = DynamicsFixtures.Linear(2, 5, 3);
+        var r = LawDynamics.Classify(phi, laws, Flow.Momentum);
+        Assert.That(r.Charges, Has.Length.EqualTo(10));
+        Assert.That(r.Count(LawFate.Lost), Is.EqualTo(15));
+        var (big, bigLaws) = DynamicsFixtures.Linear(4, 3, 5);
+        var b = LawDynamics.Classify(big, bigLaws, Flow.Momentum);
+        Assert.That(b.Charges, Is.Empty);
+        Assert.That(b.ChargesNote, Does.Contain("not computed"));
+    }
+
+    [Test]
     public void Momentum_LostLaw_BreakingTermIsTwiceTheKineticRescale()
     {
         var (phi, laws) = DynamicsFixtures.Relu(2, 3, 2);
