@@ -30,7 +30,7 @@ public sealed class DriftCheckTests
         {
             var report = LawDynamics.Check(phi, laws, flow);
             foreach (var c in report.Checks)
-                TestContext.Out.WriteLine($"{flow} {c.Kind} {c.Subject}: measured {c.Measured:G6} expected {c.Expected:G6} ± {c.Tolerance:G3} {(c.Passed ? "ok" : "FAIL")} [{string.Join(", ", c.Drifts.Take(6).Select(d => d.ToString("G3")))}]");
+                TestContext.Out.WriteLine($"{flow} {c.Kind} {c.Subject}: measured {c.Measured:G6} expected {c.Expected:G6} ± {c.Tolerance:G3} {(c.Passed ? "ok" : "FAIL")} [{string.Join(", ", c.Drifts.Take(6).Select(d => d.ToString("G3")))}] {(c.Kind == DriftCheckKind.KineticBreakingDrift ? $"identity residual {Math.Abs(c.Measured - c.Expected) / Math.Abs(c.Measured):G3}, step-halving margin {Math.Abs(c.Measured) / Math.Abs(c.Drifts[1] - c.Drifts[0]):G3}" : "")}");
             Assert.That(report.Checks.Where(c => !c.Passed).Select(c => $"{flow} {c.Kind} {c.Subject}: {c.Measured} vs {c.Expected} ± {c.Tolerance}; {c.Detail}"),
                 Is.Empty);
             Assert.That(report.Checks, Is.Not.Empty);
