@@ -1,0 +1,269 @@
+using System.Collections.Immutable;
+
+namespace NoetherTheory.Symbolic;
+
+/// <summary>Options of <see cref="Presentation.Display"/>.</summary>
+public sealed record DisplayOptions
+{
+    /// <summary>No declared domains, default zero test.</summary>
+    public static DisplayOptions Default { get; } = new();
+
+    /// <summary>Declared domains of the hyperparameters (0 ≤ β &lt; 1, η &gt; 0, …). A sum that is negative on the whole
+    /// domain is written negated ((1 − β) rather than (β − 1)); symbols with a domain are the coefficients that a display
+    /// form collects by, every other atom (q, q̇, g(q), …) is a "state" atom that is collected.</summary>
+    public IReadOnlyDictionary<Symbol, SymbolDomain> Domains { get; init; } = new Dictionary<Symbol, SymbolDomain>();
+
+    /// <summary>The zero test that checks each display form against the derived one.</summary>
+    public ZeroTestOptions Check { get; init; } = ZeroTestOptions.Default;
+
+    /// <summary>Expressions with more nodes are only factored (<see cref="Algebra.Factor"/>), not searched.</summary>
+    public int MaxNodeCount { get; init; } = 1500;
+}
+
+/// <summary>A display form and the zero test that proved it equal to the derived expression.</summary>
+/// <param name="Derived">The expression as derived (what the checks are about).</param>
+/// <param name="Display">The candidate display form.</param>
+/// <param name="Check">The zero test of <c>Display − Derived</c>.</param>
+public sealed record DisplayForm(Expr Derived, Expr Display, ZeroTestResult Check)
+{
+    /// <summary>True when the zero test says the display form equals the derived one.</summary>
+    public bool Verified => Check.IsZero;
+
+    /// <summary>What is printed: the display form when verified, else the derived form.</summary>
+    public Expr Shown => Verified ? Display : Derived;
+
+    /// <summary>The hyperparameters (symbols with a declared domain), printed first in products.</summary>
+    public ImmutableArray<Symbol> Coefficients { get; init; } = [];
+
+    /// <summary><see cref="Shown"/> in display-style text (see <see cref="Presentation.ToDisplayText"/>).</summary>
+    public string Text => Shown.ToDisplayText(Coefficients);
+
+    /// <summary><see cref="Shown"/> in display-style LaTeX.</summary>
+    public string Latex => Shown.ToDisplayLatex(Coefficients);
+
+    /// <summary><see cref="Text"/>.</summary>
+    public override string ToString() => Text;
+}
+
+/// <summary>
+/// A normal form for display: the form a researcher writes. Exact rewriting only (cancelled common factors, factored
+/// coefficients, sums negative on the declared domain written negated, collection by the state atoms with each
+/// coefficient in its own best form), choosing among candidate forms the shortest without negated factors; then the
+/// display form is checked equal to the derived one by <see cref="ZeroTest"/>, and the derived form is shown when the
+/// check does not say zero. Display never changes what is proven.
+/// </summary>
+public static class Presentation
+{
+    /// <summary>The display form of <paramref name="e"/>, checked against it.</summary>
+    public static DisplayForm Display(this Expr e, DisplayOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        options ??= DisplayOptions.Default;
+        var shown = Normal(e, options);
+        var check = shown.Equals(e)
+            ? new ZeroTestResult(ZeroTestKind.Proven, "the display form is the derived expression", null, null, null, null, null, null, options.Check)
+            : ZeroTest.Run(shown - e, options.Check);
+        return new DisplayForm(e, shown, check) { Coefficients = [.. options.Domains.Keys] };
+    }
+
+    /// <summary>Display-style text: like <see cref="Expr.ToString"/> (parses back to an equal value) but with
+    /// <c>1 + beta</c> rather than <c>beta + 1</c>, a positive term first, numeric denominators inside the parenthesised
+    /// denominator (<c>x/(2*k*(1 - beta))</c>) and, in products, factors of the <paramref name="coefficients"/> symbols
+    /// before the rest.</summary>
+    public static string ToDisplayText(this Expr e, IEnumerable<Symbol>? coefficients = null)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return TextPrinter.Print(e, Style(coefficients));
+    }
+
+    /// <summary>Display-style LaTeX (<c>1 + \beta</c>; see <see cref="ToDisplayText"/>).</summary>
+    public static string ToDisplayLatex(this Expr e, IEnumerable<Symbol>? coefficients = null)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return LatexPrinter.Print(e, Style(coefficients));
+    }
+
+    private static PrintStyle Style(IEnumerable<Symbol>? coefficients) =>
+        coefficients is null ? PrintStyle.Plain : new PrintStyle(coefficients.ToHashSet());
+
+    /// <summary>The unchecked display normal form (what <see cref="Display"/> checks).</summary>
+    internal static Expr Normal(Expr e, DisplayOptions options)
+    {
+        if (e.Children.Length == 0) return e;
+        var signs = new SignOracle(options.Domains);
+        if (e.NodeCount > options.MaxNodeCount) return Orient(e.Factor(), signs);
+        // Function arguments first (exp(−(−4k/(β − 1))·t) → exp(−4k·t/(1 − β))).
+        e = e.Replace(x => x is Call c ? Expr.Call(c.Kind, Normal(c.Argument, options)) : null);
+        var candidates = new List<Expr> { e, Orient(e.Factor(), signs) };
+        Expr cancelled = RationalCancel.CancelWithRoots(e);
+        candidates.Add(Orient(cancelled.Factor(), signs));
+        if (Collected(cancelled, options, signs) is { } collected) candidates.Add(collected);
+        return candidates.MinBy(c => Cost(c, signs))!;
+    }
+
+    // Collects c over a common denominator by the monomials in the state atoms (everything but the symbols with a
+    // declared domain); each coefficient, a rational function of the hyperparameters alone, gets its own best form.
+    private static Expr? Collected(Expr c, DisplayOptions options, SignOracle signs)
+    {
+        var form = c.Together();
+        var atoms = new AtomTable();
+        var numerator = atoms.ToPolynomial(form.Numerator);
+        var denominatorPoly = atoms.ToPolynomial(form.Denominator);
+        var state = Enumerable.Range(0, atoms.Count).Where(v => !(atoms[v] is Symbol s && options.Domains.ContainsKey(s))).ToList();
+        if (denominatorPoly.Variables.Any(state.Contains))
+            return state.Count == 0 ? null : CollectedWithStateDenominator(form, options, signs);
+        var denominator = form.Denominator;
+        if (state.Count == 0)
+            return Coefficient(numerator, denominator, atoms, signs);
+        var groups = numerator.CoefficientsIn(state);
+        if (groups.Count < 2) return null;
+        var terms = groups.OrderByDescending(kv => kv.Key)
+            .Select(kv => Coefficient(kv.Value, denominator, atoms, signs) * atoms.ToExpr(Polynomial.Term(kv.Key, Rational.One)));
+        return Expr.Add(terms);
+    }
+
+    // A denominator with state atoms (η(1 − δ)/(r²(1 − β))): only factor and orient.
+    private static Expr? CollectedWithStateDenominator(RationalForm form, DisplayOptions options, SignOracle signs) =>
+        form.Numerator.NodeCount > options.MaxNodeCount ? null : Orient(form.ToExpr().Factor(), signs);
+
+    // The best form of N/D with N, D polynomials in the hyperparameters: factored; collected by one hyperparameter with
+    // factored coefficients ((1 − β)² − 4ηk(1 + β)(1 − δ) over η²(1 + β)²(1 − δ)²); or a quotient plus a remainder
+    // (1 − 4ηk(1 − δ)/(1 − β)).
+    private static Expr Coefficient(Polynomial n, Expr denominator, AtomTable atoms, SignOracle signs)
+    {
+        var d = atoms.ToPolynomial(denominator);
+        var whole = atoms.ToExpr(n) / denominator;
+        var candidates = new List<Expr> { Orient(RationalCancel.CancelWithRoots(whole).Factor(), signs) };
+        var denominatorShown = Orient(denominator.Factor(), signs);
+        if (n.TermCount > 1)
+        {
+            foreach (var v in n.Variables)
+            {
+                var coefficients = n.CoefficientsIn(v);
+                if (coefficients.Count(c => !c.IsZero) < 2) continue;
+                var sum = Expr.Add(coefficients.Select((c, j) => c.IsZero
+                    ? Expr.Zero
+                    : Orient((atoms.ToExpr(c) * Expr.Pow(atoms[v], j)).Factor(), signs)));
+                candidates.Add(Expr.Multiply(sum, Expr.Pow(denominatorShown, -1)));
+            }
+            if (d.TermCount > 1 || d.TotalDegree > 0)
+            {
+                var (q, r) = n.DivideWithRemainder(d);
+                if (!q.IsZero && !r.IsZero)
+                    candidates.Add(Orient(atoms.ToExpr(q).Factor(), signs)
+                                   + Orient(RationalCancel.CancelWithRoots(atoms.ToExpr(r) / denominator).Factor(), signs));
+            }
+        }
+        return candidates.MinBy(c => Cost(c, signs))!;
+    }
+
+    // Writes every sum factor that is negative on the whole domain negated, (β − 1)³ → −(1 − β)³, in products, powers,
+    // sums and function arguments.
+    private static Expr Orient(Expr e, SignOracle signs)
+    {
+        switch (e)
+        {
+            case Sum s:
+                return Expr.Add(s.Constant == Rational.Zero ? Expr.Zero : Expr.Number(s.Constant), Expr.Add(s.Terms.Select(t => Orient(t, signs))));
+            case Product p:
+            {
+                var sign = Rational.One;
+                var factors = new List<Expr>(p.Factors.Length);
+                foreach (var f in p.Factors)
+                {
+                    var (g, flip) = OrientFactor(f, signs);
+                    if (flip) sign = -sign;
+                    factors.Add(g);
+                }
+                return Expr.Multiply(Expr.Number(sign * p.Coefficient), Expr.Multiply(factors));
+            }
+            case Power:
+            {
+                var (g, flip) = OrientFactor(e, signs);
+                return flip ? Expr.Multiply(Expr.MinusOne, g) : g;
+            }
+            case Call c:
+                return Expr.Call(c.Kind, Orient(c.Argument, signs));
+            default:
+                return e;
+        }
+    }
+
+    private static (Expr Factor, bool Flipped) OrientFactor(Expr f, SignOracle signs)
+    {
+        switch (f)
+        {
+            case Sum s when signs.Sign(s) < 0:
+                return (Orient(Expr.Negate(s), signs), true);
+            case Power { Base: Sum b, Exponent: Number { Value.IsInteger: true } n } when b.Factor() is not Sum and not Power:
+                // (−β + βδ + δ − 1)² → (1 + β)²(1 − δ)² (Factor keeps the square of a sum when the product is larger).
+                return (Orient(Expr.Pow(b.Factor(), n), signs), false);
+            case Power { Base: Sum b, Exponent: Number { Value.IsInteger: true } n } when signs.Sign(b) < 0:
+                return (Expr.Pow(Orient(Expr.Negate(b), signs), n), !n.Value.Numerator.IsEven);
+            case Power pw:
+                return (Expr.Pow(Orient(pw.Base, signs), pw.Exponent), false);
+            default:
+                return (Orient(f, signs), false);
+        }
+    }
+
+    // Readability cost: printed length, plus penalties for what researchers do not write (sums negative on the domain,
+    // sums printed with a leading minus, a leading minus overall).
+    private static int Cost(Expr e, SignOracle signs)
+    {
+        var text = e.ToDisplayText();
+        int cost = text.Length;
+        if (text.StartsWith('-')) cost += 1;
+        foreach (var node in e.Nodes())
+        {
+            if (node is not Sum s) continue;
+            if (signs.Sign(s) < 0) cost += 12;
+            if (s.ToDisplayText().StartsWith('-')) cost += 4;
+        }
+        if (text.Contains("--", StringComparison.Ordinal) || text.Contains("(-", StringComparison.Ordinal)) cost += 6;
+        return cost;
+    }
+
+    /// <summary>The sign of an expression on the declared domain, by evaluation at fixed points inside it (display only:
+    /// a wrong answer would make a form less pretty, never wrong, since the form is checked by the zero test).</summary>
+    private sealed class SignOracle(IReadOnlyDictionary<Symbol, SymbolDomain> domains)
+    {
+        private static readonly double[] Fractions = [0.0, 0.03, 0.17, 0.31, 0.5, 0.62, 0.77, 0.9, 0.97, 0.999];
+        private readonly Dictionary<Expr, int> _memo = [];
+
+        public int Sign(Expr e)
+        {
+            if (domains.Count == 0) return 0;
+            if (_memo.TryGetValue(e, out var known)) return known;
+            int sign = Compute(e);
+            _memo[e] = sign;
+            return sign;
+        }
+
+        private int Compute(Expr e)
+        {
+            var symbols = e.FreeSymbols();
+            if (symbols.Length == 0 || e.Nodes().Any(x => x is Apply) || symbols.Any(s => !domains.ContainsKey(s))) return 0;
+            int positive = 0, negative = 0;
+            for (int i = 0; i < 40; i++)
+            {
+                var values = new Dictionary<Symbol, double>();
+                for (int j = 0; j < symbols.Length; j++)
+                    values[symbols[j]] = domains[symbols[j]].Point(Fractions[((i * 7) + (j * 3) + (i / 10)) % Fractions.Length]);
+                double v;
+                try
+                {
+                    v = e.Evaluate(values);
+                }
+                catch (EvaluationException)
+                {
+                    return 0;
+                }
+                if (!double.IsFinite(v) || v == 0) return 0;
+                if (v > 0) positive++; else negative++;
+                if (positive > 0 && negative > 0) return 0;
+            }
+            return positive > 0 ? 1 : -1;
+        }
+    }
+}
