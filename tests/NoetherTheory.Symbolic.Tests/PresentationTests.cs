@@ -32,6 +32,7 @@ public sealed class PresentationTests
     [TestCase("beta*eta*qddot*(1 - delta)/2 - beta*qdot - delta*k*q/(1 - delta) - delta*g(q)/(1 - delta) + eta*qddot*(1 - delta)/2 + k*q/(1 - delta) + qdot + g(q)/(1 - delta)",
         "eta*(1 + beta)*(1 - delta)*qddot/2 + k*q + (1 - beta)*qdot + g(q)")]
     [TestCase("exp(-(-4*k/(beta - 1))*(t - u))", "exp(-4*k*(t - u)/(1 - beta))")]
+    [TestCase("eta*(beta + 1)*(1 - delta)/2/(1 - beta)", "eta*(1 + beta)*(1 - delta)/(2*(1 - beta))")]
     public void Display_HeavyBallForms_AreTheResearchersFormsAndProvenEqual(string derived, string expected)
     {
         var e = Expr.Parse(derived);

@@ -167,20 +167,20 @@ public static class Presentation
                 return Expr.Add(s.Constant == Rational.Zero ? Expr.Zero : Expr.Number(s.Constant), Expr.Add(s.Terms.Select(t => Orient(t, signs))));
             case Product p:
             {
-                var sign = Rational.One;
+                var scale = p.Coefficient;
                 var factors = new List<Expr>(p.Factors.Length);
                 foreach (var f in p.Factors)
                 {
-                    var (g, flip) = OrientFactor(f, signs);
-                    if (flip) sign = -sign;
+                    var (g, c) = OrientFactor(f, signs);
+                    scale *= c;
                     factors.Add(g);
                 }
-                return Expr.Multiply(Expr.Number(sign * p.Coefficient), Expr.Multiply(factors));
+                return Expr.Multiply(Expr.Number(scale), Expr.Multiply(factors));
             }
             case Power:
             {
-                var (g, flip) = OrientFactor(e, signs);
-                return flip ? Expr.Multiply(Expr.MinusOne, g) : g;
+                var (g, c) = OrientFactor(e, signs);
+                return c.IsOne ? g : Expr.Multiply(Expr.Number(c), g);
             }
             case Call c:
                 return Expr.Call(c.Kind, Orient(c.Argument, signs));
@@ -189,22 +189,43 @@ public static class Presentation
         }
     }
 
-    private static (Expr Factor, bool Flipped) OrientFactor(Expr f, SignOracle signs)
+    // A factor f = scale·g with g written as researchers do: a sum negative on the domain negated, its rational content
+    // pulled out ((2 − 2β)⁻¹ = ½(1 − β)⁻¹: a number times a sum would be distributed again by the canonical form).
+    private static (Expr Factor, Rational Scale) OrientFactor(Expr f, SignOracle signs)
     {
         switch (f)
         {
-            case Sum s when signs.Sign(s) < 0:
-                return (Orient(Expr.Negate(s), signs), true);
+            case Sum s:
+            {
+                var c = Content(s) * (signs.Sign(s) < 0 ? Rational.MinusOne : Rational.One);
+                return (Orient(Canonical.ScaleExpr(Rational.One / c, s), signs), c);
+            }
             case Power { Base: Sum b, Exponent: Number { Value.IsInteger: true } n } when b.Factor() is not Sum and not Power:
                 // (−β + βδ + δ − 1)² → (1 + β)²(1 − δ)² (Factor keeps the square of a sum when the product is larger).
-                return (Orient(Expr.Pow(b.Factor(), n), signs), false);
-            case Power { Base: Sum b, Exponent: Number { Value.IsInteger: true } n } when signs.Sign(b) < 0:
-                return (Expr.Pow(Orient(Expr.Negate(b), signs), n), !n.Value.Numerator.IsEven);
+                return (Orient(Expr.Pow(b.Factor(), n), signs), Rational.One);
+            case Power { Base: Sum b, Exponent: Number { Value.IsInteger: true } n }:
+            {
+                var c = Content(b) * (signs.Sign(b) < 0 ? Rational.MinusOne : Rational.One);
+                int k = (int)n.Value.Numerator;
+                return (Expr.Pow(Orient(Canonical.ScaleExpr(Rational.One / c, b), signs), n), c.Pow(k));
+            }
             case Power pw:
-                return (Expr.Pow(Orient(pw.Base, signs), pw.Exponent), false);
+                return (Expr.Pow(Orient(pw.Base, signs), pw.Exponent), Rational.One);
             default:
-                return (Orient(f, signs), false);
+                return (Orient(f, signs), Rational.One);
         }
+    }
+
+    // The positive rational content of a sum: gcd of the numerators over lcm of the denominators of its coefficients.
+    private static Rational Content(Sum s)
+    {
+        System.Numerics.BigInteger num = 0, den = 1;
+        foreach (var c in s.Terms.Select(t => Canonical.SplitCoefficient(t).Coefficient).Append(s.Constant).Where(c => !c.IsZero))
+        {
+            num = System.Numerics.BigInteger.GreatestCommonDivisor(num, c.Numerator);
+            den = den / System.Numerics.BigInteger.GreatestCommonDivisor(den, c.Denominator) * c.Denominator;
+        }
+        return num.IsZero ? Rational.One : new Rational(num, den);
     }
 
     // Readability cost: printed length, plus penalties for what researchers do not write (sums negative on the domain,
