@@ -52,21 +52,28 @@ internal static class LatexPrinter
             case Number n: WriteRational(sb, n.Value); break;
             case Float f: sb.Append(f.Value.ToString("R", CultureInfo.InvariantCulture)); break;
             case Symbol s: WriteSymbol(sb, s); break;
+            case Sum s when display is not null:
+            {
+                var items = display.OrderTerms(s); // display style: 1 - \beta + \eta k
+                for (int i = 0; i < items.Count; i++)
+                {
+                    var t = items[i];
+                    bool negative = Canonical.LooksNegative(t);
+                    if (i == 0) { Write(sb, t, PrecSum, display); continue; }
+                    sb.Append(negative ? " - " : " + ");
+                    Write(sb, negative ? Canonical.ScaleExpr(Rational.MinusOne, t) : t, PrecProduct, display);
+                }
+                break;
+            }
             case Sum s when s.Constant.Sign > 0 && s.Terms.Length == 1 && Canonical.LooksNegative(s.Terms[0]):
                 WriteRational(sb, s.Constant); // 1 - \beta rather than -\beta + 1
                 sb.Append(" - ");
                 Write(sb, Canonical.ScaleExpr(Rational.MinusOne, s.Terms[0]), PrecProduct, display);
                 break;
-            case Sum s when display is not null && s.Constant.Sign > 0 && s.Terms.Length == 1:
-                WriteRational(sb, s.Constant); // display style: 1 + \beta
-                sb.Append(" + ");
-                Write(sb, s.Terms[0], PrecProduct, display);
-                break;
             case Sum s:
-                IReadOnlyList<Expr> terms = display is null ? s.Terms : PrintStyle.OrderTerms(s.Terms);
-                for (int i = 0; i < terms.Count; i++)
+                for (int i = 0; i < s.Terms.Length; i++)
                 {
-                    var t = terms[i];
+                    var t = s.Terms[i];
                     if (i == 0) Write(sb, t, PrecSum, display);
                     else if (Canonical.LooksNegative(t)) { sb.Append(" - "); Write(sb, Canonical.ScaleExpr(Rational.MinusOne, t), PrecProduct, display); }
                     else { sb.Append(" + "); Write(sb, t, PrecProduct, display); }

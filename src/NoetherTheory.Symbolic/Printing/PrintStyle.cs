@@ -15,13 +15,17 @@ internal sealed class PrintStyle(IReadOnlySet<Symbol> coefficientSymbols)
     /// <summary>Factors in display order (stable: coefficient factors first).</summary>
     public List<Expr> Order(List<Expr> factors) => [.. factors.OrderBy(Rank)];
 
-    /// <summary>Sum terms in display order: the canonical order, rotated so that a term without a minus sign comes first.</summary>
-    public static IReadOnlyList<Expr> OrderTerms(IReadOnlyList<Expr> terms)
+    /// <summary>The items of a sum in display order: a positive constant first (1 − β + ηk), then the terms — sorted
+    /// by size when they are all made of coefficient symbols ((1 − β)² − 4ηk(1 + β)), else in canonical order — rotated
+    /// so that a term without a minus sign comes first; a negative constant last.</summary>
+    public List<Expr> OrderTerms(Sum s)
     {
-        int first = -1;
-        for (int i = 0; i < terms.Count; i++)
-            if (!Canonical.LooksNegative(terms[i])) { first = i; break; }
-        if (first <= 0) return terms;
-        return [terms[first], .. terms.Where((_, i) => i != first)];
+        List<Expr> terms = [.. s.Terms];
+        if (coefficientSymbols.Count > 0 && terms.All(t => Rank(t) == 0)) terms = [.. terms.OrderBy(t => t.NodeCount)];
+        int first = terms.FindIndex(t => !Canonical.LooksNegative(t));
+        if (first > 0 && s.Constant.Sign <= 0) { var f = terms[first]; terms.RemoveAt(first); terms.Insert(0, f); }
+        if (s.Constant.Sign > 0) terms.Insert(0, Canonical.Num(s.Constant));
+        else if (s.Constant.Sign < 0) terms.Add(Canonical.Num(s.Constant));
+        return terms;
     }
 }

@@ -78,6 +78,19 @@ internal static class TextPrinter
 
     private static void WriteSum(StringBuilder sb, Sum s, PrintStyle? display)
     {
+        if (display is not null)
+        {
+            var items = display.OrderTerms(s);
+            for (int i = 0; i < items.Count; i++)
+            {
+                var t = items[i];
+                bool negative = Canonical.LooksNegative(t);
+                if (i == 0) { Write(sb, t, PrecSum, display); continue; }
+                sb.Append(negative ? " - " : " + ");
+                Write(sb, negative ? Canonical.ScaleExpr(Rational.MinusOne, t) : t, PrecProduct, display);
+            }
+            return;
+        }
         if (s.Constant.Sign > 0 && s.Terms.Length == 1 && Canonical.LooksNegative(s.Terms[0]))
         {
             // 1 - beta rather than -beta + 1 (same value, reads as written in papers).
@@ -85,17 +98,9 @@ internal static class TextPrinter
             Write(sb, Canonical.ScaleExpr(Rational.MinusOne, s.Terms[0]), PrecProduct, display);
             return;
         }
-        if (display is not null && s.Constant.Sign > 0 && s.Terms.Length == 1)
+        for (int i = 0; i < s.Terms.Length; i++)
         {
-            // Display style: 1 + beta, as papers write it.
-            sb.Append(s.Constant.ToString()).Append(" + ");
-            Write(sb, s.Terms[0], PrecProduct, display);
-            return;
-        }
-        IReadOnlyList<Expr> terms = display is null ? s.Terms : PrintStyle.OrderTerms(s.Terms);
-        for (int i = 0; i < terms.Count; i++)
-        {
-            var t = terms[i];
+            var t = s.Terms[i];
             if (i == 0) Write(sb, t, PrecSum, display);
             else if (Canonical.LooksNegative(t))
             {

@@ -94,11 +94,30 @@ public static class Presentation
         if (e.NodeCount > options.MaxNodeCount) return Orient(e.Factor(), signs);
         // Function arguments first (exp(−(−4k/(β − 1))·t) → exp(−4k·t/(1 − β))).
         e = e.Replace(x => x is Call c ? Expr.Call(c.Kind, Normal(c.Argument, options)) : null);
-        var candidates = new List<Expr> { e, Orient(e.Factor(), signs) };
+        return Candidates(e, options, signs).MinBy(c => Cost(c, signs))!;
+    }
+
+    private static List<Expr> Candidates(Expr e, DisplayOptions options, SignOracle signs)
+    {
+        var candidates = new List<Expr> { e, Orient(e, signs), Orient(e.Factor(), signs) };
         Expr cancelled = RationalCancel.CancelWithRoots(e);
         candidates.Add(Orient(cancelled.Factor(), signs));
         if (Collected(cancelled, options, signs) is { } collected) candidates.Add(collected);
-        return candidates.MinBy(c => Cost(c, signs))!;
+        // c + (N − c·D)/D for c = ±1 when that shortens N: 1 − 4ηk(1 − δ)/(1 − β).
+        var form = cancelled.Together();
+        if (form.Numerator is Sum n && form.Denominator is Sum d)
+            foreach (var c in new[] { Rational.One, Rational.MinusOne })
+                if ((n - (c * d)).Expand() is var r && !r.Equals(Expr.Zero) && (r is Sum rs ? rs.Terms.Length + (rs.Constant.IsZero ? 0 : 1) : 1) < n.Terms.Length + (n.Constant.IsZero ? 0 : 1))
+                    candidates.Add(Expr.Number(c) + Orient(RationalCancel.CancelWithRoots(r / d).Factor(), signs));
+        return candidates;
+    }
+
+    /// <summary>The candidate display forms and their costs (diagnostics for tests).</summary>
+    internal static IEnumerable<(Expr Candidate, int Cost)> Candidates(Expr e, DisplayOptions options)
+    {
+        var signs = new SignOracle(options.Domains);
+        e = e.Replace(x => x is Call c ? Expr.Call(c.Kind, Normal(c.Argument, options)) : null);
+        return Candidates(e, options, signs).Select(c => (c, Cost(c, signs)));
     }
 
     // Collects c over a common denominator by the monomials in the state atoms (everything but the symbols with a
@@ -134,25 +153,27 @@ public static class Presentation
         var d = atoms.ToPolynomial(denominator);
         var whole = atoms.ToExpr(n) / denominator;
         var candidates = new List<Expr> { Orient(RationalCancel.CancelWithRoots(whole).Factor(), signs) };
-        var denominatorShown = Orient(denominator.Factor(), signs);
+        // 1/D written as scale·(oriented factors): (β − ηk − 1)⁻¹ = −(1 − β + ηk)⁻¹.
+        var (inverse, scale) = OrientFactor(Expr.Pow(denominator.Factor(), -1), signs);
         if (n.TermCount > 1)
         {
             foreach (var v in n.Variables)
             {
                 var coefficients = n.CoefficientsIn(v);
                 if (coefficients.Count(c => !c.IsZero) < 2) continue;
-                var sum = Expr.Add(coefficients.Select((c, j) => c.IsZero
+                var terms = coefficients.Select((c, j) => c.IsZero
                     ? Expr.Zero
-                    : Orient((atoms.ToExpr(c) * Expr.Pow(atoms[v], j)).Factor(), signs)));
-                candidates.Add(Expr.Multiply(sum, Expr.Pow(denominatorShown, -1)));
+                    : Orient((Expr.Number(scale.Sign < 0 ? Rational.MinusOne : Rational.One) * atoms.ToExpr(c) * Expr.Pow(atoms[v], j)).Factor(), signs));
+                candidates.Add(Expr.Multiply(Expr.Number(scale.Abs()), Expr.Add(terms), inverse));
             }
-            if (d.TermCount > 1 || d.TotalDegree > 0)
-            {
-                var (q, r) = n.DivideWithRemainder(d);
-                if (!q.IsZero && !r.IsZero)
-                    candidates.Add(Orient(atoms.ToExpr(q).Factor(), signs)
-                                   + Orient(RationalCancel.CancelWithRoots(atoms.ToExpr(r) / denominator).Factor(), signs));
-            }
+            // c + (N − c·D)/D for c = ±1 when that shortens N: 1 − 4ηk(1 − δ)/(1 − β).
+            if (d.TermCount > 1)
+                foreach (var c in new[] { Rational.One, Rational.MinusOne })
+                {
+                    var r = n - Polynomial.Scale(d, c);
+                    if (!r.IsZero && r.TermCount < n.TermCount)
+                        candidates.Add(Expr.Number(c) + Orient(RationalCancel.CancelWithRoots(atoms.ToExpr(r) / denominator).Factor(), signs));
+                }
         }
         return candidates.MinBy(c => Cost(c, signs))!;
     }
@@ -197,7 +218,7 @@ public static class Presentation
         {
             case Sum s:
             {
-                var c = Content(s) * (signs.Sign(s) < 0 ? Rational.MinusOne : Rational.One);
+                var c = Content(s) * Orientation(s, signs);
                 return (Orient(Canonical.ScaleExpr(Rational.One / c, s), signs), c);
             }
             case Power { Base: Sum b, Exponent: Number { Value.IsInteger: true } n } when b.Factor() is not Sum and not Power:
@@ -205,7 +226,7 @@ public static class Presentation
                 return (Orient(Expr.Pow(b.Factor(), n), signs), Rational.One);
             case Power { Base: Sum b, Exponent: Number { Value.IsInteger: true } n }:
             {
-                var c = Content(b) * (signs.Sign(b) < 0 ? Rational.MinusOne : Rational.One);
+                var c = Content(b) * Orientation(b, signs);
                 int k = (int)n.Value.Numerator;
                 return (Expr.Pow(Orient(Canonical.ScaleExpr(Rational.One / c, b), signs), n), c.Pow(k));
             }
@@ -214,6 +235,13 @@ public static class Presentation
             default:
                 return (Orient(f, signs), Rational.One);
         }
+    }
+
+    // −1 for a sum negative on the domain, or of unknown sign with a negative constant ((ηk − 1) → −(1 − ηk)); else 1.
+    private static Rational Orientation(Sum s, SignOracle signs)
+    {
+        int sign = signs.Sign(s);
+        return sign < 0 || (sign == 0 && s.Constant.Sign < 0) ? Rational.MinusOne : Rational.One;
     }
 
     // The positive rational content of a sum: gcd of the numerators over lcm of the denominators of its coefficients.
@@ -238,11 +266,22 @@ public static class Presentation
         foreach (var node in e.Nodes())
         {
             if (node is not Sum s) continue;
-            if (signs.Sign(s) < 0) cost += 12;
+            if (!ReferenceEquals(node, e) && signs.Sign(s) < 0) cost += 12; // a factor (β − 1) where (1 − β) reads right
             if (s.ToDisplayText().StartsWith('-')) cost += 4;
+            if (s.Constant.IsZero && s.Terms.Length > 1 && CommonSymbol(s)) cost += 6; // an uncancelled common factor (k − βk)
         }
         if (text.Contains("--", StringComparison.Ordinal) || text.Contains("(-", StringComparison.Ordinal)) cost += 6;
         return cost;
+    }
+
+    // Whether a symbol is a direct factor of every term (k and β·k share k; (1 − β)² and η·β do not share a factor).
+    private static bool CommonSymbol(Sum s)
+    {
+        static IEnumerable<Expr> Direct(Expr t) => (t is Product p ? p.Factors.AsEnumerable() : [t])
+            .Select(f => f is Power { Base: Symbol b, Exponent: Number { Value.Sign: > 0 } } ? b : f).Where(f => f is Symbol);
+        var shared = Direct(s.Terms[0]).ToHashSet();
+        foreach (var t in s.Terms.Skip(1)) shared.IntersectWith(Direct(t));
+        return shared.Count > 0;
     }
 
     /// <summary>The sign of an expression on the declared domain, by evaluation at fixed points inside it (display only:
@@ -261,6 +300,16 @@ public static class Presentation
             return sign;
         }
 
+        // Bounded intervals evenly; half-lines from 10⁻³ to 10³ away from their end (hyperparameters such as η and k are
+        // small in practice, so a sign that holds only for large values must not count as definite).
+        private static double Point(SymbolDomain d, double u) => (d.Lower, d.Upper) switch
+        {
+            ({ }, { }) => d.Point(u),
+            ({ } a, null) => a.ToDouble() + Math.Pow(10, -3 + (6 * u)),
+            (null, { } b) => b.ToDouble() - Math.Pow(10, -3 + (6 * u)),
+            _ => (2 * u) - 1,
+        };
+
         private int Compute(Expr e)
         {
             var symbols = e.FreeSymbols();
@@ -270,7 +319,7 @@ public static class Presentation
             {
                 var values = new Dictionary<Symbol, double>();
                 for (int j = 0; j < symbols.Length; j++)
-                    values[symbols[j]] = domains[symbols[j]].Point(Fractions[((i * 7) + (j * 3) + (i / 10)) % Fractions.Length]);
+                    values[symbols[j]] = Point(domains[symbols[j]], Fractions[((i * 7) + (j * 3) + (i / 10)) % Fractions.Length]);
                 double v;
                 try
                 {
