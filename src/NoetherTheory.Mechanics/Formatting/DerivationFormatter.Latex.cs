@@ -33,10 +33,10 @@ public static partial class DerivationFormatter
         var sb = new StringBuilder();
         Line(sb, @"\documentclass[10pt]{article}");
         Line(sb, @"\usepackage[utf8]{inputenc}");
-        Line(sb, @"\usepackage[T1]{fontenc}");
         Line(sb, @"\usepackage{amsmath}");
         Line(sb, @"\allowdisplaybreaks");
         Line(sb, @"\setlength{\emergencystretch}{3em}");
+        Line(sb, @"\sloppy");
         Line(sb, @"\title{" + LatexText.Escape(title) + "}");
         Line(sb, @"\author{NoetherTheory \texttt{noether derive}}");
         Line(sb, @"\date{}");
@@ -116,15 +116,31 @@ public static partial class DerivationFormatter
                     Definitions(sb, [(@"\gamma", pr.L(g.Gamma)), (@"\omega^2", pr.L(g.OmegaSquared))]);
                     Equation(sb, pr, @"\gamma^2 - \omega^2 = ", g.Discriminant, "");
                 }
-                Line(sb, LatexText.Escape("Overdamped: " + Overdamped(law, result.Rule, pr) + "."));
+                if (OverdampedLimit(law, result.Rule) is { } o)
+                {
+                    Line(sb, LatexText.Escape("Overdamped limit m → 0 (gradient flow), with μ₀ = μ at η = 0:"));
+                    Equation(sb, pr, $@"\mu_0\dot {x} + {Paren(pr, o.Stiffness)}\,{x} = 0,\quad \mu_0 = {pr.L(o.Friction)},\quad {x}(t) = {x}(0)\,", o.Decay, "");
+                    if (o.Kernel is not null)
+                    {
+                        Line(sb, LatexText.Escape($"To first order in m (m·{x}'' dropped, the O(m) source kept), with the gradient-flow velocity "
+                                                  + "qdot_i ≈ −g_i/μ₀ (g = ∇f; the weight-decay part adds O(k²)):"));
+                        Integral(sb, $@"{x}(t) = {x}(0)\,{pr.L(o.Decay)}", pr.L(o.Integrand!));
+                        Line(sb, LatexText.Escape((o.ZeroedHyperparameters.Length == 0 ? "For" : "At " + string.Join(" = ", o.ZeroedHyperparameters) + " = 0,")
+                                                  + " plain SGD with t = nη, this is Neural Mechanics' law |θ_A(t)|² = e^(−2λt)|θ_A(0)|² + η∫₀ᵗ e^(−2λ(t−u))|g_A|² du with λ = k:"));
+                        Integral(sb, $@"{x}(t) = {x}(0)\,{pr.L(o.DecaySgd!)}", pr.L(o.IntegrandSgd!));
+                    }
+                }
             }
         }
         if (result.Adaptive is { } a)
         {
             Line(sb, @"\paragraph{The $r^4$ law (NLD Eq.~17).}");
             var t = Coordinates.Time;
+            // r²(t) = (Γ ∫₀ᵗ e^{−D(t−u)}|ĝ(u)|² du + e^{−Dt} r⁴(0))^{1/2}, on two or three lines.
+            string gain = $@"r^2(t) = \Bigl({pr.L(a.GainPersistent)}";
+            string integral = $@"\int_0^t {pr.L(Expr.Exp(-a.Decay * (t - U)))}\,|\hat g(u)|^2\,du";
             Line(sb, @"\begin{multline}");
-            Line(sb, $@"r^2(t) = \Bigl({pr.L(a.GainPersistent)}\int_0^t {pr.L(Expr.Exp(-a.Decay * (t - U)))}\,|\hat g(u)|^2\,du \\");
+            Line(sb, Width(gain + integral) <= LatexLineWidth ? gain + integral + @" \\" : gain + @" \\" + "\n" + integral + @" \\");
             Line(sb, $@"+ {pr.L(Expr.Exp(-a.Decay * t))}\,r^4(0)\Bigr)^{{1/2}}");
             Line(sb, @"\end{multline}");
             Definitions(sb, [(@"r^4_{*,\mathrm{persistent}}", pr.L(a.SteadyStatePersistent)),
@@ -139,6 +155,21 @@ public static partial class DerivationFormatter
             Line(sb, $@"  \item [{(c.Holds ? "ok" : "FAIL")}] {LatexText.Escape(c.Name)}: {c.Result.Kind}.");
         Line(sb, @"\end{itemize}");
         Line(sb, LatexText.Escape((result.AllHold ? "All identities hold. " : "SOME IDENTITIES DO NOT HOLD. ") + pr.Summary() + "."));
+    }
+
+    // "lhs + ∫₀ᵗ integrand du" on one line, or on two when too wide.
+    private static void Integral(StringBuilder sb, string lhs, string integrand)
+    {
+        string integral = $@"\int_0^t {integrand}\,du";
+        if (Width(lhs + integral) <= LatexLineWidth)
+        {
+            Line(sb, @"\begin{equation}" + lhs + " + " + integral + @"\end{equation}");
+            return;
+        }
+        Line(sb, @"\begin{multline}");
+        Line(sb, lhs + @" \\");
+        Line(sb, "+ " + integral);
+        Line(sb, @"\end{multline}");
     }
 
     private static string Paren(Presenter pr, Expr e) => pr.Show(e).Shown is Sum ? @"\left(" + pr.L(e) + @"\right)" : pr.L(e);
@@ -161,7 +192,7 @@ public static partial class DerivationFormatter
     }
 
     // lhs + rhs + tail as one numbered equation, or a multline broken between the terms of the (display) sum when it is
-    // too wide; a product with one long sum factor breaks inside that factor's parentheses.
+    // too wide; a product with one long sum factor breaks inside that factor's parentheses (\right. … \left. at the break).
     private static void Equation(StringBuilder sb, Presenter pr, string lhs, Expr rhs, string tail)
     {
         string whole = lhs + pr.L(rhs) + tail;
@@ -173,21 +204,27 @@ public static partial class DerivationFormatter
         var chunks = Chunks(pr, pr.Show(rhs).Shown);
         var lines = new List<string>();
         var current = lhs;
-        foreach (var chunk in chunks)
+        bool started = false;
+        foreach (var (text, depth) in chunks)
         {
-            if (Width(current) > 0 && Width(current) + Width(chunk) > LatexLineWidth && current != lhs) { lines.Add(current); current = ""; }
-            current += chunk;
+            if (started && Width(current) + Width(text) > LatexLineWidth)
+            {
+                lines.Add(current + (depth > 0 ? @"\right." : ""));
+                current = depth > 0 ? @"\left." : "";
+            }
+            current += text;
+            started = true;
         }
-        current += tail;
-        lines.Add(current);
+        lines.Add(current + tail);
         Line(sb, @"\begin{multline}");
         Line(sb, string.Join(" \\\\\n", lines));
         Line(sb, @"\end{multline}");
     }
 
-    // Pieces of an expression's LaTeX that may go on separate lines: the terms of a sum (with their signs), or for a
-    // product with a sum factor, the rest of the product then the sum's terms inside \left( … \right. … \left. … \right).
-    private static List<string> Chunks(Presenter pr, Expr e)
+    // Pieces of an expression's LaTeX that may go on separate lines, with the parenthesis depth at their start: the terms
+    // of a sum (with their signs), or for a product with a sum factor, the rest of the product and "\left(" then the
+    // sum's terms at depth 1, the last closing with "\right)".
+    private static List<(string Text, int Depth)> Chunks(Presenter pr, Expr e)
     {
         var coefficients = pr.Show(e).Coefficients;
         string L(Expr x) => x.ToDisplayLatex(coefficients);
@@ -195,7 +232,7 @@ public static partial class DerivationFormatter
         {
             case Sum s:
             {
-                var chunks = new List<string>();
+                var chunks = new List<(string, int)>();
                 var terms = s.Terms.ToList();
                 if (!s.Constant.IsZero) terms.Add(Expr.Number(s.Constant));
                 int first = terms.FindIndex(t => !LooksNegative(t));
@@ -204,14 +241,15 @@ public static partial class DerivationFormatter
                 {
                     var t = terms[i];
                     bool negative = LooksNegative(t);
-                    var body = negative ? L(-t) : L(t);
-                    var sign = negative ? "- " : i == 0 ? "" : "+ ";
-                    if (Width(body) > LatexLineWidth && Chunks(pr, negative ? -t : t) is { Count: > 1 } inner)
+                    var body = negative ? -t : t;
+                    var sign = negative ? " - " : i == 0 ? "" : " + ";
+                    var inner = Width(L(body)) > LatexLineWidth ? Chunks(pr, body) : [];
+                    if (inner.Count > 1 && inner.All(c => c.Depth <= 1))
                     {
-                        chunks.Add(sign + inner[0]);
+                        chunks.Add((sign + inner[0].Text, 0));
                         chunks.AddRange(inner.Skip(1));
                     }
-                    else chunks.Add(sign + body);
+                    else chunks.Add((sign + L(body), 0));
                 }
                 return chunks;
             }
@@ -221,14 +259,14 @@ public static partial class DerivationFormatter
                 var rest = Expr.Multiply(Expr.Number(p.Coefficient), Expr.Multiply(p.Factors.Where(f => !ReferenceEquals(f, sum))));
                 var restText = rest is Number { Value.IsOne: true } ? "" : rest is Number { Value: var c } && c == Rational.MinusOne ? "-" : L(rest) + " ";
                 var inner = Chunks(pr, sum);
-                if (inner.Count < 2) return [L(e)];
-                var chunks = new List<string> { restText + @"\left(" + inner[0] + @"\right." };
+                if (inner.Count < 2 || inner.Any(c => c.Depth > 0)) return [(L(e), 0)];
+                var chunks = new List<(string, int)> { (restText + @"\left(" + inner[0].Text, 0) };
                 for (int i = 1; i < inner.Count; i++)
-                    chunks.Add(@"\left." + inner[i] + (i == inner.Count - 1 ? @"\right)" : @"\right."));
+                    chunks.Add((inner[i].Text + (i == inner.Count - 1 ? @"\right)" : ""), 1));
                 return chunks;
             }
             default:
-                return [L(e)];
+                return [(L(e), 0)];
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using NoetherTheory.Symbolic;
 
 namespace NoetherTheory.Mechanics;
@@ -42,31 +43,46 @@ public static partial class DerivationFormatter
         string x = law.Quantity;
         if (law.Kind == ChargeLawKind.Decay)
             return "m → 0: the charge itself vanishes, <qdot, K q> = 0 (a velocity constraint, not a conserved function)";
-        if (law.Kind != ChargeLawKind.Oscillator) return "";
+        if (OverdampedLimit(law, rule) is not { } o) return "";
+        string head = $"m → 0 (gradient flow): mu0·{x}' + {pr.TP(o.Stiffness)}·{x} = 0 with mu0 = {pr.T(o.Friction)}, "
+                      + $"so {x}(t) = {x}(0)·{pr.T(o.Decay)}; with k = 0, {x} is conserved by gradient flow (Neural Mechanics)";
+        if (o.Kernel is null) return head + "; no source term (the law has none)";
+        string first = $"; to first order in m (m·{x}'' dropped, the O(m) source kept): {x}(t) = {x}(0)·{pr.T(o.Decay)} + "
+                       + $"∫₀ᵗ {pr.T(o.Kernel)}·({pr.T(o.SourceOverFriction!)})(u) du, and with the gradient-flow velocity qdot_i ≈ −g_i/mu0 "
+                       + $"(g = ∇f; the weight-decay part adds O(k²)) the integrand is {pr.T(o.Integrand!)}";
+        string at = o.ZeroedHyperparameters.Length == 0 ? "for" : "at " + string.Join(" = ", o.ZeroedHyperparameters) + " = 0,";
+        return head + first + $"; {at} plain SGD (t = n·eta) this is Neural Mechanics' law {x}(t) = {x}(0)·{pr.T(o.DecaySgd!)} + "
+               + $"∫₀ᵗ {pr.T(o.IntegrandSgd!)} du, i.e. e^(−2λt)·|θ_A(0)|² + η∫₀ᵗ e^(−2λ(t−u))·|g_A|² du with λ = k";
+    }
+
+    /// <summary>The pieces of the overdamped statement (text and LaTeX print the same expressions).</summary>
+    internal sealed record OverdampedForms(Expr Friction, Expr Stiffness, Expr Decay, Expr? Kernel, Expr? SourceOverFriction, Expr? Integrand,
+        ImmutableArray<string> ZeroedHyperparameters, Expr? DecaySgd, Expr? IntegrandSgd);
+
+    /// <summary>
+    /// m → 0: μ₀ẋ + λ₀x = 0. First order in m: drop m·ẍ but keep the source 2m|q̇_A|² (it is O(m)), so
+    /// x(t) = e^{−λ₀t/μ₀}x(0) + ∫₀ᵗ e^{−λ₀(t−u)/μ₀}·source/μ₀ du; with the gradient-flow velocity q̇_i ≈ −g_i/μ₀ (the
+    /// weight-decay part −k·q_i/μ₀ adds only O(k²), since ⟨g, ξ⟩ = 0) the integrand is in |g_A|²; with every hyperparameter
+    /// but η and k at 0 this is Neural Mechanics' SGD law (theory/03-noether.md#eq-3-7).
+    /// </summary>
+    internal static OverdampedForms? OverdampedLimit(ChargeLaw law, LearningRule? rule)
+    {
+        if (law.Kind != ChargeLawKind.Oscillator) return null;
         var t = Coordinates.Time;
         var mu0 = law.OverdampedFriction;
         var rate = law.OverdampedStiffness / mu0;
-        string head = $"m → 0 (gradient flow): mu0·{x}' + {pr.TP(law.OverdampedStiffness)}·{x} = 0 with mu0 = {pr.T(mu0)}, "
-                      + $"so {x}(t) = {x}(0)·{pr.T(Expr.Exp(-rate * t))}; with k = 0, {x} is conserved by gradient flow (Neural Mechanics)";
-        if (law.Source.Equals(Expr.Zero)) return head + "; no source term (the law has none)";
-        // First order in m: drop m·x'' but keep the source 2m|qdot_A|² (it is O(m)); then qdot_i ≈ −g_i/mu0 (gradient-flow
-        // velocity; the weight-decay part −k·q_i/mu0 only adds O(k²), since <g, xi> = 0 for the symmetric loss).
+        var decay = Expr.Exp(-rate * t);
+        if (law.Source.Equals(Expr.Zero))
+            return new OverdampedForms(mu0, law.OverdampedStiffness, decay, null, null, null, [], null, null);
         var velocity = law.Source.FreeSymbols().Where(s => s.Name == "qdot" && s.Index is not null)
             .ToDictionary(s => (Expr)s, s => -Expr.Symbol("g", s.Index) / mu0);
-        var integrand = law.Source.Substitute(velocity) / mu0;
         var kernel = Expr.Exp(-rate * (t - U));
-        string first = $"; to first order in m (m·{x}'' dropped, the O(m) source kept): {x}(t) = {x}(0)·{pr.T(Expr.Exp(-rate * t))} + "
-                       + $"∫₀ᵗ {pr.T(kernel)}·({pr.T(law.Source / mu0)})(u) du, and with the gradient-flow velocity qdot_i ≈ −g_i/mu0 "
-                       + $"(g = ∇f; the weight-decay part adds O(k²)) the integrand is {pr.T(kernel * integrand)}";
-        // β = δ = 0 (every hyperparameter but eta and k at zero): Neural Mechanics' SGD law, t = n·eta.
+        var integrand = kernel * law.Source.Substitute(velocity) / mu0;
         var others = (rule?.Hyperparameters ?? []).Where(h => h.Name is not "eta" and not "k").Select(h => Expr.Symbol(h.Name)).ToList();
         var zero = others.ToDictionary(s => (Expr)s, _ => Expr.Zero);
-        string at = others.Count == 0 ? "" : " at " + string.Join(" = ", others.Select(s => s.Name)) + " = 0";
-        var rate0 = zero.Count == 0 ? rate : rate.Substitute(zero);
-        var integrand0 = zero.Count == 0 ? integrand : integrand.Substitute(zero);
-        string nm = $"; {at.TrimStart()}{(at.Length > 0 ? " " : "")}(plain SGD, t = n·eta) this is Neural Mechanics' law {x}(t) = {x}(0)·{pr.T(Expr.Exp(-rate0 * t))} + "
-                    + $"∫₀ᵗ {pr.T(Expr.Exp(-rate0 * (t - U)) * integrand0)} du, i.e. e^(−2λt)·|θ_A(0)|² + η∫₀ᵗ e^(−2λ(t−u))·|g_A|² du with λ = k";
-        return head + first + nm;
+        Expr AtZero(Expr e) => zero.Count == 0 ? e : e.Substitute(zero);
+        return new OverdampedForms(mu0, law.OverdampedStiffness, decay, kernel, law.Source / mu0, integrand,
+            [.. others.Select(s => s.Name)], AtZero(decay), AtZero(integrand));
     }
 
     /// <summary>Why there is no closed law, in words; null when there is one.</summary>

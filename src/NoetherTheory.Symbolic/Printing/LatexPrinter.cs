@@ -174,9 +174,11 @@ internal static class LatexPrinter
         if (denominator.Count > 0)
         {
             sb.Append(@"\frac{");
-            WriteFactors(sb, c, numerator, display);
+            if (display is not null && c.IsOne && numerator.Count == 1) Write(sb, numerator[0], 0, display); // \frac{1 - \beta}{…}
+            else WriteFactors(sb, c, numerator, display);
             sb.Append("}{");
-            WriteFactors(sb, Rational.One, denominator, display);
+            if (display is not null && denominator.Count == 1) Write(sb, denominator[0], 0, display);
+            else WriteFactors(sb, Rational.One, denominator, display);
             sb.Append('}');
         }
         else
