@@ -29,7 +29,7 @@ public static partial class DerivationFormatter
         if (compact is not null)
         {
             Line(sb, $"Lagrangian           L = {compact.Lagrangian}");
-            Line(sb, $"  where m = {pr.T(me.Mass)}, mu = {pr.T(me.Friction)}, tau = m/mu   [L checked: {compact.LagrangianCheck.Kind}]");
+            Line(sb, $"  where m = {pr.T(me.Mass)}, mu = {pr.T(me.Friction)}, kappa = {pr.T(me.WeightDecay)}, tau = m/mu   [L checked: {compact.LagrangianCheck.Kind}]");
             for (int i = 0; i < result.Dimension; i++)
                 Line(sb, $"EOM[{i}]               {CompactForms.Left(result.Equations.System.Coordinates[i])} = {pr.T(compact.Forcing[i])}");
             Line(sb, $"  (Euler–Lagrange residuals divided by exp(t/tau); the engine verified the division: "
