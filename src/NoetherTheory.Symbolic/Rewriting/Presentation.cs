@@ -100,6 +100,8 @@ public static class Presentation
     private static List<Expr> Candidates(Expr e, DisplayOptions options, SignOracle signs)
     {
         var candidates = new List<Expr> { e, Orient(e, signs), Orient(e.Factor(), signs) };
+        // A sum of separate fractions, term by term (each term's own best form).
+        if (e is Sum sum && sum.Terms.Length > 1) candidates.Add(Expr.Add(sum.Terms.Select(t => Normal(t, options)).Append(Expr.Number(sum.Constant))));
         Expr cancelled = RationalCancel.CancelWithRoots(e);
         candidates.Add(Orient(cancelled.Factor(), signs));
         if (Collected(cancelled, options, signs) is { } collected) candidates.Add(collected);
