@@ -126,6 +126,8 @@ public static class Derivation
         Check("energy balance", "dE/dt = −mu·|qdot|² on-shell, E = m/2·|qdot|² + V",
             eom.OnShell(jet.TotalTimeDerivative(kin + v) + (mu * sqd)), AnchorEnergy);
 
+        // Verdicts: a NonZero witness is a point inside the declared hyperparameter domains (0 ≤ β < 1, η > 0, …).
+        var verdictTest = zt with { Domains = me.Rule.Domains };
         Verdict lossSymmetry;
         if (isAbstract)
         {
@@ -134,13 +136,13 @@ public static class Derivation
         }
         else
         {
-            var r = ZeroTest.Run(lossBreak, zt);
+            var r = ZeroTest.Run(lossBreak, verdictTest);
             lossSymmetry = new Verdict("loss symmetry <grad f, xi> = 0", Outcome(r), lossBreak, r, AnchorSymmetry);
         }
         var lossVerdict = lossSymmetry.Outcome;
-        var ksbResult = ZeroTest.Run(ksb, zt);
+        var ksbResult = ZeroTest.Run(ksb, verdictTest);
         var kineticVerdict = new Verdict("kinetic symmetry breaking ∂_s T", Outcome(ksbResult), ksb, ksbResult, AnchorKsb);
-        var wdResult = ZeroTest.Run(wd, zt);
+        var wdResult = ZeroTest.Run(wd, verdictTest);
         var weightDecayVerdict = new Verdict("weight-decay breaking ∂_s(kappa/2·|q|²)", Outcome(wdResult), wd, wdResult, AnchorWeightDecay);
 
         bool invariant = lossVerdict is VerdictKind.Preserves or VerdictKind.Declared;

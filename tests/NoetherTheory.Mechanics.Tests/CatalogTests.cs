@@ -58,6 +58,8 @@ public sealed class CatalogTests
         new object[] { "rules", "id: x\nname: X\nhyperparameters: {eta: lr}\nupdate:\n  q_next: q - eta*h(q)\n", 5, "update.q_next", "only function" },
         new object[] { "rules", "id: x\nname: X\nhyperparameters: {eta: lr}\nbuffer: v\nupdate:\n  q_next: q - eta*v_next\n", 6, "update", "must assign 'v_next'" },
         new object[] { "rules", "id: x\nname: X\nkind: magic\nhyperparameters: {eta: lr}\nupdate:\n  q_next: q\n", 3, "kind", "unknown rule kind" },
+        new object[] { "rules", "id: x\nname: X\nhyperparameters: {eta: lr}\ndomains:\n  eta: \"[1, 0)\"\nupdate:\n  q_next: q\n", 5, "domains.eta", "empty" },
+        new object[] { "rules", "id: x\nname: X\nhyperparameters: {eta: lr}\ndomains:\n  beta: \"[0, 1)\"\nupdate:\n  q_next: q\n", 5, "domains.beta", "not declared under 'hyperparameters'" },
         new object[] { "symmetries", "id: s\nname: S\nkind: scale\ndimension: 2\nsets:\n  A: [0, 5]\n", 6, "sets.A", "outside" },
         new object[] { "symmetries", "id: s\nname: S\nkind: spin\n", 3, "kind", "unknown symmetry kind" },
         new object[] { "symmetries", "id: s\nname: S\nkind: rescale\nsets:\n  A1: [0]\n", 1, "sets", "A1" },

@@ -21,7 +21,7 @@ internal static class DeriveCommand
         var potential = new Option<string?>("--potential") { Description = "A potential in q[0..n-1], e.g. \"(q[0]^2 - q[1]^2)^2\"" };
         var isAbstract = new Option<bool>("--abstract") { Description = "Use an abstract potential V(q) with the symmetry declared" };
         var all = new Option<bool>("--all") { Description = "Derive every rule × symmetry × model in the catalog; exit 1 if any identity fails" };
-        var format = new Option<OutputFormat>("--format") { Description = "text (default), latex or json", DefaultValueFactory = _ => OutputFormat.Text };
+        var format = new Option<OutputFormat>("--format") { Description = "text (default), latex (a standalone document: article + amsmath, one section per derivation; compiles with pdflatex) or json", DefaultValueFactory = _ => OutputFormat.Text };
         var catalogDir = new Option<DirectoryInfo?>("--catalog") { Description = "Catalog folder (default: theory/catalog)" };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the output to this file" };
         var command = new Command("derive", "Derive the Lagrangian of a learning rule, its Euler–Lagrange equations, Noether charge and charge dynamics.")
@@ -50,7 +50,7 @@ internal static class DeriveCommand
             text = r.Format switch
             {
                 OutputFormat.Json => DerivationFormatter.ToJson(derivation),
-                OutputFormat.Latex => string.Join("\n\n", derivation.Results.Select(DerivationFormatter.ToLatex)),
+                OutputFormat.Latex => DerivationFormatter.ToLatexDocument(derivation.Results),
                 _ => DerivationFormatter.ToText(derivation),
             };
             holds = derivation.AllHold;
@@ -79,7 +79,7 @@ internal static class DeriveCommand
             text = r.Format switch
             {
                 OutputFormat.Json => DerivationFormatter.ToJson(result),
-                OutputFormat.Latex => DerivationFormatter.ToLatex(result),
+                OutputFormat.Latex => DerivationFormatter.ToLatexDocument([result]),
                 _ => DerivationFormatter.ToText(result),
             };
             holds = result.AllHold;

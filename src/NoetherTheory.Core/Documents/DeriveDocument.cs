@@ -23,9 +23,18 @@ public sealed record DeriveDocument(bool AllHold, int CheckCount, double Elapsed
 /// <summary>An expression in canonical text and LaTeX, with the factored forms when they differ.</summary>
 /// <param name="Text">Canonical text (parses back).</param>
 /// <param name="Latex">LaTeX.</param>
-/// <param name="Pretty">Factored text, or null when it equals <paramref name="Text"/>.</param>
-/// <param name="PrettyLatex">Factored LaTeX, or null.</param>
-public sealed record ExpressionRecord(string Text, string Latex, string? Pretty = null, string? PrettyLatex = null);
+/// <param name="Pretty">Display text (checked display form), or null when it equals <paramref name="Text"/>.</param>
+/// <param name="PrettyLatex">Display LaTeX, or null.</param>
+/// <param name="PrettyCheck">The zero-test verdict (<c>Proven</c>, …) of <c>pretty − text</c>, present with <paramref name="Pretty"/>;
+/// a display form whose check is not a zero verdict is never used (the derived form is shown).</param>
+public sealed record ExpressionRecord(string Text, string Latex, string? Pretty = null, string? PrettyLatex = null, string? PrettyCheck = null);
+
+/// <summary>One symbol of a derivation's output.</summary>
+/// <param name="Symbol">As the text output writes it (<c>eta</c>, <c>q[i]</c>, <c>x</c>).</param>
+/// <param name="Latex">In LaTeX.</param>
+/// <param name="Meaning">What it stands for.</param>
+/// <param name="Units">Its units (steps, time t = n·h, parameter units, dimensionless).</param>
+public sealed record GlossaryRecord(string Symbol, string Latex, string Meaning, string Units);
 
 /// <summary>A zero test's outcome.</summary>
 /// <param name="Kind">Proven, ProbablyZero, NumericallyZero, NonZero, …</param>
@@ -151,13 +160,15 @@ public sealed record AdaptiveRecord(ExpressionRecord Decay, ExpressionRecord Gai
 /// <param name="Adaptive">The r⁴ law, or null.</param>
 /// <param name="Checks">Every identity.</param>
 /// <param name="AllHold">Whether every identity holds.</param>
+/// <param name="Glossary">Every symbol the outputs use, with meaning and units (added in place: optional, absent in
+/// documents written before it).</param>
 public sealed record DerivationRecord(string Rule, string Symmetry, DerivedModelRecord Model, ModifiedEquationRecord ModifiedEquation,
     ExpressionRecord Potential, ExpressionRecord Kinetic, ExpressionRecord Lagrangian, EquationsOfMotionRecord EquationsOfMotion,
     IReadOnlyList<string> Generator, ExpressionRecord Charge, ExpressionRecord CanonicalCharge, ExpressionRecord KineticBreaking,
     ExpressionRecord WeightDecayBreaking, ExpressionRecord LossBreaking, ChargeEquationRecord ChargeEquation, IReadOnlyList<VerdictRecord> Verdicts,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ChargeLawRecord? Law,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] AdaptiveRecord? Adaptive,
-    IReadOnlyList<IdentityCheckRecord> Checks, bool AllHold);
+    IReadOnlyList<IdentityCheckRecord> Checks, bool AllHold, IReadOnlyList<GlossaryRecord>? Glossary = null);
 
 /// <summary>An accumulator rule's equation.</summary>
 /// <param name="Rule">Rule id.</param>

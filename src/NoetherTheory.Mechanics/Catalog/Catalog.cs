@@ -371,7 +371,7 @@ public sealed class Catalog
         public LearningRule? Rule()
         {
             if (Root() is not { } map) return null;
-            CheckKeys(map, "", "id", "name", "description", "kind", "anchor", "hyperparameters", "time_step", "buffer", "update");
+            CheckKeys(map, "", "id", "name", "description", "kind", "anchor", "hyperparameters", "domains", "time_step", "buffer", "update");
             var id = Id(map);
             var name = Text(map, "name", true) ?? id;
             var description = Text(map, "description", false) ?? "";
@@ -395,6 +395,30 @@ public sealed class Catalog
                 else Error(hpNode, "hyperparameters", "'hyperparameters' maps each name to its meaning, e.g. {eta: learning rate}.");
             }
             else Error(map, "hyperparameters", "missing required field 'hyperparameters' (name: meaning for each, e.g. eta: learning rate).");
+            if (Get(map, "domains") is { } domainNode)
+            {
+                // Optional (files without it load as before): each hyperparameter's interval, e.g. beta: "[0, 1)".
+                if (domainNode is YamlMap domainMap)
+                    foreach (var (k, v) in domainMap.Entries)
+                    {
+                        string field = "domains." + k.Text;
+                        int index = -1;
+                        for (int i = 0; i < hps.Count; i++) if (hps[i].Name == k.Text) index = i;
+                        if (index < 0) { Error(k, field, $"'{k.Text}' is not declared under 'hyperparameters'."); continue; }
+                        if (v is not YamlScalar vs)
+                        {
+                            Error(v, field, "the value is not an interval; write e.g. \"[0, 1)\" or \"(0, inf)\", quoted.");
+                            continue;
+                        }
+                        if (!SymbolDomain.TryParse(vs.Text, out var domain, out var why))
+                        {
+                            Error(v, field, why + ".");
+                            continue;
+                        }
+                        hps[index] = hps[index] with { Domain = domain };
+                    }
+                else Error(domainNode, "domains", "'domains' maps hyperparameter names to intervals, e.g. {beta: \"[0, 1)\"}.");
+            }
 
             Expr timeStep = Coordinates.Eta;
             if (Get(map, "time_step") is { } tsNode && Expression(tsNode, "time_step") is { } ts) timeStep = ts;

@@ -40,7 +40,14 @@ public enum RuleKind
 }
 
 /// <summary>A hyperparameter of a learning rule and what it means.</summary>
-public sealed record Hyperparameter(string Name, string Meaning);
+/// <param name="Name">The symbol name (eta, beta, …).</param>
+/// <param name="Meaning">What it is, in words.</param>
+public sealed record Hyperparameter(string Name, string Meaning)
+{
+    /// <summary>The declared interval (rule file's optional <c>domains</c> field), or null when none is declared (then the
+    /// whole real line: zero-test points and display signs make no assumption).</summary>
+    public SymbolDomain? Domain { get; init; }
+}
 
 /// <summary>One assignment of a discrete update, e.g. <c>v_next = beta*v + g(q) + k*q</c>.</summary>
 public sealed record UpdateStep(string Target, Expr Value);
@@ -61,7 +68,12 @@ public sealed record LearningRule(
     string? Buffer,
     ImmutableArray<UpdateStep> Update,
     string? Anchor,
-    string File);
+    string File)
+{
+    /// <summary>The declared domains of the hyperparameters by symbol (those without one are left out).</summary>
+    public IReadOnlyDictionary<Symbol, SymbolDomain> Domains =>
+        Hyperparameters.Where(h => h.Domain is not null).ToDictionary(h => Expr.Symbol(h.Name), h => h.Domain!);
+}
 
 /// <summary>Built-in families of symmetries (theory/03-noether.md#eq-3-1).</summary>
 public enum SymmetryKind

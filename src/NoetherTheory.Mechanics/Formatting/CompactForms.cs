@@ -9,7 +9,7 @@ namespace NoetherTheory.Mechanics;
 /// </summary>
 /// <param name="Mass">m, factored.</param>
 /// <param name="Friction">mu, factored.</param>
-/// <param name="Lagrangian">exp(t/tau)·(m/2·Σ qdot_i² − V) with the symbols m, tau (V factored).</param>
+/// <param name="Lagrangian">exp(t/tau)·(m/2·Σ qdot_i² − kappa/2·Σ q_i² − f) with the symbols m, tau, kappa.</param>
 /// <param name="Forcing">F_i = −∂V/∂q_i, factored.</param>
 /// <param name="LagrangianCheck">The zero test of L − e^{t/τ}(m/2·|q̇|² − V) with m, τ substituted.</param>
 /// <param name="DivisionCheck">The zero tests of 𝓔_i·e^{−t/τ} − (m q̈_i + μ q̇_i − F_i), one per coordinate.</param>
@@ -19,6 +19,9 @@ public sealed record CompactForms(Expr Mass, Expr Friction, Expr Lagrangian, Imm
 {
     /// <summary>The display symbols m, mu, tau.</summary>
     public static readonly Symbol M = Expr.Symbol("m"), Mu = Expr.Symbol("mu"), Tau = Expr.Symbol("tau");
+
+    /// <summary>The display symbol kappa (the weight decay in V = f + kappa/2·|q|²).</summary>
+    public static readonly Symbol Kappa = Expr.Symbol("kappa");
 
     /// <summary>m·qddot_i + mu·qdot_i (the left side of the i-th equation of motion, with display symbols).</summary>
     public static Expr Left(Coordinate c) => (M * c.QDDot) + (Mu * c.QDot);
@@ -47,8 +50,10 @@ public sealed record CompactForms(Expr Mass, Expr Friction, Expr Lagrangian, Imm
             forcing.Add(f.Factor());
             checks.Add(check);
         }
-        var v = r.Potential.Factor();
-        var lagrangian = Expr.Exp(t / Tau) * ((M / 2 * speed2) - v);
+        // V = f + kappa/2·|q|² (Derivation builds it so; checked above through the Lagrangian), written with the symbol kappa.
+        var q2 = Expr.Add(coords.Select(c => Expr.Pow(c.Q, 2)));
+        if (!ZeroTest.Run(r.Potential - (r.Loss + (Expr.Half * me.WeightDecay * q2)), options).IsZero) return null;
+        var lagrangian = Expr.Exp(t / Tau) * ((M / 2 * speed2) - (Kappa / 2 * q2) - r.Loss);
         return new CompactForms(me.Mass.Factor(), me.Friction.Factor(), lagrangian, forcing.MoveToImmutable(), lagrangianCheck, checks.MoveToImmutable());
     }
 }

@@ -19,7 +19,11 @@ public static partial class DerivationFormatter
         ArgumentNullException.ThrowIfNull(all);
         return new DeriveDocument(all.AllHold, all.CheckCount, Math.Round(all.Elapsed.TotalSeconds, 3),
             [.. all.Results.Select(ToRecord)],
-            [.. all.Accumulators.Select(a => new AccumulatorRecord(a.Rule.Id, Expression(a.Equation), Expression(a.Decay), Expression(a.Gain), a.Solution))],
+            [.. all.Accumulators.Select(a =>
+            {
+                var pr = Presenter.For(a.Rule);
+                return new AccumulatorRecord(a.Rule.Id, Expression(a.Equation, pr), Expression(a.Decay, pr), Expression(a.Gain, pr), a.Solution);
+            })],
             [.. all.ModelLaws.Select(m => new ModelLawsRecord(m.Model.Id, m.AllHold, Texts(m.BalanceMatrix), Texts(m.Constraint), Checks(m.Checks)))]);
     }
 
@@ -29,6 +33,8 @@ public static partial class DerivationFormatter
         ArgumentNullException.ThrowIfNull(result);
         var r = result;
         var me = r.ModifiedEquation;
+        var pr = Presenter.For(r.Rule);
+        ExpressionRecord Expression(Expr e) => DerivationFormatter.Expression(e, pr);
         return new DerivationRecord(
             r.Rule.Id, r.Symmetry.Id,
             new DerivedModelRecord(r.ModelSpec.Source.ToString().ToLowerInvariant(), r.ModelName, r.Dimension, r.IsAbstract, Expression(r.Loss)),
@@ -42,24 +48,26 @@ public static partial class DerivationFormatter
             new ChargeEquationRecord(Expression(r.ChargeEquationLeft), Expression(r.ChargeEquationRight)),
             [.. r.Verdicts.All.Select(v => new VerdictRecord(v.Name, v.Outcome.ToString().ToLowerInvariant(), Expression(v.Term),
                 v.Result is null ? null : ZeroTest(v.Result), v.Anchor))],
-            r.Law is { } law ? Law(law) : null,
-            r.Adaptive is { } a ? Adaptive(a) : null,
-            Checks(r.Checks), r.AllHold);
+            r.Law is { } law ? Law(law, r.Rule, pr) : null,
+            r.Adaptive is { } a ? Adaptive(a, pr) : null,
+            Checks(r.Checks), r.AllHold,
+            [.. Glossary.For(r, pr).Select(g => new GlossaryRecord(g.Symbol, g.Latex, g.Meaning, g.Units))]);
     }
 
-    private static ChargeLawRecord Law(ChargeLaw law) =>
-        new(law.Kind.ToString().ToLowerInvariant(), law.Quantity, Expression(law.Value), Expression(law.Stiffness), Expression(law.Source),
-            Statement(law), Overdamped(law), Reason(law),
+    private static ChargeLawRecord Law(ChargeLaw law, LearningRule rule, Presenter pr) =>
+        new(law.Kind.ToString().ToLowerInvariant(), law.Quantity, Expression(law.Value, pr), Expression(law.Stiffness, pr), Expression(law.Source, pr),
+            Statement(law, pr), Overdamped(law, rule, pr), Reason(law),
             law.Green is { } g
-                ? new GreenRecord(Expression(g.Gamma), Expression(g.OmegaSquared), Expression(g.Discriminant),
-                    [.. g.Regimes.Select(x => new GreenRegimeRecord(x.Name, x.Condition, Expression(x.Homogeneous), Expression(x.Impulse)))])
+                ? new GreenRecord(Expression(g.Gamma, pr), Expression(g.OmegaSquared, pr), Expression(g.Discriminant, pr),
+                    [.. g.Regimes.Select(x => new GreenRegimeRecord(x.Name, x.Condition, Expression(x.Homogeneous, pr), Expression(x.Impulse, pr)))])
                 : null);
 
-    private static AdaptiveRecord Adaptive(AdaptiveOptimization a) =>
-        new(Expression(a.Decay), Expression(a.GainPersistent), a.GainWhite is null ? null : Expression(a.GainWhite), Expression(a.SteadyStatePersistent),
-            a.SteadyStateWhite is null ? null : Expression(a.SteadyStateWhite), Expression(a.DiscountPerStep), Expression(a.EffectiveLearningRate),
-            a.MomentumAmplification is null ? null : Expression(a.MomentumAmplification), AdaptiveLaw(a), AdaptiveAssumptions(a), RmsPropMap(a),
-            a.WhiteNoiseNotDerived);
+    private static AdaptiveRecord Adaptive(AdaptiveOptimization a, Presenter pr) =>
+        new(Expression(a.Decay, pr), Expression(a.GainPersistent, pr), a.GainWhite is null ? null : Expression(a.GainWhite, pr),
+            Expression(a.SteadyStatePersistent, pr), a.SteadyStateWhite is null ? null : Expression(a.SteadyStateWhite, pr),
+            Expression(a.DiscountPerStep, pr), Expression(a.EffectiveLearningRate, pr),
+            a.MomentumAmplification is null ? null : Expression(a.MomentumAmplification, pr), AdaptiveLaw(a, pr), AdaptiveAssumptions(a, pr),
+            RmsPropMap(a, pr), a.WhiteNoiseNotDerived);
 
     private static IReadOnlyList<IdentityCheckRecord> Checks(ImmutableArray<IdentityCheck> checks) =>
         [.. checks.Select(c => new IdentityCheckRecord(c.Name, c.Statement, c.Holds, ZeroTest(c.Result), c.Anchor))];
@@ -68,16 +76,14 @@ public static partial class DerivationFormatter
 
     private static IReadOnlyList<string> Texts(IEnumerable<Expr> items) => [.. items.Select(e => e.ToString())];
 
-    // Text and LaTeX, plus the factored forms when factoring changes the text.
-    private static ExpressionRecord Expression(Expr e)
+    // Canonical text and LaTeX, plus the checked display forms (and their check's verdict) when they print differently.
+    private static ExpressionRecord Expression(Expr e, Presenter pr)
     {
-        var pretty = P(e);
-        if (!pretty.Equals(e))
-        {
-            var text = pretty.ToString();
-            if (text != e.ToString())
-                return new ExpressionRecord(e.ToString(), e.ToLatex(), text, pretty.ToLatex());
-        }
-        return new ExpressionRecord(e.ToString(), e.ToLatex());
+        var form = pr.Show(e);
+        var text = e.ToString();
+        var pretty = form.Text;
+        return pretty == text
+            ? new ExpressionRecord(text, e.ToLatex())
+            : new ExpressionRecord(text, e.ToLatex(), pretty, form.Latex, form.Check.Kind.ToString());
     }
 }

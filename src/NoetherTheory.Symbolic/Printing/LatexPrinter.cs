@@ -23,10 +23,10 @@ internal static class LatexPrinter
         "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
     };
 
-    public static string Print(Expr e)
+    public static string Print(Expr e, PrintStyle? display = null)
     {
         var sb = new StringBuilder();
-        Write(sb, e, 0);
+        Write(sb, e, 0, display);
         return sb.ToString();
     }
 
@@ -43,7 +43,7 @@ internal static class LatexPrinter
 
     private static bool IsSqrt(Power p) => p.Exponent is Number n && n.Value == new Rational(1, 2);
 
-    private static void Write(StringBuilder sb, Expr e, int minPrec)
+    private static void Write(StringBuilder sb, Expr e, int minPrec, PrintStyle? display)
     {
         bool parens = Precedence(e) < minPrec;
         if (parens) sb.Append(@"\left(");
@@ -52,18 +52,31 @@ internal static class LatexPrinter
             case Number n: WriteRational(sb, n.Value); break;
             case Float f: sb.Append(f.Value.ToString("R", CultureInfo.InvariantCulture)); break;
             case Symbol s: WriteSymbol(sb, s); break;
+            case Sum s when display is not null:
+            {
+                var items = display.OrderTerms(s); // display style: 1 - \beta + \eta k
+                for (int i = 0; i < items.Count; i++)
+                {
+                    var t = items[i];
+                    bool negative = Canonical.LooksNegative(t);
+                    if (i == 0) { Write(sb, t, PrecSum, display); continue; }
+                    sb.Append(negative ? " - " : " + ");
+                    Write(sb, negative ? Canonical.ScaleExpr(Rational.MinusOne, t) : t, PrecProduct, display);
+                }
+                break;
+            }
             case Sum s when s.Constant.Sign > 0 && s.Terms.Length == 1 && Canonical.LooksNegative(s.Terms[0]):
                 WriteRational(sb, s.Constant); // 1 - \beta rather than -\beta + 1
                 sb.Append(" - ");
-                Write(sb, Canonical.ScaleExpr(Rational.MinusOne, s.Terms[0]), PrecProduct);
+                Write(sb, Canonical.ScaleExpr(Rational.MinusOne, s.Terms[0]), PrecProduct, display);
                 break;
             case Sum s:
                 for (int i = 0; i < s.Terms.Length; i++)
                 {
                     var t = s.Terms[i];
-                    if (i == 0) Write(sb, t, PrecSum);
-                    else if (Canonical.LooksNegative(t)) { sb.Append(" - "); Write(sb, Canonical.ScaleExpr(Rational.MinusOne, t), PrecProduct); }
-                    else { sb.Append(" + "); Write(sb, t, PrecProduct); }
+                    if (i == 0) Write(sb, t, PrecSum, display);
+                    else if (Canonical.LooksNegative(t)) { sb.Append(" - "); Write(sb, Canonical.ScaleExpr(Rational.MinusOne, t), PrecProduct, display); }
+                    else { sb.Append(" + "); Write(sb, t, PrecProduct, display); }
                 }
                 if (!s.Constant.IsZero)
                 {
@@ -71,28 +84,28 @@ internal static class LatexPrinter
                     WriteRational(sb, s.Constant.Abs());
                 }
                 break;
-            case Product p: WriteProduct(sb, p.Coefficient, p.Factors); break;
-            case Power p when Canonical.LooksNegative(p.Exponent): WriteProduct(sb, Rational.One, [p]); break;
+            case Product p: WriteProduct(sb, p.Coefficient, p.Factors, display); break;
+            case Power p when Canonical.LooksNegative(p.Exponent): WriteProduct(sb, Rational.One, [p], display); break;
             case Power p when IsSqrt(p):
                 sb.Append(@"\sqrt{");
-                Write(sb, p.Base, 0);
+                Write(sb, p.Base, 0, display);
                 sb.Append('}');
                 break;
             case Power p:
                 sb.Append('{');
-                Write(sb, p.Base, PrecAtom);
+                Write(sb, p.Base, PrecAtom, display);
                 sb.Append("}^{");
-                Write(sb, p.Exponent, 0);
+                Write(sb, p.Exponent, 0, display);
                 sb.Append('}');
                 break;
             case Call { Kind: FunctionKind.Abs } c:
                 sb.Append(@"\left|");
-                Write(sb, c.Argument, 0);
+                Write(sb, c.Argument, 0, display);
                 sb.Append(@"\right|");
                 break;
             case Call c:
                 sb.Append(FunctionTable.Get(c.Kind).Latex).Append(@"\left(");
-                Write(sb, c.Argument, 0);
+                Write(sb, c.Argument, 0, display);
                 sb.Append(@"\right)");
                 break;
             case Apply a:
@@ -109,7 +122,7 @@ internal static class LatexPrinter
                 for (int i = 0; i < a.Arguments.Length; i++)
                 {
                     if (i > 0) sb.Append(", ");
-                    Write(sb, a.Arguments[i], 0);
+                    Write(sb, a.Arguments[i], 0, display);
                 }
                 sb.Append(@"\right)");
                 break;
@@ -129,7 +142,7 @@ internal static class LatexPrinter
 
     private static string BigIntegerText(System.Numerics.BigInteger n) => n.ToString(CultureInfo.InvariantCulture);
 
-    private static void WriteProduct(StringBuilder sb, Rational coefficient, IReadOnlyList<Expr> factors)
+    private static void WriteProduct(StringBuilder sb, Rational coefficient, IReadOnlyList<Expr> factors, PrintStyle? display)
     {
         var numerator = new List<Expr>();
         var denominator = new List<Expr>();
@@ -139,6 +152,11 @@ internal static class LatexPrinter
                 denominator.Add(Canonical.Pow(p.Base, Canonical.ScaleExpr(Rational.MinusOne, p.Exponent)));
             else
                 numerator.Add(f);
+        }
+        if (display is not null)
+        {
+            numerator = display.Order(numerator);
+            denominator = display.Order(denominator);
         }
         var c = coefficient.Abs();
         if (coefficient.Sign < 0) sb.Append('-');
@@ -156,18 +174,20 @@ internal static class LatexPrinter
         if (denominator.Count > 0)
         {
             sb.Append(@"\frac{");
-            WriteFactors(sb, c, numerator);
+            if (display is not null && c.IsOne && numerator.Count == 1) Write(sb, numerator[0], 0, display); // \frac{1 - \beta}{…}
+            else WriteFactors(sb, c, numerator, display);
             sb.Append("}{");
-            WriteFactors(sb, Rational.One, denominator);
+            if (display is not null && denominator.Count == 1) Write(sb, denominator[0], 0, display);
+            else WriteFactors(sb, Rational.One, denominator, display);
             sb.Append('}');
         }
         else
         {
-            WriteFactors(sb, c, numerator);
+            WriteFactors(sb, c, numerator, display);
         }
     }
 
-    private static void WriteFactors(StringBuilder sb, Rational c, List<Expr> factors)
+    private static void WriteFactors(StringBuilder sb, Rational c, List<Expr> factors, PrintStyle? display)
     {
         bool first = true;
         bool lastWasNumber = false;
@@ -180,7 +200,7 @@ internal static class LatexPrinter
         foreach (var f in factors)
         {
             if (!first) sb.Append(lastWasNumber && StartsWithDigit(f) ? @" \cdot " : " ");
-            Write(sb, f, PrecProduct + 1);
+            Write(sb, f, PrecProduct + 1, display);
             first = false;
             lastWasNumber = f is Number;
         }

@@ -54,6 +54,11 @@ public sealed record ZeroTestOptions
     /// <summary>|value| ≤ RelativeTolerance·scale counts as zero, where scale is the value of the expression with every
     /// sum replaced by the sum of absolute values (the size of what cancels).</summary>
     public double RelativeTolerance { get; init; } = 1e-9;
+
+    /// <summary>Declared domains of symbols (e.g. 0 ≤ β &lt; 1): exact and float sample points, and so a NonZero witness, lie
+    /// inside them. Each domain gets its own injective image of the integer sample set (<see cref="SymbolDomain.Point(long, long)"/>),
+    /// so the Schwartz–Zippel bound is the same. Empty by default (integers in [−R, R]).</summary>
+    public IReadOnlyDictionary<Symbol, SymbolDomain> Domains { get; init; } = new Dictionary<Symbol, SymbolDomain>();
 }
 
 /// <summary>The outcome of a zero test, with its evidence. Never a bare bool.</summary>
@@ -162,6 +167,11 @@ public static class ZeroTest
         foreach (var s in symbols)
         {
             int v = rng.Next(-options.SampleRadius, options.SampleRadius + 1);
+            if (options.Domains.TryGetValue(s, out var domain))
+            {
+                values[s] = domain.Point(v + (long)options.SampleRadius, (2L * options.SampleRadius) + 1);
+                continue;
+            }
             if (s.Assumptions == SymbolAssumptions.Positive) v = Math.Abs(v) + 1;
             values[s] = v;
         }
@@ -289,7 +299,8 @@ public static class ZeroTest
             foreach (var s in symbols)
             {
                 double v = 0.2 + 1.6 * rng.NextDouble();
-                if (!positiveOnly && s.Assumptions != SymbolAssumptions.Positive && rng.Next(2) == 0) v = -v;
+                if (options.Domains.TryGetValue(s, out var domain)) v = domain.Point(rng.NextDouble());
+                else if (!positiveOnly && s.Assumptions != SymbolAssumptions.Positive && rng.Next(2) == 0) v = -v;
                 values[s] = v;
             }
             double value = e.Evaluate(values);
