@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NoetherTheory.Core.IO;
 using NoetherTheory.Laws;
+using NoetherTheory.Laws.Dynamics;
 using NoetherTheory.Symbolic;
 
 namespace NoetherTheory.Cli.Commands;
@@ -22,9 +23,10 @@ internal static class LawsCommand
         var format = new Option<OutputFormat>("--format") { Description = "text (default) or json (noether.laws/1)", DefaultValueFactory = _ => OutputFormat.Text };
         var catalogDir = new Option<DirectoryInfo?>("--catalog") { Description = "Catalog folder (default: theory/catalog)" };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the output to this file" };
+        var flowOption = LawsFlowOutput.CreateOption();
         var command = new Command("laws", "Discover the conservation laws of gradient flow of a model: their number D − dim Lie(∇φ) (Proven or with a bound) and the polynomial laws up to a degree.")
         {
-            model, potential, components, degree, format, catalogDir, output,
+            model, potential, components, degree, format, catalogDir, output, flowOption,
         };
         command.SetAction(parse =>
         {
@@ -35,12 +37,36 @@ internal static class LawsCommand
             var f = parse.GetValue(format);
             if (f == OutputFormat.Latex)
                 throw new UsageException("--format latex: laws prints text or json.");
+            var flow = LawsFlowOutput.ParseFlow(parse.GetValue(flowOption));
             var result = ConservationLaws.Discover(phi, new LawOptions { Degree = k });
-            string text = f == OutputFormat.Json ? LawsFormatter.ToJson(result) : LawsFormatter.ToText(result);
+            // Under --flow momentum|weight-decay the laws found are carried into that dynamics: verdicts and numeric checks.
+            var dynamics = flow == Flow.Gradient ? null : LawsFlowOutput.Run(phi, result.Laws, flow);
+            string text;
+            if (f == OutputFormat.Json)
+            {
+                text = LawsFormatter.ToJson(result);
+                if (dynamics is not null)
+                {
+                    var node = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
+                    node["flow"] = LawsFlowOutput.ToJson(dynamics);
+                    text = node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+                }
+            }
+            else
+            {
+                text = LawsFormatter.ToText(result);
+                if (dynamics is not null)
+                {
+                    using var writer = new StringWriter(CultureInfo.InvariantCulture);
+                    LawsFlowOutput.WriteText(writer, dynamics);
+                    text = text.TrimEnd() + Environment.NewLine + Environment.NewLine + writer.ToString().TrimEnd();
+                }
+            }
             context.Out.WriteLine(text);
             if (parse.GetValue(output) is { } file)
                 AtomicFile.Write(file.FullName, text);
-            return result.Checks.All(c => c.IsZero) ? ExitCodes.Ok : ExitCodes.CheckFailed;
+            bool passed = result.Checks.All(c => c.IsZero) && (dynamics?.AllPassed ?? true);
+            return passed ? ExitCodes.Ok : ExitCodes.CheckFailed;
         });
         return command;
     }
