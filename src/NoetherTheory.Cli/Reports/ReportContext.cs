@@ -6,7 +6,11 @@ using NoetherTheory.Reporting.Pdf;
 namespace NoetherTheory.Cli.Reports;
 
 /// <summary>The report being written: the PDF document, the markdown index and the figures folder, kept in step.</summary>
-internal sealed class ReportContext(string outputDirectory, ReportDocument pdf, MarkdownIndex index)
+/// <param name="outputDirectory">The report folder.</param>
+/// <param name="pdf">The PDF being built.</param>
+/// <param name="index">The markdown index being built.</param>
+/// <param name="repositoryRoot">The checkout the report names its inputs relative to (null: none, names stay absolute).</param>
+internal sealed class ReportContext(string outputDirectory, ReportDocument pdf, MarkdownIndex index, string? repositoryRoot = null)
 {
     private readonly HashSet<string> _figureNames = new(StringComparer.Ordinal);
 
@@ -14,6 +18,9 @@ internal sealed class ReportContext(string outputDirectory, ReportDocument pdf, 
     public ReportDocument Pdf { get; } = pdf;
     public MarkdownIndex Index { get; } = index;
     public int FigureCount => _figureNames.Count;
+
+    /// <summary>How the report names an input file: relative to the repository when inside it (see <see cref="ReportPaths"/>).</summary>
+    public string DisplayPath(string path) => ReportPaths.Display(path, repositoryRoot);
 
     public void Heading(string text, int level = 1)
     {

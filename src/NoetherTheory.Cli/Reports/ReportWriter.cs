@@ -16,11 +16,12 @@ internal static class ReportWriter
         var clock = Stopwatch.StartNew();
         var dir = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(dir);
-        var (commit, dirty) = GitInfo.Read(SafeRoot());
+        string? root = SafeRoot();
+        var (commit, dirty) = GitInfo.Read(root);
         string subtitle = $"commit {Short(commit)}{(dirty ? " (with uncommitted changes)" : "")}";
         var pdf = new ReportDocument(new ReportOptions("NoetherTheory report") { Subtitle = subtitle });
         var index = new MarkdownIndex("NoetherTheory report");
-        var report = new ReportContext(dir, pdf, index);
+        var report = new ReportContext(dir, pdf, index, root);
         report.Paragraph(
             "Symbolic derivations of learning rules as Lagrangians, their Noether charges and charge dynamics, checked " +
             "numerically against the discrete optimizers they model. Every number below was produced by the command in " +
@@ -43,7 +44,7 @@ internal static class ReportWriter
         string indexPath = Path.Combine(dir, "index.md");
         index.Save(indexPath);
         var manifest = Manifest.Create(command,
-            inputs.Sources.Select((s, i) => (s, i)).ToDictionary(p => string.Create(CultureInfo.InvariantCulture, $"from[{p.i}]"), p => p.s),
+            inputs.Sources.Select((s, i) => (s, i)).ToDictionary(p => string.Create(CultureInfo.InvariantCulture, $"from[{p.i}]"), p => ReportPaths.Display(p.s, root)),
             extra ?? new Dictionary<string, string>(), clock.Elapsed.TotalSeconds);
         AtomicFile.Write(Path.Combine(dir, "manifest.json"), Commands.Json.Serialize(manifest));
         return new Summary(dir, pdfPath, indexPath, saved.PageCount, report.FigureCount);
