@@ -247,13 +247,7 @@ internal sealed class ReportComposer
         _figureNumber++;
         // A figure wider than the text is scaled down, but by no more than MinFigureScale (text would get too small):
         // beyond that it is laid out again at a narrower width (aspect kept) and then scaled by MinFigureScale.
-        var size = figure.Size;
-        if (size.WidthPoints * MinFigureScale > Width)
-        {
-            double narrower = Width / MinFigureScale;
-            size = new FigureSize(narrower / 72.0, size.HeightInches * narrower / size.WidthPoints);
-        }
-
+        var size = LaidOutSize(figure.Size, _options);
         var layout = figure.Layout(size);
         float width = (float)size.WidthPoints, height = (float)size.HeightPoints;
         float captionHeight = (_text.Wrap(figure.Caption, _styles.Caption, Width).Count + 1) * _styles.Caption.LineHeight;
@@ -276,6 +270,17 @@ internal sealed class ReportComposer
         _y += height + CaptionGap;
         Caption(string.Create(CultureInfo.InvariantCulture, $"Figure {_figureNumber}."), figure.Caption);
         _y += BlockGap;
+    }
+
+    /// <summary>The size a figure is laid out at on the page: its own, or, when it would have to be scaled below
+    /// <see cref="MinFigureScale"/> to fit the text width, a narrower one (aspect kept) that is then scaled by it.</summary>
+    internal static FigureSize LaidOutSize(FigureSize size, ReportOptions options)
+    {
+        float width = options.PageWidth - (2 * options.Margin);
+        if (size.WidthPoints * MinFigureScale <= width)
+            return size;
+        double narrower = width / MinFigureScale;
+        return new FigureSize(narrower / 72.0, size.HeightInches * narrower / size.WidthPoints);
     }
 
     private void Table(ReportTable table)
