@@ -21,6 +21,18 @@ public sealed class GalleryOutput
 
         FigureExport.SavePng(SampleFigures.Grid(), Path.Combine(folder, "grid.png"), dpi: 110);
         FigureExport.SaveSvg(SampleFigures.Grid(), Path.Combine(folder, "grid.svg"));
+        var longTitles = new Figures.FigureGrid(
+        [
+            SampleFigures.Bands() with { Title = "A-1: final test accuracy vs learning rate" },
+            SampleFigures.Scatter() with
+            {
+                Title = "C-1: final test accuracy vs weight decay",
+                Items = [.. SampleFigures.Scatter().Items, new Figures.LinePlot("β = 0, scaled by the predicted ratio", [-2.0, 2.0], [0.5, -0.5])],
+            },
+            SampleFigures.Convergence(),
+        ], 3);
+        FigureExport.SavePng(longTitles, Path.Combine(folder, "long-titles.png"), dpi: 110);
+        FigureExport.SaveSvg(longTitles, Path.Combine(folder, "long-titles.svg"));
         SampleReports.Full().Save(Path.Combine(folder, "report.pdf"));
         TestContext.Out.WriteLine(folder);
         Assert.That(File.Exists(Path.Combine(folder, "report.pdf")));

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using NoetherTheory.Reporting.Export;
 using NoetherTheory.Cli.Reports;
 
 namespace NoetherTheory.Cli.Commands;
@@ -14,11 +16,21 @@ internal static class ReportCommand
         {
             Description = $"Show this derivation in full: rule:symmetry:model (repeatable; default: reports/templates/{ReportInputs.FeaturedTemplate})",
         };
-        var command = new Command("report", "Write a report (PDF, PNG/SVG figures, index.md, manifest.json) from results.") { from, output, feature };
+        var dpi = new NumberOption("--dpi")
+        {
+            Description = string.Create(CultureInfo.InvariantCulture,
+                $"Resolution of the PNG figures in dots per inch ({FigureExport.MinDpi}–{FigureExport.MaxDpi}; default {FigureExport.DefaultDpi}, print quality; SVG and PDF figures are vectors)"),
+            DefaultValueFactory = _ => FigureExport.DefaultDpi,
+        };
+        var command = new Command("report", "Write a report (PDF, PNG/SVG figures, index.md, manifest.json) from results.") { from, output, feature, dpi };
         command.SetAction(parse =>
         {
+            double resolution = parse.GetValue(dpi);
+            if (!(resolution >= FigureExport.MinDpi && resolution <= FigureExport.MaxDpi))
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                    $"--dpi {resolution}: PNG resolution must be between {FigureExport.MinDpi} and {FigureExport.MaxDpi} dots per inch (300 is print quality, 100 is enough on screen)."));
             var inputs = ReportInputs.FromPaths(parse.GetValue(from)!) with { Featured = ReportInputs.Featuring(parse.GetValue(feature) ?? []) };
-            var summary = ReportWriter.Write(inputs, parse.GetValue(output)!, "noether report " + string.Join(' ', parse.Tokens.Select(t => t.Value)));
+            var summary = ReportWriter.Write(inputs, parse.GetValue(output)!, "noether report " + string.Join(' ', parse.Tokens.Select(t => t.Value)), dpi: resolution);
             context.Out.WriteLine($"report: {summary.Pdf} ({summary.Pages} pages, {summary.Figures} figures); index: {summary.Index}");
             return ExitCodes.Ok;
         });

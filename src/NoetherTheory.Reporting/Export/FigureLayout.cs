@@ -17,7 +17,7 @@ internal sealed record FigureLayout(
         new([(model, new OxyRect(0, 0, size.WidthDip, size.HeightDip))], string.Empty, size.WidthDip, size.HeightDip, 0, theme);
 
     public static FigureLayout Single(FigureSpec spec, FigureSize size, FigureTheme theme) =>
-        Single(FigureBuilder.Build(spec, theme), size, theme);
+        Single(PanelFitting.Build(spec, theme, size.WidthDip, size.HeightDip), size, theme);
 
     public static FigureLayout Grid(FigureGrid grid, FigureSize size, FigureTheme theme)
     {
@@ -41,7 +41,7 @@ internal sealed record FigureLayout(
             if (grid.PanelLetters)
                 spec = spec with { Title = PanelLetter(i) + (spec.Title.Length > 0 ? " " + spec.Title : string.Empty) };
             var bounds = new OxyRect(i % columns * cellWidth, titleHeight + (i / columns * cellHeight), cellWidth, cellHeight);
-            panels.Add((FigureBuilder.Build(spec, panelTheme), bounds));
+            panels.Add((PanelFitting.Build(spec, panelTheme, bounds.Width, bounds.Height), bounds));
         }
 
         return new FigureLayout(panels, grid.Title, size.WidthDip, size.HeightDip, titleHeight, theme);

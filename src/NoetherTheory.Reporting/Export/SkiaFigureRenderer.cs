@@ -33,11 +33,14 @@ internal static class SkiaFigureRenderer
 
         if (layout.Title.Length > 0)
         {
-            var typeface = FontSet.Default.SansBold;
-            var style = new TextStyle(typeface, (float)(layout.Theme.TitleFontSize * 1.15 * scale), layout.Theme.TextColor.ToSKColor());
+            var style = GridTitleStyle(layout, scale);
             float width = text.Measure(layout.Title, style);
             float baseline = (float)(layout.TitleHeight * scale * 0.5) + (style.Size * 0.35f);
             text.Draw(canvas, layout.Title, ((float)(layout.Width * scale) - width) / 2, baseline, style);
         }
     }
+
+    /// <summary>The grid title's style at <paramref name="scale"/> canvas units per device-independent unit.</summary>
+    internal static TextStyle GridTitleStyle(FigureLayout layout, float scale) =>
+        new(FontSet.Default.SansBold, (float)(layout.Theme.TitleFontSize * 1.15 * scale), layout.Theme.TextColor.ToSKColor());
 }

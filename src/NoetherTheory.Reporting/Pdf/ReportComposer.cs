@@ -17,6 +17,11 @@ internal sealed class ReportComposer
     private const float CellPadY = 3f;
     private const float CaptionGap = 5f;
     private const float HeadingKeepWithNext = 3;
+    private const float ColumnSlack = 0.5f;        // a line measured whole may differ from its pieces by HarfBuzz's position quantum
+    private const string TableSoftBreaks = "-_/";   // where a word too long for its column may break ("rescale-" / "nonlinear")
+    private const float TableTextScaleStep = 0.05f;
+    private const float MinTableTextScaleWholeWords = 0.8f;   // 9 pt table text down to 7.2 pt before words break at '-'
+    private const float MinTableTextScale = 0.67f;            // then down to 6 pt with breaks at '-', '_', '/'
     private const float MinFigureScale = 0.72f;    // 12-unit (9 pt) figure text stays ≥ 6.5 pt on the page   // body lines that must fit under a heading
 
     private readonly ReportOptions _options;
@@ -242,13 +247,7 @@ internal sealed class ReportComposer
         _figureNumber++;
         // A figure wider than the text is scaled down, but by no more than MinFigureScale (text would get too small):
         // beyond that it is laid out again at a narrower width (aspect kept) and then scaled by MinFigureScale.
-        var size = figure.Size;
-        if (size.WidthPoints * MinFigureScale > Width)
-        {
-            double narrower = Width / MinFigureScale;
-            size = new FigureSize(narrower / 72.0, size.HeightInches * narrower / size.WidthPoints);
-        }
-
+        var size = LaidOutSize(figure.Size, _options);
         var layout = figure.Layout(size);
         float width = (float)size.WidthPoints, height = (float)size.HeightPoints;
         float captionHeight = (_text.Wrap(figure.Caption, _styles.Caption, Width).Count + 1) * _styles.Caption.LineHeight;
@@ -273,37 +272,48 @@ internal sealed class ReportComposer
         _y += BlockGap;
     }
 
+    /// <summary>The size a figure is laid out at on the page: its own, or, when it would have to be scaled below
+    /// <see cref="MinFigureScale"/> to fit the text width, a narrower one (aspect kept) that is then scaled by it.</summary>
+    internal static FigureSize LaidOutSize(FigureSize size, ReportOptions options)
+    {
+        float width = options.PageWidth - (2 * options.Margin);
+        if (size.WidthPoints * MinFigureScale <= width)
+            return size;
+        double narrower = width / MinFigureScale;
+        return new FigureSize(narrower / 72.0, size.HeightInches * narrower / size.WidthPoints);
+    }
+
     private void Table(ReportTable table)
     {
         _tableNumber++;
         var columns = table.Columns;
-        float[] widths = ColumnWidths(table);
+        var (body, headerStyle, widths, breaks) = TableLayout(table);
         float tableWidth = widths.Sum();
         string label = string.Create(CultureInfo.InvariantCulture, $"Table {_tableNumber}.");
 
         List<string>[] Wrapped(IReadOnlyList<string> cells, TextStyle style) =>
-            [.. cells.Select((cell, c) => _text.Wrap(cell, style, widths[c] - (2 * CellPadX)))];
+            [.. cells.Select((cell, c) => _text.WrapWords(cell, style, widths[c] - (2 * CellPadX), breaks))];
         float RowHeight(List<string>[] cells, TextStyle style) => (cells.Max(c => c.Count) * style.LineHeight) + (2 * CellPadY);
 
-        var header = Wrapped([.. columns.Select(c => c.Header)], _styles.TableHeader);
-        float headerHeight = RowHeight(header, _styles.TableHeader);
-        var rows = table.Rows.Select(r => Wrapped(r, _styles.TableBody)).ToList();
+        var header = Wrapped([.. columns.Select(c => c.Header)], headerStyle);
+        float headerHeight = RowHeight(header, headerStyle);
+        var rows = table.Rows.Select(r => Wrapped(r, body)).ToList();
 
         void StartSection(bool continued)
         {
-            float firstRow = rows.Count > 0 ? RowHeight(rows[0], _styles.TableBody) : 0;
+            float firstRow = rows.Count > 0 ? RowHeight(rows[0], body) : 0;
             EnsureSpace(_styles.Caption.LineHeight + headerHeight + firstRow + 4);
             Caption(label, continued ? (table.Caption.Length > 0 ? table.Caption + " (continued)" : "(continued)") : table.Caption);
             _y += 3;
             HorizontalRule(_y, 0.9f, tableWidth);
-            DrawRow(header, _styles.TableHeader, headerHeight, widths, columns, shade: false);
+            DrawRow(header, headerStyle, headerHeight, widths, columns, shade: false);
             HorizontalRule(_y, 0.5f, tableWidth);
         }
 
         StartSection(continued: false);
         for (int r = 0; r < rows.Count; r++)
         {
-            float height = RowHeight(rows[r], _styles.TableBody);
+            float height = RowHeight(rows[r], body);
             if (_y + height > Bottom - 2)
             {
                 HorizontalRule(_y, 0.9f, tableWidth);
@@ -311,48 +321,117 @@ internal sealed class ReportComposer
                 StartSection(continued: true);
             }
 
-            DrawRow(rows[r], _styles.TableBody, height, widths, columns, shade: r % 2 == 1);
+            DrawRow(rows[r], body, height, widths, columns, shade: r % 2 == 1);
         }
 
         HorizontalRule(_y, 0.9f, tableWidth);
         _y += BlockGap + 4;
     }
 
-    private float[] ColumnWidths(ReportTable table)
+    /// <summary>Text sizes, column widths and break characters of a table: cells wrap at spaces only, so every column is at
+    /// least as wide as its longest word. When those minimum widths do not fit the text width, the table's text shrinks
+    /// (to <see cref="MinTableTextScale"/> of its size); if that is not enough, words may also break after '-', '_' or '/'
+    /// (from full size down again); and if even that does not fit, the text shrinks further until it does. A word is
+    /// never split between two letters.</summary>
+    private (TextStyle Body, TextStyle Header, float[] Widths, string Breaks) TableLayout(ReportTable table)
+    {
+        foreach (string breaks in new[] { string.Empty, TableSoftBreaks })
+        {
+            float floor = breaks.Length == 0 ? MinTableTextScaleWholeWords : MinTableTextScale;
+            for (float scale = 1f; scale >= floor - 1e-6f; scale -= TableTextScaleStep)
+            {
+                var (body, header) = TableStyles(scale);
+                var whole = MinimumColumnWidths(table, body, header, string.Empty);
+                if (whole.Sum() <= Width)
+                    return (body, header, ColumnWidths(table, body, header, whole), string.Empty);
+                if (breaks.Length == 0)
+                    continue;
+                var broken = MinimumColumnWidths(table, body, header, breaks);
+                if (broken.Sum() <= Width)
+                    return (body, header, ColumnWidths(table, body, header, Level(whole, broken)), breaks);
+            }
+        }
+
+        // Widths grow in proportion to the text size: solve for the scale at which the minimum widths fit, and shrink a
+        // little more for the padding, which does not shrink, and for rounding.
+        var (smallBody, smallHeader) = TableStyles(MinTableTextScale);
+        float needed = MinimumColumnWidths(table, smallBody, smallHeader, TableSoftBreaks).Sum();
+        for (float last = MinTableTextScale * Width / needed; ; last *= 0.95f)
+        {
+            var (lastBody, lastHeader) = TableStyles(last);
+            var lastMinimum = MinimumColumnWidths(table, lastBody, lastHeader, TableSoftBreaks);
+            if (lastMinimum.Sum() <= Width || last < 1e-3f)
+                return (lastBody, lastHeader, ColumnWidths(table, lastBody, lastHeader, lastMinimum), TableSoftBreaks);
+        }
+    }
+
+    /// <summary>Minimum column widths when some words must break after '-', '_' or '/': a level L such that each column
+    /// gets clamp(L, broken, whole) and the total is the text width. Columns whose words are all narrower than L (numbers,
+    /// verdicts) keep them whole; only the columns with the longest words break them.</summary>
+    private float[] Level(float[] whole, float[] broken)
+    {
+        float Total(float level) => whole.Select((w, c) => Math.Clamp(level, broken[c], w)).Sum();
+        float low = 0, high = whole.Max();
+        for (int i = 0; i < 40; i++)
+        {
+            float mid = 0.5f * (low + high);
+            if (Total(mid) <= Width)
+                low = mid;
+            else
+                high = mid;
+        }
+
+        return [.. whole.Select((w, c) => Math.Clamp(low, broken[c], w))];
+    }
+
+    private (TextStyle Body, TextStyle Header) TableStyles(float scale) =>
+        (_styles.TableBody with { Size = _styles.TableBody.Size * scale }, _styles.TableHeader with { Size = _styles.TableHeader.Size * scale });
+
+    /// <summary>Per column, the widest piece no wrap may break (header and cells) plus the cell padding.</summary>
+    private float[] MinimumColumnWidths(ReportTable table, TextStyle body, TextStyle header, string breaks)
+    {
+        var minimum = new float[table.Columns.Count];
+        for (int c = 0; c < minimum.Length; c++)
+        {
+            float widest = _text.WidestPiece(table.Columns[c].Header, header, breaks);
+            foreach (var row in table.Rows)
+                widest = Math.Max(widest, _text.WidestPiece(row[c], body, breaks));
+            minimum[c] = widest + (2 * CellPadX) + ColumnSlack;
+        }
+
+        return minimum;
+    }
+
+    /// <summary>Column widths: each column's natural width (its widest cell on one line) when the table fits; otherwise
+    /// widths proportional to the natural ones (t·natural), clamped to [minimum, natural], with t chosen so that the
+    /// table is exactly as wide as the text. Narrow columns thus keep their width and wide ones wrap.</summary>
+    private float[] ColumnWidths(ReportTable table, TextStyle body, TextStyle header, float[] minimum)
     {
         int n = table.Columns.Count;
         var natural = new float[n];
         for (int c = 0; c < n; c++)
         {
-            float widest = _text.Measure(table.Columns[c].Header, _styles.TableHeader);
+            float widest = _text.Measure(table.Columns[c].Header, header);
             foreach (var row in table.Rows)
-                widest = Math.Max(widest, _text.Measure(row[c], _styles.TableBody));
-            natural[c] = widest + (2 * CellPadX) + 0.5f;
+                widest = Math.Max(widest, _text.Measure(row[c], body));
+            natural[c] = Math.Max(minimum[c], widest + (2 * CellPadX) + ColumnSlack);
         }
 
         if (natural.Sum() <= Width)
             return natural;
 
-        // Too wide: columns narrower than a fair share keep their width; the others share the rest in proportion to
-        // their natural widths and wrap their cells.
-        var widths = (float[])natural.Clone();
-        var flexible = Enumerable.Range(0, n).ToHashSet();
-        while (true)
+        float Total(float t) => Enumerable.Range(0, n).Sum(c => Math.Clamp(t * natural[c], minimum[c], natural[c]));
+        float low = 0, high = 1;   // Total(0) = Σ minimum ≤ Width < Σ natural = Total(1); Total grows with t
+        for (int i = 0; i < 40; i++)
         {
-            float fixedWidth = Enumerable.Range(0, n).Where(c => !flexible.Contains(c)).Sum(c => widths[c]);
-            float share = (Width - fixedWidth) / flexible.Count;
-            var fitting = flexible.Where(c => natural[c] <= share).ToList();
-            if (fitting.Count == 0 || fitting.Count == flexible.Count)
-                break;
-            flexible.ExceptWith(fitting);
+            float mid = 0.5f * (low + high);
+            if (Total(mid) <= Width)
+                low = mid;
+            else
+                high = mid;
         }
 
-        float available = Width - Enumerable.Range(0, n).Where(c => !flexible.Contains(c)).Sum(c => widths[c]);
-        float flexibleNatural = flexible.Sum(c => natural[c]);
-        float minimum = (2 * CellPadX) + _text.Measure("MMM", _styles.TableBody);
-        foreach (int c in flexible)
-            widths[c] = Math.Max(minimum, available * natural[c] / flexibleNatural);
-        return widths;
+        return [.. Enumerable.Range(0, n).Select(c => Math.Clamp(low * natural[c], minimum[c], natural[c]))];
     }
 
     private void DrawRow(List<string>[] cells, TextStyle style, float height, float[] widths, IReadOnlyList<TableColumn> columns, bool shade)
@@ -405,6 +484,7 @@ internal sealed class ReportComposer
         if (text.Length == 0)
             return;
         Page.Text.Add(text);
+        Page.Placed.Add((text, new SKRect(x, baseline - style.Ascent, x + _text.Measure(text, style), baseline + (style.LineHeight - style.Ascent)), style.Size));
         Page.Draws.Add(canvas => _text.Draw(canvas, text, x, baseline, style));
     }
 

@@ -124,6 +124,11 @@ public sealed class ReportDocument
         return this;
     }
 
+    /// <summary>The size a figure of <paramref name="size"/> is laid out at in this report: its own, or a narrower one
+    /// (aspect kept) when it would otherwise be scaled down so far that its text became too small. Layout checks
+    /// (<see cref="FigureTextCheck"/>) apply at this size too.</summary>
+    public FigureSize FigureSizeOnPage(FigureSize size) => ReportComposer.LaidOutSize(size, Options);
+
     /// <summary>Starts a new page.</summary>
     public ReportDocument AddPageBreak()
     {

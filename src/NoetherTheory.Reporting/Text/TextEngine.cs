@@ -95,6 +95,84 @@ internal sealed class TextEngine : IDisposable
         return lines;
     }
 
+    /// <summary>Word wrap that never splits a word: lines break at spaces; a word wider than the line breaks only after one
+    /// of the characters in <paramref name="breakAfter"/> ("rescale-" / "nonlinear"), and a piece still wider than the
+    /// line stays whole on a line of its own (callers size the line to <see cref="WidestPiece"/> so that this does not
+    /// happen). Explicit newlines start new lines.</summary>
+    public List<string> WrapWords(string text, TextStyle style, float maxWidth, string breakAfter = "")
+    {
+        var lines = new List<string>();
+        foreach (string paragraph in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            string line = string.Empty;
+            foreach (string word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string candidate = line.Length == 0 ? word : line + " " + word;
+                if (Measure(candidate, style) <= maxWidth)
+                {
+                    line = candidate;
+                    continue;
+                }
+
+                if (line.Length > 0)
+                    lines.Add(line);
+                line = string.Empty;
+                if (Measure(word, style) <= maxWidth)
+                {
+                    line = word;
+                    continue;
+                }
+
+                foreach (string piece in Pieces(word, breakAfter))
+                {
+                    if (line.Length > 0 && Measure(line + piece, style) > maxWidth)
+                    {
+                        lines.Add(line);
+                        line = string.Empty;
+                    }
+
+                    line += piece;
+                }
+            }
+
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
+    /// <summary>The width of the widest piece <see cref="WrapWords"/> can never break: a whole word, or with
+    /// <paramref name="breakAfter"/> a part of a word between break characters.</summary>
+    public float WidestPiece(string text, TextStyle style, string breakAfter = "")
+    {
+        float widest = 0;
+        foreach (string word in text.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            foreach (string piece in Pieces(word, breakAfter))
+                widest = Math.Max(widest, Measure(piece, style));
+        return widest;
+    }
+
+    /// <summary><paramref name="word"/> cut after each character of <paramref name="breakAfter"/>, except where that
+    /// would leave the character alone (a leading minus), split a number ("1.0E-6", "5-7": no cut before a digit), end
+    /// the word, or part a base character from its accents.</summary>
+    internal static List<string> Pieces(string word, string breakAfter)
+    {
+        var pieces = new List<string>();
+        int start = 0;
+        for (int i = 1; i < word.Length - 1; i++)
+        {
+            if (breakAfter.Contains(word[i], StringComparison.Ordinal) && i > start && !char.IsDigit(word[i + 1])
+                && CharUnicodeInfo.GetUnicodeCategory(word[i + 1]) is not (UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark))
+            {
+                pieces.Add(word[start..(i + 1)]);
+                start = i + 1;
+            }
+        }
+
+        pieces.Add(word[start..]);
+        return pieces;
+    }
+
     /// <summary>Breaks a line of code at character boundaries (keeping leading spaces) to fit <paramref name="maxWidth"/>.</summary>
     public List<string> BreakCharacters(string line, TextStyle style, float maxWidth)
     {
