@@ -24,19 +24,16 @@ public sealed class LayerNormNet : nn.Module<Tensor, Tensor>
         if (config.Kind != ModelKind.LayerNormNet) throw new ArgumentException($"config kind {config.Kind} is not layernorm-net.", nameof(config));
         Config = config;
         long width = (long)config.InputChannels * config.InputSize * config.InputSize;
-        var blocks = nn.ModuleDict<nn.Module>();
+        var blocks = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (int i = 0; i < config.Depth; i++)
         {
             var linear = nn.Linear(width, config.Hidden, hasBias: config.Bias);
             var norm = nn.LayerNorm([config.Hidden], config.NormEpsilon);
-            var block = nn.ModuleDict<nn.Module>();
-            block.Add(("linear", linear));
-            block.Add(("norm", norm));
-            blocks.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), block));
+            blocks.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), nn.Sequential(("linear", linear), ("norm", norm))));
             _blocks.Add((linear, norm));
             width = config.Hidden;
         }
-        register_module("blocks", blocks);
+        register_module("blocks", nn.Sequential(blocks.ToArray()));
         _output = nn.Linear(width, config.Classes, hasBias: config.Bias);
         register_module("output", _output);
     }

@@ -23,7 +23,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         if (config.Kind != ModelKind.Mlp) throw new ArgumentException($"config kind {config.Kind} is not mlp.", nameof(config));
         Config = config;
         long width = (long)config.InputChannels * config.InputSize * config.InputSize;
-        var layers = nn.ModuleDict<Linear>();
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (int i = 0; i < config.Depth; i++)
         {
             var layer = nn.Linear(width, config.Hidden, hasBias: config.Bias);
@@ -31,7 +31,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
             _layers.Add(layer);
             width = config.Hidden;
         }
-        register_module("layers", layers);
+        register_module("layers", nn.Sequential(layers.ToArray()));
         _output = nn.Linear(width, config.Classes, hasBias: config.Bias);
         register_module("output", _output);
     }

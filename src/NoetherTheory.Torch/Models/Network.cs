@@ -13,7 +13,7 @@ namespace NoetherTheory.Torch.Models;
 /// facts cannot drift from the module they describe.</remarks>
 public sealed class Network : IDisposable
 {
-    private readonly Dictionary<string, Parameter> _parameters;
+    private Dictionary<string, Parameter> _parameters;
     private readonly Vgg11Bn? _vgg;
 
     private Network(NetworkConfig config, nn.Module<Tensor, Tensor> module, ModelDescription description)
@@ -80,6 +80,13 @@ public sealed class Network : IDisposable
         _vgg.UseGenerator(generator);
         try { return Module.call(input); }
         finally { _vgg.UseGenerator(null); }
+    }
+
+    /// <summary>Converts every parameter and buffer to <paramref name="dtype"/> (the float64 copy of the evidence).</summary>
+    internal void ConvertTo(ScalarType dtype)
+    {
+        Module.to(dtype);
+        _parameters = Module.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
     }
 
     /// <inheritdoc />

@@ -31,15 +31,12 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
         long channels = config.Width(64);
         _stemConv = nn.Conv2d(config.InputChannels, channels, 3, padding: 1, bias: false);
         _stemNorm = nn.BatchNorm2d(channels, eps: config.NormEpsilon, momentum: config.BatchNormMomentum);
-        var stem = nn.ModuleDict<nn.Module<Tensor, Tensor>>();
-        stem.Add(("conv", _stemConv));
-        stem.Add(("bn", _stemNorm));
-        register_module("stem", stem);
-        var stages = nn.ModuleDict<nn.Module>();
+        register_module("stem", nn.Sequential(("conv", _stemConv), ("bn", _stemNorm)));
+        var stages = new List<(string, nn.Module<Tensor, Tensor>)>();
         int[] widths = [64, 128, 256, 512];
         for (int s = 0; s < widths.Length; s++)
         {
-            var stage = nn.ModuleDict<nn.Module>();
+            var stage = new List<(string, nn.Module<Tensor, Tensor>)>();
             for (int b = 0; b < config.Depth; b++)
             {
                 long width = config.Width(widths[s]);
@@ -49,9 +46,9 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
                 _blocks.Add(block);
                 channels = width;
             }
-            stages.Add((s.ToString(System.Globalization.CultureInfo.InvariantCulture), stage));
+            stages.Add((s.ToString(System.Globalization.CultureInfo.InvariantCulture), nn.Sequential(stage.ToArray())));
         }
-        register_module("stages", stages);
+        register_module("stages", nn.Sequential(stages.ToArray()));
         _output = nn.Linear(channels, config.Classes);
         register_module("output", _output);
         using var noGrad = no_grad();
@@ -117,10 +114,7 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
         {
             _shortcutConv = nn.Conv2d(input, output, 1, stride: stride, bias: false);
             _shortcutNorm = nn.BatchNorm2d(output, eps: config.NormEpsilon, momentum: config.BatchNormMomentum);
-            var shortcut = nn.ModuleDict<nn.Module<Tensor, Tensor>>();
-            shortcut.Add(("conv", _shortcutConv));
-            shortcut.Add(("bn", _shortcutNorm));
-            register_module("shortcut", shortcut);
+            register_module("shortcut", nn.Sequential(("conv", _shortcutConv), ("bn", _shortcutNorm)));
         }
     }
 
