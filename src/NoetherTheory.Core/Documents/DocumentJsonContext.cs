@@ -14,4 +14,5 @@ namespace NoetherTheory.Core.Documents;
 [JsonSerializable(typeof(VerifyDocument))]
 [JsonSerializable(typeof(CompareDocument))]
 [JsonSerializable(typeof(ValidateDocument))]
+[JsonSerializable(typeof(SymmetriesDocument))]
 internal sealed partial class DocumentJsonContext : JsonSerializerContext;

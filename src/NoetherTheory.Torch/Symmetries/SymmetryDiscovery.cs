@@ -47,10 +47,11 @@ public static class SymmetryDiscovery
 
     private const double WeightGain = 2.0, BiasScale = 0.5, NormScale = 0.3;
 
-    /// <summary>Proposes the candidates of <paramref name="config"/>'s network, adds <paramref name="declared"/>, and decides each.</summary>
+    /// <summary>Proposes the candidates of <paramref name="config"/>'s network, adds the groups <paramref name="declare"/> reads
+    /// against its description (e.g. <see cref="SymmetryDeclarations.Load"/>), and decides each.</summary>
     /// <exception cref="ArgumentException">The config or options are out of range, or a declared group does not fit the network.</exception>
     /// <exception cref="TorchUnavailableException">libtorch is missing.</exception>
-    public static DiscoveryResult Run(NetworkConfig config, DiscoveryOptions? options = null, IReadOnlyList<SymmetryGroup>? declared = null)
+    public static DiscoveryResult Run(NetworkConfig config, DiscoveryOptions? options = null, Func<ModelDescription, IReadOnlyList<SymmetryGroup>>? declare = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         options ??= new DiscoveryOptions();
@@ -62,10 +63,10 @@ public static class SymmetryDiscovery
         using var net64 = Network.Create(config);
         net64.ConvertTo(ScalarType.Float64);
         var description = net32.Description;
-        var groups = SymmetryProposals.Propose(description).Concat(declared ?? []).ToList();
+        var groups = SymmetryProposals.Propose(description).Concat(declare?.Invoke(description) ?? []).ToList();
         foreach (var g in groups) Check(g, description);
         if (groups.Select(g => g.Name).Distinct(StringComparer.Ordinal).Count() != groups.Count)
-            throw new ArgumentException("two groups share a name: " + string.Join(", ", groups.GroupBy(g => g.Name).Where(x => x.Count() > 1).Select(x => x.Key)), nameof(declared));
+            throw new ArgumentException("two groups share a name: " + string.Join(", ", groups.GroupBy(g => g.Name).Where(x => x.Count() > 1).Select(x => x.Key)), nameof(declare));
 
         var samples = Samples(description, options);
         var e32 = Evaluate(net32, samples, groups, _ => NoTensors, options.Seed);
