@@ -88,7 +88,8 @@ public static class SymmetryDeclarations
         var p = model.Find(nameValue.Text) ?? throw nameValue.Error(at + ".parameter",
             $"model {model.Model} has no parameter '{nameValue.Text}' (it has {string.Join(", ", model.Parameters.Select(x => x.Name))})");
         string shape = "[" + string.Join(", ", p.Shape) + "]";
-        int? axis = t.Scalar("axis") is { } axisValue ? axisValue.AsInt(at + ".axis", 0) : null;
+        var axisValue = t.Scalar("axis");
+        int? axis = axisValue?.AsInt(at + ".axis", 0);
         long start = t.Long("start", 0, 0), block = t.Long("block", 1, 1);
         var countValue = t.Find("count");
         double power = t.Scalar("power") is { } pv
@@ -103,7 +104,7 @@ public static class SymmetryDeclarations
                 throw value.Error(at, "start, count and block need an axis (without one the whole tensor is one slice)");
             return new GroupTensor(new SliceFamily(p.Name, null, 1, 0, 1), power);
         }
-        if (a >= p.Shape.Count) throw value.Error(at + ".axis", Inv($"{p.Name} {shape} has axes 0…{p.Shape.Count - 1}"));
+        if (a >= p.Shape.Count) throw axisValue!.Error(at + ".axis", Inv($"{p.Name} {shape} has axes 0…{p.Shape.Count - 1}"));
         long fit = start < p.Shape[a] ? (p.Shape[a] - start) / block : 0;
         long count = countValue is null ? fit : t.Long("count", 0, 1);
         if (count < 1 || start + count * block > p.Shape[a])
