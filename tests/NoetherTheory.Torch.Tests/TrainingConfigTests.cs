@@ -90,10 +90,24 @@ public sealed class TrainingConfigTests
     [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nlimits:\n  memory_gib: 0\n", "cfg.yaml:5:15", "limits.memory_gib")]
     [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nlimits:\n  memory: 1\n", "cfg.yaml:5:3", "unknown field 'limits.memory'")]
     [TestCase("steps: 10\noptimizer:\n  lr: 0.1\non_non_finite: ignore\n", "cfg.yaml:4:16", "on_non_finite")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmodel:\n  kind: vgg12\n", "cfg.yaml:5:9", "model.kind")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmodel:\n  kind: resnet18\n", "cfg.yaml:5:9", "model.kind: training supports vgg11-bn only so far")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmodel:\n  kind: mlp\n  bn_epsilon: 0\n", "cfg.yaml:6:3", "unknown field 'model.bn_epsilon'")]
     public void Errors_NameFileLineAndField(string yaml, string location, string field)
     {
         Assert.That(() => TrainingConfigLoader.Parse(yaml, "cfg.yaml"),
             Throws.TypeOf<TrainingConfigException>().With.Message.StartsWith(location).And.Message.Contains(field));
+    }
+
+    [Test]
+    public void ModelKind_DefaultsToVgg11Bn_AndTheExplicitKindReadsTheSameOptions()
+    {
+        const string vgg = "model:\n  width: 0.25\n  bn_epsilon: 0\n  head: gap\n";
+        var implicitKind = TrainingConfigLoader.Parse(Minimal + vgg);
+        var explicitKind = TrainingConfigLoader.Parse(Minimal + vgg + "  kind: vgg11-bn\n");
+        Assert.That(explicitKind.Model, Is.EqualTo(implicitKind.Model));
+        Assert.That(explicitKind.Network, Is.Null);
+        Assert.That(explicitKind.ToYaml(), Is.EqualTo(implicitKind.ToYaml()).And.Not.Contains("kind: vgg"), "older run folders resume unchanged");
     }
 
     [Test]

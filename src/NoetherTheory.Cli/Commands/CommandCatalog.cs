@@ -15,6 +15,7 @@ internal static class CommandCatalog
         CompareCommand.Create(context),
         VerifyCommand.Create(context),
         TrainCommand.Create(context),
+        SymmetriesCommand.Create(context),
         ValidateCommand.Create(context),
         ReportCommand.Create(context),
         DoctorCommand.Create(context),

@@ -15,4 +15,5 @@ namespace NoetherTheory.Core.Documents;
 [JsonSerializable(typeof(CompareDocument))]
 [JsonSerializable(typeof(ValidateDocument))]
 [JsonSerializable(typeof(LawsDocument))]
+[JsonSerializable(typeof(SymmetriesDocument))]
 internal sealed partial class DocumentJsonContext : JsonSerializerContext;

@@ -10,7 +10,7 @@ public static class ResultDocuments
 {
     /// <summary>Every kind tag this version reads.</summary>
     public static IReadOnlyList<string> Kinds { get; } =
-        [DeriveDocument.KindTag, VerifyDocument.KindTag, CompareDocument.KindTag, ValidateDocument.KindTag, LawsDocument.KindTag];
+        [DeriveDocument.KindTag, VerifyDocument.KindTag, CompareDocument.KindTag, ValidateDocument.KindTag, LawsDocument.KindTag, SymmetriesDocument.KindTag];
 
     // The generated metadata with what an attribute cannot carry: non-ASCII text stays readable, and a document
     // that leaves out a field without a default, or gives null where none is allowed, is malformed (not half-read).
@@ -32,6 +32,7 @@ public static class ResultDocuments
     private static readonly JsonTypeInfo<CompareDocument> CompareInfo = Info<CompareDocument>();
     private static readonly JsonTypeInfo<ValidateDocument> ValidateInfo = Info<ValidateDocument>();
     private static readonly JsonTypeInfo<LawsDocument> LawsInfo = Info<LawsDocument>();
+    private static readonly JsonTypeInfo<SymmetriesDocument> SymmetriesInfo = Info<SymmetriesDocument>();
 
     private static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
@@ -51,6 +52,7 @@ public static class ResultDocuments
         CompareDocument c => JsonSerializer.Serialize(c, CompareInfo),
         ValidateDocument s => JsonSerializer.Serialize(s, ValidateInfo),
         LawsDocument l => JsonSerializer.Serialize(l, LawsInfo),
+        SymmetriesDocument y => JsonSerializer.Serialize(y, SymmetriesInfo),
         null => throw new ArgumentNullException(nameof(document)),
         _ => throw new ArgumentException($"no serialiser for {document.GetType().Name}.", nameof(document)),
     };
@@ -98,6 +100,7 @@ public static class ResultDocuments
             CompareDocument.KindTag => Deserialize(json, source, CompareInfo),
             ValidateDocument.KindTag => Deserialize(json, source, ValidateInfo),
             LawsDocument.KindTag => Deserialize(json, source, LawsInfo),
+            SymmetriesDocument.KindTag => Deserialize(json, source, SymmetriesInfo),
             _ => throw new DocumentFormatException(source, $"unknown kind \"{kind}\"; this version reads {string.Join(", ", Kinds)}."),
         };
         CheckShapes(document, source);
@@ -172,6 +175,7 @@ public static class ResultDocuments
         : typeof(T) == typeof(CompareDocument) ? CompareDocument.KindTag
         : typeof(T) == typeof(ValidateDocument) ? ValidateDocument.KindTag
         : typeof(T) == typeof(LawsDocument) ? LawsDocument.KindTag
+        : typeof(T) == typeof(SymmetriesDocument) ? SymmetriesDocument.KindTag
         : typeof(T).Name;
 
     private static T Deserialize<T>(string json, string source, JsonTypeInfo<T> info)

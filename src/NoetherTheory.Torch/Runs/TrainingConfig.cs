@@ -69,6 +69,9 @@ public enum NonFiniteAction
 /// <c>on_non_finite: stop | flag</c>; default stop).</param>
 /// <param name="MemoryLimitGib">The run's memory limit in GiB (YAML <c>limits.memory_gib</c>; null: the environment variable
 /// or default of <see cref="TrainingBudget"/>). Not part of the run's identity: <see cref="ToYaml"/> leaves it out.</param>
+/// <param name="Network">A network other than VGG11-BN (YAML <c>model.kind</c>: resnet18, mlp, layernorm-net); null for VGG11-BN
+/// (<see cref="Model"/>). The trainer measures VGG11-BN only so far (issue #14 part 3): <see cref="Validate"/> refuses the others,
+/// which <c>noether symmetries --model</c> reads.</param>
 public sealed record TrainingConfig(
     string Name,
     long Seed,
@@ -88,7 +91,8 @@ public sealed record TrainingConfig(
     int MeasureWindow = 1,
     int TransferEvery = 1,
     NonFiniteAction OnNonFinite = NonFiniteAction.Stop,
-    double? MemoryLimitGib = null)
+    double? MemoryLimitGib = null,
+    NetworkConfig? Network = null)
 {
     /// <summary>Largest <c>augmentation.crop_padding</c>: the side of the largest supported image (Tiny ImageNet, 64 pixels);
     /// more padding only crops zeros, and a huge value would make the padded batch too big to allocate.</summary>
@@ -102,6 +106,8 @@ public sealed record TrainingConfig(
         {
             if (!ok) throw new ArgumentException($"{field}: {message}", field);
         }
+        Require(Network is null || Network.Kind == ModelKind.Vgg11Bn, "model.kind",
+            $"training supports vgg11-bn only so far (measuring the groups of {(Network is null ? "" : NetworkConfig.NameOf(Network.Kind))} is issue #14 part 3); `noether symmetries --model <this file>` reads this model");
         Require(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) < 0, "name", "must be a non-empty file-name-safe string");
         Require(BatchSize >= 2, "batch_size", "must be ≥ 2 (batch normalisation needs two samples)");
         Require(Steps >= 1, "steps", "must be ≥ 1");

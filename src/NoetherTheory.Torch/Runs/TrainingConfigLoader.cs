@@ -73,16 +73,9 @@ public static class TrainingConfigLoader
         aug?.RejectUnknown();
 
         var m = r.Section("model");
-        var dm = new Vgg11BnOptions();
-        var model = dm with
-        {
-            WidthMultiplier = m?.Double("width", dm.WidthMultiplier, min: double.Epsilon) ?? dm.WidthMultiplier,
-            BatchNormEpsilon = m?.Double("bn_epsilon", dm.BatchNormEpsilon, min: 0) ?? dm.BatchNormEpsilon,
-            BatchNormMomentum = m?.Double("bn_momentum", dm.BatchNormMomentum, min: double.Epsilon, max: 1) ?? dm.BatchNormMomentum,
-            Head = m?.OneOf("head", dm.Head, Heads) ?? dm.Head,
-            HiddenWidth = m?.Int("hidden", dm.HiddenWidth, 1) ?? dm.HiddenWidth,
-            Dropout = m?.Double("dropout", dm.Dropout, min: 0, max: 0.999999) ?? dm.Dropout,
-        };
+        // The model section by kind (NetworkConfigLoader): VGG11-BN's keys give exactly the options they always gave.
+        var network = m is null ? null : NetworkConfigLoader.Read(m, new NetworkConfig());
+        var model = network is { Kind: ModelKind.Vgg11Bn, Vgg: { } vgg } ? vgg : new Vgg11BnOptions();
         m?.RejectUnknown();
 
         var o = r.Section("optimizer") ?? throw r.Error("missing section 'optimizer' (at least optimizer.lr)");
@@ -134,7 +127,8 @@ public static class TrainingConfigLoader
             MeasureWindow: r.Int("measure_window", 1, 1),
             TransferEvery: r.Int("transfer_every", 1, 1),
             OnNonFinite: onNonFinite,
-            MemoryLimitGib: memoryLimit);
+            MemoryLimitGib: memoryLimit,
+            Network: network is { Kind: not ModelKind.Vgg11Bn } ? network : null);
         r.RejectUnknown();
         try { config.Validate(); }
         catch (ArgumentException e)
@@ -168,10 +162,5 @@ public static class TrainingConfigLoader
     private static readonly Dictionary<string, NonFiniteAction> NonFiniteActions = new(StringComparer.Ordinal)
     {
         ["stop"] = NonFiniteAction.Stop, ["flag"] = NonFiniteAction.Flag,
-    };
-
-    private static readonly Dictionary<string, Vgg11BnHead> Heads = new(StringComparer.Ordinal)
-    {
-        ["gap"] = Vgg11BnHead.GapLinear, ["classifier"] = Vgg11BnHead.Classifier,
     };
 }
