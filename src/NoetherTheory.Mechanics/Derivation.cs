@@ -26,6 +26,13 @@ public static class Derivation
 
     private static readonly Symbol T = Coordinates.Time;
 
+    /// <summary>Why an adaptive rule gets no closed-form derivation, and what is derived for it instead.</summary>
+    public const string NoClosedForm =
+        "the update divides by the square root of a second-moment buffer (and carries step-count bias corrections), so it is " +
+        "not linear in the state and the gradient: no modified equation, Lagrangian, charge law or steady state is derived in " +
+        "closed form. Its rotational equilibrium (theory/05-learning-dynamics.md#eq-5-8) is derived by Equilibrium.Derive after " +
+        "linearising about the stationary second moment.";
+
     /// <summary>Derives everything for one rule, symmetry and model.</summary>
     /// <param name="catalog">The catalog.</param>
     /// <param name="ruleId">A position rule id.</param>
@@ -41,6 +48,8 @@ public static class Derivation
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
         var rule = catalog.Rule(ruleId);
+        if (rule.Kind == RuleKind.Adaptive)
+            throw new NoetherTheoryException($"Rule '{rule.Id}' is an adaptive rule and has no Lagrangian: {NoClosedForm}");
         if (rule.Kind != RuleKind.Position)
             throw new NoetherTheoryException($"Rule '{rule.Id}' is an accumulator rule and has no Lagrangian; derive it with BackwardErrorAnalysis.DeriveAccumulator (RunAll includes it).");
         var me = BackwardErrorAnalysis.Derive(rule);
@@ -68,7 +77,10 @@ public static class Derivation
         var accumulators = catalog.Rules.Where(r => r.Kind == RuleKind.Accumulator).Select(BackwardErrorAnalysis.DeriveAccumulator).ToImmutableArray();
         var laws = catalog.Models.Where(m => !m.Balance.IsEmpty || m.Augmentation is not null)
             .Select(m => GluchUrbanke.Derive(m, options)).ToImmutableArray();
-        return new CatalogDerivation([.. results], accumulators, laws, clock.Elapsed);
+        return new CatalogDerivation([.. results], accumulators, laws, clock.Elapsed)
+        {
+            NotDerived = [.. catalog.Rules.Where(r => r.Kind == RuleKind.Adaptive).Select(r => (r, NoClosedForm))],
+        };
     }
 
     private static DerivationResult Run(ModifiedEquation me, SymmetryDefinition symmetry, Catalog catalog, ModelSpec spec, DerivationOptions options)

@@ -20,7 +20,8 @@ public static partial class DerivationFormatter
         return new DeriveDocument(all.AllHold, all.CheckCount, Math.Round(all.Elapsed.TotalSeconds, 3),
             [.. all.Results.Select(ToRecord)],
             [.. all.Accumulators.Select(a => new AccumulatorRecord(a.Rule.Id, Expression(a.Equation), Expression(a.Decay), Expression(a.Gain), a.Solution))],
-            [.. all.ModelLaws.Select(m => new ModelLawsRecord(m.Model.Id, m.AllHold, Texts(m.BalanceMatrix), Texts(m.Constraint), Checks(m.Checks)))]);
+            [.. all.ModelLaws.Select(m => new ModelLawsRecord(m.Model.Id, m.AllHold, Texts(m.BalanceMatrix), Texts(m.Constraint), Checks(m.Checks)))],
+            all.NotDerived.IsEmpty ? null : [.. all.NotDerived.Select(n => new NotDerivedRecord(n.Rule.Id, n.Rule.Kind.ToString().ToLowerInvariant(), n.Reason))]);
     }
 
     /// <summary>One derivation as the document's result record.</summary>
