@@ -26,12 +26,22 @@ public static class Derivation
 
     private static readonly Symbol T = Coordinates.Time;
 
-    /// <summary>Why an adaptive rule gets no closed-form derivation, and what is derived for it instead.</summary>
+    /// <summary>Why an adaptive rule gets no closed-form derivation.</summary>
     public const string NoClosedForm =
         "the update divides by the square root of a second-moment buffer (and carries step-count bias corrections), so it is " +
         "not linear in the state and the gradient: no modified equation, Lagrangian, charge law or steady state is derived in " +
-        "closed form. Its rotational equilibrium (theory/05-learning-dynamics.md#eq-5-8) is derived by Equilibrium.Derive after " +
-        "linearising about the stationary second moment.";
+        "closed form.";
+
+    /// <summary><see cref="NoClosedForm"/> plus what the engine derives instead for this rule (its rotational equilibrium
+    /// under white gradients, theory/05-learning-dynamics.md#eq-5-8) or why it cannot.</summary>
+    public static string NotDerivedReason(LearningRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var e = Equilibrium.Derive(rule, GradientForcing.White);
+        return NoClosedForm + (e.IsDerived
+            ? $" Its rotational equilibrium under white gradients (theory/05-learning-dynamics.md#eq-5-8) is derived after linearising: {e.Linearisation}; angle² per step {e.AngularUpdateSquared}."
+            : $" Its rotational equilibrium is not derived either: {e.NotDerived}.");
+    }
 
     /// <summary>Derives everything for one rule, symmetry and model.</summary>
     /// <param name="catalog">The catalog.</param>
@@ -79,7 +89,7 @@ public static class Derivation
             .Select(m => GluchUrbanke.Derive(m, options)).ToImmutableArray();
         return new CatalogDerivation([.. results], accumulators, laws, clock.Elapsed)
         {
-            NotDerived = [.. catalog.Rules.Where(r => r.Kind == RuleKind.Adaptive).Select(r => (r, NoClosedForm))],
+            NotDerived = [.. catalog.Rules.Where(r => r.Kind == RuleKind.Adaptive).Select(r => (r, NotDerivedReason(r)))],
         };
     }
 
