@@ -85,7 +85,7 @@ public sealed class FilterMeasurement : IDisposable
     private const int WeightWeight = 0, WeightGrad = 1, WeightVelocity = 2, GradGrad = 4, VelocityVelocity = 8;
 
     private readonly Vgg11Bn _model;
-    private readonly HeavyBall _optimizer;
+    private readonly TrainingOptimizer _optimizer;
     private readonly int[] _convIndex;
     private readonly int[][] _groups;          // layer indices with the same fan-in, in layer order within a group
     private readonly int[] _layerOffset;       // each layer's first packed value
@@ -98,7 +98,7 @@ public sealed class FilterMeasurement : IDisposable
 
     /// <summary>Binds to a model and the optimizer that updates its parameters (in model.parameters() order).</summary>
     /// <exception cref="ArgumentException">The optimizer does not hold the model's conv or output parameters.</exception>
-    public FilterMeasurement(Vgg11Bn model, HeavyBall optimizer)
+    public FilterMeasurement(Vgg11Bn model, TrainingOptimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);

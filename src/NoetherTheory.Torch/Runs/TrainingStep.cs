@@ -50,7 +50,7 @@ public sealed record LoggedStep(long Step, double Loss, double Accuracy, long St
 /// <summary>
 /// One training step of <see cref="Trainer"/>, reusable on its own (the train benchmark times exactly this): assemble the
 /// batch, forward, cross-entropy, backward, accumulate loss and accuracy on the device, at a logged step copy the
-/// accumulators (and the measurement) to the host once, update with <see cref="HeavyBall"/>, and optionally constrain
+/// accumulators (and the measurement) to the host once, update with the <see cref="TrainingOptimizer"/> (heavy ball or Adam), and optionally constrain
 /// the filter norms.
 /// </summary>
 /// <remarks>
@@ -79,7 +79,7 @@ public sealed class TrainingStep : IDisposable
     /// <param name="options">Augmentation and the filter constraint.</param>
     /// <param name="generator">CPU generator for augmentation draws (null: torch's global generator).</param>
     /// <exception cref="ArgumentException">The optimizer does not hold the model's conv or output parameters.</exception>
-    public TrainingStep(Vgg11Bn model, HeavyBall optimizer, TrainingStepOptions options, Generator? generator = null)
+    public TrainingStep(Vgg11Bn model, TrainingOptimizer optimizer, TrainingStepOptions options, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -104,7 +104,7 @@ public sealed class TrainingStep : IDisposable
     public Vgg11Bn Model { get; }
 
     /// <summary>The optimizer.</summary>
-    public HeavyBall Optimizer { get; }
+    public TrainingOptimizer Optimizer { get; }
 
     /// <summary>The options.</summary>
     public TrainingStepOptions Options { get; }
