@@ -192,7 +192,7 @@ public static class BufferStatistics
         return (lhs, rhs);
     }
 
-    private static Expr Determinant(Expr[,] m)
+    internal static Expr Determinant(Expr[,] m)
     {
         int n = m.GetLength(0);
         if (n == 1) return m[0, 0];
@@ -211,7 +211,7 @@ public static class BufferStatistics
     }
 
     /// <summary>The leading term of <paramref name="e"/> as η → 0 at fixed other symbols, or null with a reason.</summary>
-    private static Expr? LeadingOrder(Expr e, out string? problem)
+    internal static Expr? LeadingOrder(Expr e, out string? problem)
     {
         var eta = Coordinates.Eta;
         var form = e.Substitute(eta, Eps * eta).Together();

@@ -26,6 +26,23 @@ public static class Derivation
 
     private static readonly Symbol T = Coordinates.Time;
 
+    /// <summary>Why an adaptive rule gets no closed-form derivation.</summary>
+    public const string NoClosedForm =
+        "the update divides by the square root of a second-moment buffer (and carries step-count bias corrections), so it is " +
+        "not linear in the state and the gradient: no modified equation, Lagrangian, charge law or steady state is derived in " +
+        "closed form.";
+
+    /// <summary><see cref="NoClosedForm"/> plus what the engine derives instead for this rule (its rotational equilibrium
+    /// under white gradients, theory/05-learning-dynamics.md#eq-5-8) or why it cannot.</summary>
+    public static string NotDerivedReason(LearningRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var e = Equilibrium.Derive(rule, GradientForcing.White);
+        return NoClosedForm + (e.IsDerived
+            ? $" Its rotational equilibrium under white gradients (theory/05-learning-dynamics.md#eq-5-8) is derived after linearising: {e.Linearisation}; angle² per step {e.AngularUpdateSquared}."
+            : $" Its rotational equilibrium is not derived either: {e.NotDerived}.");
+    }
+
     /// <summary>Derives everything for one rule, symmetry and model.</summary>
     /// <param name="catalog">The catalog.</param>
     /// <param name="ruleId">A position rule id.</param>
@@ -41,6 +58,8 @@ public static class Derivation
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
         var rule = catalog.Rule(ruleId);
+        if (rule.Kind == RuleKind.Adaptive)
+            throw new NoetherTheoryException($"Rule '{rule.Id}' is an adaptive rule and has no Lagrangian: {NoClosedForm}");
         if (rule.Kind != RuleKind.Position)
             throw new NoetherTheoryException($"Rule '{rule.Id}' is an accumulator rule and has no Lagrangian; derive it with BackwardErrorAnalysis.DeriveAccumulator (RunAll includes it).");
         var me = BackwardErrorAnalysis.Derive(rule);
@@ -68,7 +87,10 @@ public static class Derivation
         var accumulators = catalog.Rules.Where(r => r.Kind == RuleKind.Accumulator).Select(BackwardErrorAnalysis.DeriveAccumulator).ToImmutableArray();
         var laws = catalog.Models.Where(m => !m.Balance.IsEmpty || m.Augmentation is not null)
             .Select(m => GluchUrbanke.Derive(m, options)).ToImmutableArray();
-        return new CatalogDerivation([.. results], accumulators, laws, clock.Elapsed);
+        return new CatalogDerivation([.. results], accumulators, laws, clock.Elapsed)
+        {
+            NotDerived = [.. catalog.Rules.Where(r => r.Kind == RuleKind.Adaptive).Select(r => (r, NotDerivedReason(r)))],
+        };
     }
 
     private static DerivationResult Run(ModifiedEquation me, SymmetryDefinition symmetry, Catalog catalog, ModelSpec spec, DerivationOptions options)

@@ -284,4 +284,7 @@ public sealed record CatalogDerivation(ImmutableArray<DerivationResult> Results,
 
     /// <summary>Number of identities checked.</summary>
     public int CheckCount => Results.Sum(r => r.Checks.Length) + ModelLaws.Sum(m => m.Checks.Length);
+
+    /// <summary>Rules with no closed-form derivation (adaptive rules), each with the reason; empty when none.</summary>
+    public ImmutableArray<(LearningRule Rule, string Reason)> NotDerived { get; init; } = [];
 }

@@ -88,9 +88,12 @@ public sealed class PipelineCommandTests
     [Test]
     public void Derive_UnknownRule_ExitsTwo_ListingKnownRules()
     {
-        var r = CliRunner.Run("derive", "--rule", "adamw", "--symmetry", "scale");
+        var r = CliRunner.Run("derive", "--rule", "lion", "--symmetry", "scale");
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput));
-        Assert.That(r.Error, Does.Contain("adamw").And.Contain("heavy-ball"));
+        Assert.That(r.Error, Does.Contain("lion").And.Contain("heavy-ball").And.Contain("adamw"));
+        var adaptive = CliRunner.Run("derive", "--rule", "adamw", "--symmetry", "scale");
+        Assert.That(adaptive.ExitCode, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(adaptive.Error, Does.Contain("adaptive rule").And.Contain("square root"));
     }
 
     [Test]

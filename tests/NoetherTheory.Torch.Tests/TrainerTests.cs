@@ -141,11 +141,12 @@ public sealed class TrainerTests
         var config = Tiny(steps: 5) with { LogEvery = 1, MeasureEvery = 4, CheckpointEvery = 0 };
         string dir = Trainer.Run(config, new TrainingRunOptions(Path.Combine(_root, "eps"))).RunDirectory;
         var filters = File.ReadAllLines(Path.Combine(dir, "filters.csv"));
-        Assert.That(filters[0], Is.EqualTo("step,layer,filter,w2,g2,v2,wg,wv,wg_pred,bn_var"));
+        Assert.That(filters[0], Is.EqualTo("step,layer,filter,w2,g2,v2,wg,wv,wg_pred,bn_var,angle"));
         var rows = filters.Skip(1).Select(l => l.Split(',')).ToList();
         Assert.That(rows.Select(r => r[0]).Distinct(), Is.EqualTo(new[] { "0", "4" }), "measured steps only");
         Assert.That(rows.Select(r => Parse(r[8])), Has.All.Matches<double>(double.IsFinite), "a prediction for every filter");
         Assert.That(rows.Select(r => Parse(r[9])), Has.All.GreaterThan(0), "c > 0 for every channel");
+        Assert.That(rows.Select(r => Parse(r[10])), Has.All.GreaterThan(0), "every filter turns in a measured step (angle > 0)");
         var layers = File.ReadAllLines(Path.Combine(dir, "layers.csv"));
         Assert.That(layers[0], Is.EqualTo("step,layer,filters,w2,g2,v2,wg,wv,wg_pred"));
         foreach (var layer in layers.Skip(1).Select(l => l.Split(',')))
@@ -162,15 +163,15 @@ public sealed class TrainerTests
         string fullDir = Trainer.Run(config, new TrainingRunOptions(Path.Combine(_root, "full"))).RunDirectory;
         string old = Path.Combine(_root, "old");
         CrashAfterTheFirstCheckpoint(config, old);
-        // Make the crashed run's logs look as an older version wrote them: no wg_pred (layers), no wg_pred,bn_var (filters).
+        // Make the crashed run's logs look as an older version wrote them: no wg_pred (layers), no wg_pred,bn_var,angle (filters).
         StripColumns(Path.Combine(old, "layers.csv"), 1);
-        StripColumns(Path.Combine(old, "filters.csv"), 2);
+        StripColumns(Path.Combine(old, "filters.csv"), 3);
 
         Trainer.Run(config, new TrainingRunOptions(old, Resume: true));
 
         // Every row, before and after the resume, is in the older layout and equals the uninterrupted run's row without the new columns.
         StripColumns(Path.Combine(fullDir, "layers.csv"), 1);
-        StripColumns(Path.Combine(fullDir, "filters.csv"), 2);
+        StripColumns(Path.Combine(fullDir, "filters.csv"), 3);
         foreach (string csv in new[] { "layers.csv", "filters.csv" })
             Assert.That(File.ReadAllText(Path.Combine(old, csv)), Is.EqualTo(File.ReadAllText(Path.Combine(fullDir, csv))), csv);
     }

@@ -20,5 +20,6 @@ internal static class CommandCatalog
         ReportCommand.Create(context),
         DoctorCommand.Create(context),
         BenchCommand.Create(context),
+        EquilibriumCommand.Create(context),
     ];
 }

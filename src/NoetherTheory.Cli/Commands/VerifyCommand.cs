@@ -18,11 +18,17 @@ internal static class VerifyCommand
         {
             Description = "Run the generated checks instead: every catalog position rule's derived closed forms (r⁴ steady states and gains, rho_eff, eta_eff, amplification, Green's-law sources) against its own compiled update (theory/catalog)",
         };
+        var equilibrium = new Option<bool>("--equilibrium")
+        {
+            Description = "Run the generated equilibrium checks instead: every catalog rule's derived rotational equilibrium (angle per step, norm) against its own compiled update (theory/05-learning-dynamics.md#eq-5-8)",
+        };
         var command = new Command("verify", "Check every derived law against the discrete optimizer it models (validation/cases).")
         {
-            suite, output, cases, derived,
+            suite, output, cases, derived, equilibrium,
         };
-        command.SetAction(parse => parse.GetValue(derived)
+        command.SetAction(parse => parse.GetValue(equilibrium)
+            ? RunEquilibrium(context, parse.GetValue(output))
+            : parse.GetValue(derived)
             ? RunDerived(context, parse.GetValue(output))
             : Run(context, parse.GetValue(suite)!, parse.GetValue(output), parse.GetValue(cases)));
         return command;
@@ -45,6 +51,16 @@ internal static class VerifyCommand
     {
         var (report, document) = NoetherTheory.Validation.Generated.DerivedLawValidation.Run(DeriveCommand.LoadCatalog(RepositoryLayout.Catalog()));
         context.Out.Write(NoetherTheory.Validation.Generated.DerivedLawChecks.FormatTable(report));
+        if (output is not null)
+            NoetherTheory.Core.IO.AtomicFile.Write(output.FullName, NoetherTheory.Core.Documents.ResultDocuments.Serialize(document));
+        return document.Failed == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+
+    private static int RunEquilibrium(CliContext context, FileInfo? output)
+    {
+        var report = NoetherTheory.Validation.Generated.EquilibriumChecks.Run(DeriveCommand.LoadCatalog(RepositoryLayout.Catalog()));
+        context.Out.Write(NoetherTheory.Validation.Generated.EquilibriumChecks.FormatTable(report));
+        var document = NoetherTheory.Validation.Generated.EquilibriumChecks.ToDocument(report);
         if (output is not null)
             NoetherTheory.Core.IO.AtomicFile.Write(output.FullName, NoetherTheory.Core.Documents.ResultDocuments.Serialize(document));
         return document.Failed == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;

@@ -13,8 +13,10 @@ namespace NoetherTheory.Core.Documents;
 /// <param name="Results">Every rule × symmetry × model derivation.</param>
 /// <param name="Accumulators">The accumulator rules' equations.</param>
 /// <param name="ModelLaws">The Głuch–Urbanke model laws.</param>
+/// <param name="NotDerived">Rules the engine derives no closed form for (adaptive rules) and why; left out when none.</param>
 public sealed record DeriveDocument(bool AllHold, int CheckCount, double ElapsedSeconds, IReadOnlyList<DerivationRecord> Results,
-    IReadOnlyList<AccumulatorRecord> Accumulators, IReadOnlyList<ModelLawsRecord> ModelLaws) : ResultDocument(KindTag)
+    IReadOnlyList<AccumulatorRecord> Accumulators, IReadOnlyList<ModelLawsRecord> ModelLaws,
+    IReadOnlyList<NotDerivedRecord>? NotDerived = null) : ResultDocument(KindTag)
 {
     /// <summary>The kind tag of this document.</summary>
     public const string KindTag = "noether.derive/1";
@@ -186,3 +188,9 @@ public sealed record AccumulatorRecord(string Rule, ExpressionRecord Equation, E
 /// <param name="Checks">The identities.</param>
 public sealed record ModelLawsRecord(string Model, bool AllHold, IReadOnlyList<string> BalanceMatrix, IReadOnlyList<string> AugmentationConstraint,
     IReadOnlyList<IdentityCheckRecord> Checks);
+
+/// <summary>A catalog rule the engine derives no closed form for, and why.</summary>
+/// <param name="Rule">The rule id.</param>
+/// <param name="Kind">The rule kind (<c>adaptive</c>).</param>
+/// <param name="Reason">Why nothing is derived, and what is derived instead.</param>
+public sealed record NotDerivedRecord(string Rule, string Kind, string Reason);

@@ -6,9 +6,9 @@ namespace NoetherTheory.Core.RunLogs;
 /// logged but unmeasured step leaves the measurement columns of metrics.csv empty.
 /// </summary>
 /// <remarks>Columns (theory/05-learning-dynamics.md#eq-5-6 and #eq-5-7): |w|² (w2), |g|² (g2), |v|² (v2), ⟨w,g⟩ (wg),
-/// ⟨w,v⟩ (wv), the predicted ⟨w,g⟩ = ε/(c+ε)·γ·∂f/∂γ (wg_pred) and BN's batch variance c (bn_var). Run folders started
-/// before wg_pred and bn_var were measured use the legacy layouts; a resumed run keeps its folder's layout and readers
-/// accept both.</remarks>
+/// ⟨w,v⟩ (wv), the predicted ⟨w,g⟩ = ε/(c+ε)·γ·∂f/∂γ (wg_pred), BN's batch variance c (bn_var) and the angle turned by
+/// the step's update (angle, filters.csv only). Run folders started before wg_pred and bn_var, or before angle, were
+/// measured use the older layouts; a resumed run keeps its folder's layout and readers accept every one.</remarks>
 public static class RunLogSchema
 {
     /// <summary>File name of the per-step log.</summary>
@@ -30,8 +30,13 @@ public static class RunLogSchema
     /// <summary>layers.csv in the layout written before the BN-ε prediction was measured (no wg_pred).</summary>
     public const string LegacyLayersHeader = "step,layer,filters,w2,g2,v2,wg,wv";
 
-    /// <summary>filters.csv: per filter of each BN-preceded conv layer.</summary>
-    public const string FiltersHeader = LegacyFiltersHeader + ",wg_pred,bn_var";
+    /// <summary>filters.csv: per filter of each BN-preceded conv layer; <c>angle</c> is the angle (rad) between the filter
+    /// before and after the step's update (theory/05-learning-dynamics.md#eq-5-8).</summary>
+    public const string FiltersHeader = PreAngleFiltersHeader + ",angle";
+
+    /// <summary>filters.csv in the layout written before the angular update was measured (no angle). Each older layout is
+    /// a prefix of the newer one.</summary>
+    public const string PreAngleFiltersHeader = LegacyFiltersHeader + ",wg_pred,bn_var";
 
     /// <summary>filters.csv in the layout written before the BN-ε prediction was measured (no wg_pred, bn_var).</summary>
     public const string LegacyFiltersHeader = "step,layer,filter,w2,g2,v2,wg,wv";

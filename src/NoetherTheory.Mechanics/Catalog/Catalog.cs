@@ -30,6 +30,8 @@ public sealed class Catalog
     /// <summary>The largest limit a caller may set (the core derivation takes about 3 s at n = 128 and grows fast; beyond
     /// a few thousand coordinates index sets alone would dominate).</summary>
     public const int MaxDimensionCeiling = 4096;
+    /// <summary>The symbol an adaptive rule's update uses for the 1-based step count (bias corrections such as 1 − β₁ⁿ).</summary>
+    public const string AdaptiveStepCount = "n";
 
     /// <summary>The directory the catalog was loaded from.</summary>
     public string Directory { get; }
@@ -371,7 +373,7 @@ public sealed class Catalog
         public LearningRule? Rule()
         {
             if (Root() is not { } map) return null;
-            CheckKeys(map, "", "id", "name", "description", "kind", "anchor", "hyperparameters", "domains", "time_step", "buffer", "update");
+            CheckKeys(map, "", "id", "name", "description", "kind", "anchor", "hyperparameters", "domains", "time_step", "buffer", "buffers", "update");
             var id = Id(map);
             var name = Text(map, "name", true) ?? id;
             var description = Text(map, "description", false) ?? "";
@@ -379,7 +381,8 @@ public sealed class Catalog
             var kindText = Text(map, "kind", false) ?? "position";
             RuleKind kind = RuleKind.Position;
             if (kindText == "accumulator") kind = RuleKind.Accumulator;
-            else if (kindText != "position") Error(Get(map, "kind"), "kind", $"unknown rule kind '{kindText}'; use 'position' or 'accumulator'.");
+            else if (kindText == "adaptive") kind = RuleKind.Adaptive;
+            else if (kindText != "position") Error(Get(map, "kind"), "kind", $"unknown rule kind '{kindText}'; use 'position', 'accumulator' or 'adaptive'.");
 
             var hps = ImmutableArray.CreateBuilder<Hyperparameter>();
             if (Get(map, "hyperparameters") is { } hpNode)
@@ -425,6 +428,27 @@ public sealed class Catalog
             var buffer = Text(map, "buffer", false);
             if (buffer is not null && (Coordinates.Reserved.Contains(buffer) || !Names(buffer)))
                 Error(Get(map, "buffer"), "buffer", $"buffer name '{buffer}' is reserved or not an identifier; use e.g. 'v'.");
+            var buffers = new List<string>();
+            if (buffer is not null) buffers.Add(buffer);
+            if (Get(map, "buffers") is { } bsNode)
+            {
+                if (kind != RuleKind.Adaptive)
+                    Error(bsNode, "buffers", "'buffers' (several state buffers) is for 'kind: adaptive' rules; a position or accumulator rule declares one 'buffer'.");
+                else if (buffer is not null)
+                    Error(bsNode, "buffers", "give either 'buffer' or 'buffers', not both.");
+                else if (bsNode is not YamlList { Items.Count: > 0 } bsList)
+                    Error(bsNode, "buffers", "'buffers' is a non-empty list of buffer names, e.g. [v, G].");
+                else
+                    foreach (var item in bsList.Items)
+                    {
+                        if (item is not YamlScalar { Text: var bn } || Coordinates.Reserved.Contains(bn) || !Names(bn) || bn == AdaptiveStepCount)
+                            Error(item, "buffers", $"buffer name {item.Description} is reserved or not an identifier; use e.g. 'v' or 'G'.");
+                        else if (buffers.Contains(bn)) Error(item, "buffers", $"buffer '{bn}' is listed twice.");
+                        else buffers.Add(bn);
+                    }
+            }
+            if (kind == RuleKind.Adaptive && buffers.Count == 0 && _errorCount == 0)
+                Error(map, "buffers", "an adaptive rule declares its state buffers, e.g. 'buffers: [v, G]'.");
 
             var updates = ImmutableArray.CreateBuilder<UpdateStep>();
             if (Get(map, "update") is YamlMap upMap)
@@ -433,19 +457,20 @@ public sealed class Catalog
                 {
                     var target = k.Text;
                     string field = "update." + target;
-                    if (target != "q_next" && target != buffer + "_next")
+                    if (target != "q_next" && !buffers.Any(b => target == b + "_next"))
                     {
-                        Error(k, field, $"an update assigns 'q_next'{(buffer is null ? "" : $" or '{buffer}_next'")}, not '{target}'"
-                            + (buffer is null ? "; declare a 'buffer' to use a second state variable." : "."));
+                        Error(k, field, $"an update assigns 'q_next'{string.Concat(buffers.Select(b => $" or '{b}_next'"))}, not '{target}'"
+                            + (buffers.Count == 0 ? "; declare a 'buffer' to use a second state variable." : "."));
                         continue;
                     }
                     if (Expression(v, field) is not { } e) continue;
                     var allowed = new HashSet<string>(hps.Select(h => h.Name), StringComparer.Ordinal) { "q" };
-                    if (buffer is not null) { allowed.Add(buffer); allowed.Add(buffer + "_next"); }
+                    foreach (var b in buffers) { allowed.Add(b); allowed.Add(b + "_next"); }
                     if (kind == RuleKind.Accumulator) allowed.Add("s");
+                    if (kind == RuleKind.Adaptive) allowed.Add(AdaptiveStepCount);
                     foreach (var s in e.FreeSymbols())
                         if (s.Index is not null || !allowed.Contains(s.Name))
-                            Error(v, field, $"unknown name '{s.DisplayName}'; use q, the buffer, 's' (accumulators: |g|²) or a name declared under 'hyperparameters'.");
+                            Error(v, field, $"unknown name '{s.DisplayName}'; use q, the buffer, 's' (accumulators: |g|²), 'n' (adaptive rules: the 1-based step count) or a name declared under 'hyperparameters'.");
                     foreach (var a in Applies(e))
                         if (a.Name != "g" || a.Arguments.Length != 1)
                             Error(v, field, $"'{a.Name}(…)' is not allowed: the only function in an update is the loss gradient g(x) with one argument.");
@@ -453,12 +478,16 @@ public sealed class Catalog
                 }
                 if (!updates.Any(u => u.Target == "q_next") && _errorCount == 0)
                     Error(upMap, "update", "the update must assign 'q_next'.");
-                if (buffer is not null && !updates.Any(u => u.Target == buffer + "_next") && _errorCount == 0)
-                    Error(upMap, "update", $"the update must assign '{buffer}_next' (the declared buffer).");
+                foreach (var b in buffers)
+                    if (!updates.Any(u => u.Target == b + "_next") && _errorCount == 0)
+                        Error(upMap, "update", $"the update must assign '{b}_next' (a declared buffer).");
             }
             else Error(Get(map, "update") ?? map, "update", "missing or invalid 'update': map 'q_next' (and '<buffer>_next') to expressions.");
             return _errorCount > 0 ? null
-                : new LearningRule(id, name, description, kind, hps.ToImmutable(), timeStep, buffer, updates.ToImmutable(), anchor, _file);
+                : new LearningRule(id, name, description, kind, hps.ToImmutable(), timeStep, buffers.FirstOrDefault(), updates.ToImmutable(), anchor, _file)
+                {
+                    Buffers = [.. buffers],
+                };
         }
 
         private static bool Names(string s) => s.Length > 0 && (char.IsLetter(s[0]) || s[0] == '_') && s.All(c => char.IsLetterOrDigit(c) || c == '_');

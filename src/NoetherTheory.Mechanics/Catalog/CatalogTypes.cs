@@ -37,6 +37,13 @@ public enum RuleKind
 
     /// <summary>An accumulator rule (scalar RMSProp): only the accumulator's modified equation is derived.</summary>
     Accumulator,
+
+    /// <summary>
+    /// An adaptive rule with several buffers and a step count (Adam, AdamW): the update divides by the square root of a
+    /// second-moment buffer, so no modified equation or Lagrangian is derived; its rotational equilibrium is derived by
+    /// <see cref="Equilibrium"/> after linearisation about the stationary second moment.
+    /// </summary>
+    Adaptive,
 }
 
 /// <summary>A hyperparameter of a learning rule and what it means.</summary>
@@ -73,6 +80,9 @@ public sealed record LearningRule(
     /// <summary>The declared domains of the hyperparameters by symbol (those without one are left out).</summary>
     public IReadOnlyDictionary<Symbol, SymbolDomain> Domains =>
         Hyperparameters.Where(h => h.Domain is not null).ToDictionary(h => Expr.Symbol(h.Name), h => h.Domain!);
+    /// <summary>Every state buffer in the order declared: the one <see cref="Buffer"/> of a position or accumulator
+    /// rule, or the <c>buffers</c> list of an adaptive rule (<see cref="Buffer"/> is then the first).</summary>
+    public ImmutableArray<string> Buffers { get; init; } = Buffer is null ? [] : [Buffer];
 }
 
 /// <summary>Built-in families of symmetries (theory/03-noether.md#eq-3-1).</summary>

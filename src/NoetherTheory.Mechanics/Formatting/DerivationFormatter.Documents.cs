@@ -24,7 +24,8 @@ public static partial class DerivationFormatter
                 var pr = Presenter.For(a.Rule);
                 return new AccumulatorRecord(a.Rule.Id, Expression(a.Equation, pr), Expression(a.Decay, pr), Expression(a.Gain, pr), a.Solution);
             })],
-            [.. all.ModelLaws.Select(m => new ModelLawsRecord(m.Model.Id, m.AllHold, Texts(m.BalanceMatrix), Texts(m.Constraint), Checks(m.Checks)))]);
+            [.. all.ModelLaws.Select(m => new ModelLawsRecord(m.Model.Id, m.AllHold, Texts(m.BalanceMatrix), Texts(m.Constraint), Checks(m.Checks)))],
+            all.NotDerived.IsEmpty ? null : [.. all.NotDerived.Select(n => new NotDerivedRecord(n.Rule.Id, n.Rule.Kind.ToString().ToLowerInvariant(), n.Reason))]);
     }
 
     /// <summary>One derivation as the document's result record.</summary>

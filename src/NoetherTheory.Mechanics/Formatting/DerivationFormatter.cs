@@ -103,6 +103,8 @@ public static partial class DerivationFormatter
             Line(sb, $"{(m.AllHold ? "ok  " : "FAIL")} {m.Model.Id}: Głuch–Urbanke, {m.Checks.Length} identities");
             foreach (var c in m.Checks.Where(c => !c.Holds)) Line(sb, $"     {c.Name}: {c.Result}");
         }
+        foreach (var (rule, reason) in all.NotDerived)
+            Line(sb, $"--   {rule.Id}: {rule.Kind.ToString().ToLowerInvariant()} rule, no closed form: {reason}");
         Line(sb, $"{all.CheckCount} identities in {all.Results.Length} derivations, {all.Elapsed.TotalSeconds:F2} s: "
                  + (all.AllHold ? "all hold" : "SOME DO NOT HOLD"));
         return sb.ToString();

@@ -20,6 +20,10 @@ public sealed record FilterStatistics(double[] WeightNormSq, double[] GradNormSq
 {
     /// <summary>Number of filters.</summary>
     public int Count => WeightNormSq.Length;
+
+    /// <summary>The angle (rad) between each filter before and after the step's update (constraint included), or null when
+    /// not measured (theory/05-learning-dynamics.md#eq-5-8).</summary>
+    public double[]? AngularUpdate { get; init; }
 }
 
 /// <summary>One layer's filters and their sums (the layer-level quantities).</summary>
@@ -85,7 +89,7 @@ public sealed class FilterMeasurement : IDisposable
     private const int WeightWeight = 0, WeightGrad = 1, WeightVelocity = 2, GradGrad = 4, VelocityVelocity = 8;
 
     private readonly Vgg11Bn _model;
-    private readonly HeavyBall _optimizer;
+    private readonly TrainingOptimizer _optimizer;
     private readonly int[] _convIndex;
     private readonly int[][] _groups;          // layer indices with the same fan-in, in layer order within a group
     private readonly int[] _layerOffset;       // each layer's first packed value
@@ -98,7 +102,7 @@ public sealed class FilterMeasurement : IDisposable
 
     /// <summary>Binds to a model and the optimizer that updates its parameters (in model.parameters() order).</summary>
     /// <exception cref="ArgumentException">The optimizer does not hold the model's conv or output parameters.</exception>
-    public FilterMeasurement(Vgg11Bn model, HeavyBall optimizer)
+    public FilterMeasurement(Vgg11Bn model, TrainingOptimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -231,6 +235,47 @@ public sealed class FilterMeasurement : IDisposable
         if (_outputBiasIndex < 0) return cat([squares, zeros(2, dtype: ScalarType.Float64, device: ow.device)], 0);
         var ob = _optimizer.Parameters[_outputBiasIndex];
         return cat([squares, stack([ob, ob.grad ?? zeros_like(ob)]).to(ScalarType.Float64).sum(1)], 0);
+    }
+
+    /// <summary>Number of BN-preceded conv filters (the length of <see cref="AngularUpdate(IReadOnlyList{Tensor})"/>).</summary>
+    public int FilterCount => _filters;
+
+    /// <summary>float64 copies of the conv weights, [F, K] per layer, before an update (dispose with the caller's scope).</summary>
+    public IReadOnlyList<Tensor> Snapshot()
+    {
+        using var noGrad = no_grad();
+        return [.. _convIndex.Select(i => _optimizer.Parameters[i].detach().flatten(1).to(ScalarType.Float64))];
+    }
+
+    /// <summary>Per filter (layer order), the angle between the snapshot and the current weights:
+    /// 2·asin(|ŵ' − ŵ|/2), accurate for small angles (float64 [FilterCount]).</summary>
+    public Tensor AngularUpdate(IReadOnlyList<Tensor> before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        using var noGrad = no_grad();
+        var parts = new Tensor[_convIndex.Length];
+        for (int l = 0; l < _convIndex.Length; l++)
+        {
+            var w0 = before[l];
+            var w1 = _optimizer.Parameters[_convIndex[l]].detach().flatten(1).to(ScalarType.Float64);
+            var u0 = w0 / w0.norm(1, true);
+            var u1 = w1 / w1.norm(1, true);
+            parts[l] = (u1 - u0).norm(1).div(2).clamp(max: 1).asin().mul(2);
+        }
+        return cat(parts, 0);
+    }
+
+    /// <summary>Attaches the angles (from <see cref="AngularUpdate(IReadOnlyList{Tensor})"/>, on the host) to a measurement.</summary>
+    public StepMeasurement WithAngles(StepMeasurement measurement, ReadOnlySpan<double> angles)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        var layers = new List<LayerMeasurement>(measurement.Layers.Count);
+        for (int l = 0; l < measurement.Layers.Count; l++)
+        {
+            var layer = measurement.Layers[l];
+            layers.Add(layer with { Filters = layer.Filters with { AngularUpdate = angles.Slice(_channelOffset[l], layer.Filters.Count).ToArray() } });
+        }
+        return measurement with { Layers = layers };
     }
 
     private static long FanIn(ConvBnLayer layer) => layer.Conv.weight!.numel() / layer.Filters;

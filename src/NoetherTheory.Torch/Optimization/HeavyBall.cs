@@ -12,7 +12,7 @@ namespace NoetherTheory.Torch.Optimization;
 /// v ← βv + (1 − δ)d; q ← q − η·v (or q − η(d + βv) with Nesterov); decoupled decay then multiplies q by (1 − ηk).
 /// Parameters whose gradient is undefined are skipped, as PyTorch does.
 /// </remarks>
-public sealed class HeavyBall : IDisposable
+public sealed class HeavyBall : TrainingOptimizer
 {
     private readonly Parameter[] _parameters;
     private readonly Tensor?[] _velocity;
@@ -20,42 +20,26 @@ public sealed class HeavyBall : IDisposable
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (the order fixes the buffer order).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public HeavyBall(IEnumerable<Parameter> parameters, HeavyBallOptions options)
+        : base(parameters)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _parameters = parameters.ToArray();
+        _parameters = [.. Parameters];
         _velocity = new Tensor?[_parameters.Length];
     }
 
     /// <summary>The hyper-parameters.</summary>
     public HeavyBallOptions Options { get; }
 
-    /// <summary>The parameters, in buffer order.</summary>
-    public IReadOnlyList<Parameter> Parameters => _parameters;
-
     /// <summary>The momentum buffer of parameter <paramref name="index"/>; null before its first step or without momentum.</summary>
-    public Tensor? Velocity(int index) => _velocity[index];
-
-    /// <summary>Sets every gradient to zero (drops them, as PyTorch's set_to_none).</summary>
-    public void ZeroGrad()
-    {
-        foreach (var p in _parameters)
-        {
-            var g = p.grad;
-            if (g is null) continue;
-            g.Dispose();
-            p.grad = null;
-        }
-    }
+    public override Tensor? Velocity(int index) => _velocity[index];
 
     /// <summary>One update with learning rate <paramref name="learningRate"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative or not finite.</exception>
-    public void Step(double learningRate)
+    public override void Step(double learningRate)
     {
-        if (!(learningRate >= 0) || !double.IsFinite(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a finite number ≥ 0.");
+        CheckRate(learningRate);
         double beta = Options.Momentum, k = Options.WeightDecay;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -86,23 +70,10 @@ public sealed class HeavyBall : IDisposable
 
     /// <summary>Replaces the momentum buffers (checkpoint restore). Entries may be null (no step taken yet).</summary>
     /// <exception cref="ArgumentException">Wrong count or a shape that does not match its parameter.</exception>
-    public void LoadVelocity(IReadOnlyList<Tensor?> velocity)
-    {
-        ArgumentNullException.ThrowIfNull(velocity);
-        if (velocity.Count != _velocity.Length)
-            throw new ArgumentException($"Expected {_velocity.Length} momentum buffers, got {velocity.Count}.", nameof(velocity));
-        for (int i = 0; i < _velocity.Length; i++)
-        {
-            var v = velocity[i];
-            if (v is not null && !v.shape.SequenceEqual(_parameters[i].shape))
-                throw new ArgumentException($"Momentum buffer {i} has shape [{string.Join(",", v.shape)}], its parameter [{string.Join(",", _parameters[i].shape)}].", nameof(velocity));
-            _velocity[i]?.Dispose();
-            _velocity[i] = v?.to(_parameters[i].device).detach().clone().DetachFromDisposeScope();
-        }
-    }
+    public void LoadVelocity(IReadOnlyList<Tensor?> velocity) => Load(_velocity, velocity, "momentum");
 
     /// <inheritdoc />
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         for (int i = 0; i < _velocity.Length; i++)
         {

@@ -139,7 +139,8 @@ internal sealed class RunFolder
     public LogFiles OpenLogs(long keepBelowStep) => new(
         new RunLogFile(Path.Combine(Directory, RunLogSchema.MetricsFile), RunLogSchema.MetricsHeader, null, keepBelowStep),
         new RunLogFile(Path.Combine(Directory, RunLogSchema.LayersFile), RunLogSchema.LayersHeader, RunLogSchema.LegacyLayersHeader, keepBelowStep),
-        new RunLogFile(Path.Combine(Directory, RunLogSchema.FiltersFile), RunLogSchema.FiltersHeader, RunLogSchema.LegacyFiltersHeader, keepBelowStep));
+        new RunLogFile(Path.Combine(Directory, RunLogSchema.FiltersFile), RunLogSchema.FiltersHeader, RunLogSchema.LegacyFiltersHeader, keepBelowStep,
+            RunLogSchema.PreAngleFiltersHeader));
 
     /// <summary>Writes result.yaml.</summary>
     public void WriteResult(TrainingResult r)
@@ -186,7 +187,7 @@ internal sealed class RunFolder
                     for (int i = 0; i < f.Count; i++)
                     {
                         string row = $"{s},{layer.Name},{i.ToString(CultureInfo.InvariantCulture)},{R(f.WeightNormSq[i])},{R(f.GradNormSq[i])},{R(f.VelocityNormSq[i])},{R(f.WeightDotGrad[i])},{R(f.WeightDotVelocity[i])}";
-                        filters.Write(filters.Legacy ? row : $"{row},{R(f.PredictedWeightDotGrad[i])},{R(f.BatchVariance[i])}");
+                        filters.WritePrefix($"{row},{R(f.PredictedWeightDotGrad[i])},{R(f.BatchVariance[i])},{R(f.AngularUpdate is { } a ? a[i] : double.NaN)}");
                     }
                 }
             }

@@ -99,7 +99,9 @@ public static class Trainer
         // probes each operation in turn).
         using var generator = new Generator(unchecked((ulong)config.Seed * 0x9E3779B97F4A7C15UL + 1), CPU);
         model.UseGenerator(generator);
-        using var optimizer = new HeavyBall(model.parameters(), config.Optimizer);
+        using TrainingOptimizer optimizer = config.Adam is { } adam
+            ? new Adam(model.parameters(), adam)
+            : new HeavyBall(model.parameters(), config.Optimizer);
         using var trainingStep = new TrainingStep(model, optimizer,
             new TrainingStepOptions(config.Augmentation, config.ConstrainFilterNorms), generator);
         using var state = new TrainingState(trainingStep);

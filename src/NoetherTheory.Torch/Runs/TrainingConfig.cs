@@ -48,7 +48,7 @@ public enum NonFiniteAction
 /// <param name="Dataset">Data.</param>
 /// <param name="Augmentation">Training-batch augmentation.</param>
 /// <param name="Model">Network options; input channels, size and classes are taken from the data set.</param>
-/// <param name="Optimizer">Heavy-ball hyper-parameters.</param>
+/// <param name="Optimizer">Heavy-ball hyper-parameters (unused when <paramref name="Adam"/> is given).</param>
 /// <param name="Schedule">Learning-rate schedule.</param>
 /// <param name="ConstrainFilterNorms">Rescale every BN-preceded conv filter to its initial norm after each step
 /// (theory/05-learning-dynamics.md#eq-5-6).</param>
@@ -72,6 +72,8 @@ public enum NonFiniteAction
 /// <param name="Network">A network other than VGG11-BN (YAML <c>model.kind</c>: resnet18, mlp, layernorm-net); null for VGG11-BN
 /// (<see cref="Model"/>). The trainer measures VGG11-BN only so far (issue #14 part 3): <see cref="Validate"/> refuses the others,
 /// which <c>noether symmetries --model</c> reads.</param>
+/// <param name="Adam">Adam/AdamW hyper-parameters (YAML <c>optimizer.kind: adam | adamw</c>), or null for heavy ball
+/// (<c>kind: sgd</c>, the default).</param>
 public sealed record TrainingConfig(
     string Name,
     long Seed,
@@ -92,7 +94,8 @@ public sealed record TrainingConfig(
     int TransferEvery = 1,
     NonFiniteAction OnNonFinite = NonFiniteAction.Stop,
     double? MemoryLimitGib = null,
-    NetworkConfig? Network = null)
+    NetworkConfig? Network = null,
+    AdamOptions? Adam = null)
 {
     /// <summary>Largest <c>augmentation.crop_padding</c>: the side of the largest supported image (Tiny ImageNet, 64 pixels);
     /// more padding only crops zeros, and a huge value would make the padded batch too big to allocate.</summary>
@@ -122,11 +125,12 @@ public sealed record TrainingConfig(
             string.Create(CultureInfo.InvariantCulture, $"must be between 0 and {MaxCropPadding} pixels (the padded batch is allocated before the crop)"));
         Require(Dataset.Kind != DatasetKind.TinyImageNet || !string.IsNullOrWhiteSpace(Dataset.Path), "dataset.path", "is required for tiny-imagenet (the unpacked tiny-imagenet-200 folder)");
         Wrap(Optimizer.Validate, "optimizer");
+        if (Adam is not null) Wrap(Adam.Validate, "optimizer");
         Wrap(Schedule.Validate, "schedule");
         Wrap((Model with { InputChannels = 1, InputSize = 8, Classes = 2 }).Validate, "model");
         // Training needs a step that moves and a momentum that decays (as simulate requires β < 1).
         Require(Schedule.BaseRate > 0, "optimizer.lr", "must be > 0 (a zero learning rate never moves the weights)");
-        Require(Optimizer.Momentum < 1, "optimizer.momentum", "must be < 1 (β ≥ 1 makes the velocity grow without bound)");
+        Require(Adam is not null || Optimizer.Momentum < 1, "optimizer.momentum", "must be < 1 (β ≥ 1 makes the velocity grow without bound)");
         Require(MemoryLimitGib is null || (MemoryLimitGib > 0 && double.IsFinite(MemoryLimitGib.Value)), "limits.memory_gib", "must be a positive number of GiB");
         Require(Enum.IsDefined(OnNonFinite), "on_non_finite", "must be stop or flag");
         TrainingBudget.Check(this);   // before anything is allocated: a libtorch allocation failure may end the process
@@ -192,12 +196,24 @@ public sealed record TrainingConfig(
         Line($"  hidden: {I(Model.HiddenWidth)}");
         Line($"  dropout: {N(Model.Dropout)}");
         Line("optimizer:");
-        Line($"  lr: {N(Schedule.BaseRate)}");
-        Line($"  momentum: {N(Optimizer.Momentum)}");
-        Line($"  dampening: {N(Optimizer.Dampening)}");
-        Line($"  weight_decay: {N(Optimizer.WeightDecay)}");
-        Line($"  nesterov: {B(Optimizer.Nesterov)}");
-        Line($"  decoupled_weight_decay: {B(Optimizer.DecoupledWeightDecay)}");
+        if (Adam is { } adam)
+        {
+            // Heavy-ball runs keep the older layout (no kind line), so their folders resume unchanged.
+            Line($"  kind: {adam.RuleId}");
+            Line($"  lr: {N(Schedule.BaseRate)}");
+            Line($"  betas: [{N(adam.Beta1)}, {N(adam.Beta2)}]");
+            Line($"  eps: {N(adam.Epsilon)}");
+            Line($"  weight_decay: {N(adam.WeightDecay)}");
+        }
+        else
+        {
+            Line($"  lr: {N(Schedule.BaseRate)}");
+            Line($"  momentum: {N(Optimizer.Momentum)}");
+            Line($"  dampening: {N(Optimizer.Dampening)}");
+            Line($"  weight_decay: {N(Optimizer.WeightDecay)}");
+            Line($"  nesterov: {B(Optimizer.Nesterov)}");
+            Line($"  decoupled_weight_decay: {B(Optimizer.DecoupledWeightDecay)}");
+        }
         Line("schedule:");
         Line($"  milestones: [{string.Join(", ", Schedule.Milestones.Select(I))}]");
         Line($"  gamma: {N(Schedule.Gamma)}");

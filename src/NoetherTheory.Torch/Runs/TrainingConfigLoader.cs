@@ -81,11 +81,31 @@ public static class TrainingConfigLoader
         var o = r.Section("optimizer") ?? throw r.Error("missing section 'optimizer' (at least optimizer.lr)");
         double lr = o.Double("lr", double.NaN, min: 0);
         if (double.IsNaN(lr)) throw o.Error("missing field 'optimizer.lr' (the base learning rate)");
-        var optimizer = new HeavyBallOptions(
-            o.Double("momentum", 0.9, min: 0), o.Double("dampening", 0, min: 0, max: 0.999999), o.Double("weight_decay", 0, min: 0),
-            o.Bool("nesterov", false), o.Bool("decoupled_weight_decay", false));
-        if (optimizer.Nesterov && (optimizer.Momentum <= 0 || optimizer.Dampening != 0))
-            throw o.Error("optimizer.nesterov: true needs momentum > 0 and dampening 0");
+        var optimizerKind = o.OneOf("kind", OptimizerKind.Sgd, OptimizerKinds);
+        var optimizer = new HeavyBallOptions();
+        AdamOptions? adam = null;
+        if (optimizerKind == OptimizerKind.Sgd)
+        {
+            optimizer = new HeavyBallOptions(
+                o.Double("momentum", 0.9, min: 0), o.Double("dampening", 0, min: 0, max: 0.999999), o.Double("weight_decay", 0, min: 0),
+                o.Bool("nesterov", false), o.Bool("decoupled_weight_decay", false));
+            if (optimizer.Nesterov && (optimizer.Momentum <= 0 || optimizer.Dampening != 0))
+                throw o.Error("optimizer.nesterov: true needs momentum > 0 and dampening 0");
+        }
+        else
+        {
+            var defaults = new AdamOptions();
+            double beta1 = defaults.Beta1, beta2 = defaults.Beta2;
+            if (o.List("betas", "[0.9, 0.999]") is { } betas)
+            {
+                if (betas.Items.Count != 2)
+                    throw betas.Error("optimizer.betas", "give two numbers [beta1, beta2], each in [0, 1), e.g. [0.9, 0.999]");
+                beta1 = betas.Items[0].AsScalar("optimizer.betas[0]").AsDouble("optimizer.betas[0]", 0, 0.999999999);
+                beta2 = betas.Items[1].AsScalar("optimizer.betas[1]").AsDouble("optimizer.betas[1]", 0, 0.999999999);
+            }
+            adam = new AdamOptions(beta1, beta2, o.Double("eps", defaults.Epsilon, min: double.Epsilon),
+                o.Double("weight_decay", optimizerKind == OptimizerKind.AdamW ? 0.01 : 0, min: 0), optimizerKind == OptimizerKind.AdamW);
+        }
         o.RejectUnknown();
 
         var sc = r.Section("schedule");
@@ -128,7 +148,8 @@ public static class TrainingConfigLoader
             TransferEvery: r.Int("transfer_every", 1, 1),
             OnNonFinite: onNonFinite,
             MemoryLimitGib: memoryLimit,
-            Network: network is { Kind: not ModelKind.Vgg11Bn } ? network : null);
+            Network: network is { Kind: not ModelKind.Vgg11Bn } ? network : null,
+            Adam: adam);
         r.RejectUnknown();
         try { config.Validate(); }
         catch (ArgumentException e)
@@ -157,6 +178,18 @@ public static class TrainingConfigLoader
     private static readonly Dictionary<string, DatasetKind> DatasetKinds = new(StringComparer.Ordinal)
     {
         ["synthetic"] = DatasetKind.Synthetic, ["fashion-mnist"] = DatasetKind.FashionMnist, ["tiny-imagenet"] = DatasetKind.TinyImageNet,
+    };
+
+    private enum OptimizerKind
+    {
+        Sgd,
+        Adam,
+        AdamW,
+    }
+
+    private static readonly Dictionary<string, OptimizerKind> OptimizerKinds = new(StringComparer.Ordinal)
+    {
+        ["sgd"] = OptimizerKind.Sgd, ["adam"] = OptimizerKind.Adam, ["adamw"] = OptimizerKind.AdamW,
     };
 
     private static readonly Dictionary<string, NonFiniteAction> NonFiniteActions = new(StringComparer.Ordinal)

@@ -16,7 +16,7 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
     public long EpochPosition { get; set; }
     public Tensor? Permutation { get; set; }
 
-    public void Save(string directory, Vgg11Bn model, HeavyBall optimizer, Generator generator, int keep)
+    public void Save(string directory, Vgg11Bn model, TrainingOptimizer optimizer, Generator generator, int keep)
     {
         var counters = new Dictionary<string, long>
         {
@@ -25,6 +25,13 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
         var tensors = new List<(string, Tensor?)>();
         foreach (var (name, t) in model.state_dict()) tensors.Add(("model." + name, t));
         for (int i = 0; i < optimizer.Parameters.Count; i++) tensors.Add(("velocity." + i.ToString(CultureInfo.InvariantCulture), optimizer.Velocity(i)));
+        if (optimizer is Adam adam)
+            for (int i = 0; i < adam.Parameters.Count; i++)
+            {
+                string index = i.ToString(CultureInfo.InvariantCulture);
+                tensors.Add(("second_moment." + index, adam.SecondMoment(i)));
+                counters["adam_step." + index] = adam.StepCount(i);
+            }
         for (int i = 0; i < step.InitialNorms.Count; i++) tensors.Add(("initial_norm." + i.ToString(CultureInfo.InvariantCulture), step.InitialNorms[i]));
         using var genState = generator.get_state();
         tensors.Add(("generator", genState));
@@ -42,7 +49,7 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
     /// <exception cref="TrainingConfigException">The file is damaged (checksum, lengths), was written by another model or
     /// config, or holds counters or values outside the run (a step beyond <paramref name="steps"/>, non-finite weights);
     /// the message names the file.</exception>
-    public void Restore(string file, Vgg11Bn model, HeavyBall optimizer, Generator generator, long steps, long batchesPerEpoch, long trainCount)
+    public void Restore(string file, Vgg11Bn model, TrainingOptimizer optimizer, Generator generator, long steps, long batchesPerEpoch, long trainCount)
     {
         Dictionary<string, long> counters;
         Dictionary<string, Tensor?> tensors;
@@ -59,7 +66,7 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
     }
 
     private void RestoreFrom(string file, Dictionary<string, long> counters, Dictionary<string, Tensor?> tensors, Vgg11Bn model,
-        HeavyBall optimizer, Generator generator, long steps, long batchesPerEpoch, long trainCount)
+        TrainingOptimizer optimizer, Generator generator, long steps, long batchesPerEpoch, long trainCount)
     {
         TrainingConfigException Bad(string what) =>
             new($"{file}: cannot resume: {what} Delete the file to resume from an older checkpoint.");
@@ -103,6 +110,22 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
                 .Select(i => tensors.GetValueOrDefault("velocity." + i.ToString(CultureInfo.InvariantCulture))).ToList();
             for (int i = 0; i < velocity.Count; i++)
                 if (velocity[i] is { } v) Like("velocity." + i.ToString(CultureInfo.InvariantCulture), v, optimizer.Parameters[i]);
+            List<Tensor?>? second = null;
+            List<long>? adamSteps = null;
+            if (optimizer is Adam)
+            {
+                second = [.. Enumerable.Range(0, optimizer.Parameters.Count)
+                    .Select(i => tensors.GetValueOrDefault("second_moment." + i.ToString(CultureInfo.InvariantCulture)))];
+                adamSteps = [.. Enumerable.Range(0, optimizer.Parameters.Count)
+                    .Select(i => Counter("adam_step." + i.ToString(CultureInfo.InvariantCulture), 0, stepValue))];
+                for (int i = 0; i < second.Count; i++)
+                {
+                    string index = i.ToString(CultureInfo.InvariantCulture);
+                    if ((second[i] is null) != (velocity[i] is null) || (second[i] is null) != (adamSteps[i] == 0))
+                        throw Bad($"the Adam state of parameter {index} is incomplete (first moment, second moment and step count go together).");
+                    if (second[i] is { } s) Like("second_moment." + index, s, optimizer.Parameters[i]);
+                }
+            }
             for (int i = 0; i < step.InitialNorms.Count; i++)
                 Like("initial_norm." + i.ToString(CultureInfo.InvariantCulture), Need("initial_norm." + i.ToString(CultureInfo.InvariantCulture)), step.InitialNorms[i]);
             Like("loss_sum", Need("loss_sum"), step.LossSum);
@@ -110,7 +133,12 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
 
             // Everything checked: now copy.
             foreach (var (name, t) in model.state_dict()) t.copy_(Need("model." + name));
-            optimizer.LoadVelocity(velocity);
+            switch (optimizer)
+            {
+                case HeavyBall heavyBall: heavyBall.LoadVelocity(velocity); break;
+                case Adam adam: adam.LoadState(velocity, second!, adamSteps!); break;
+                default: throw new InvalidOperationException($"No checkpoint layout for {optimizer.GetType().Name}.");
+            }
             for (int i = 0; i < step.InitialNorms.Count; i++) step.InitialNorms[i].copy_(Need("initial_norm." + i.ToString(CultureInfo.InvariantCulture)));
             step.LossSum.copy_(Need("loss_sum"));
             step.CorrectSum.copy_(Need("correct_sum"));

@@ -50,7 +50,7 @@ public sealed record LoggedStep(long Step, double Loss, double Accuracy, long St
 /// <summary>
 /// One training step of <see cref="Trainer"/>, reusable on its own (the train benchmark times exactly this): assemble the
 /// batch, forward, cross-entropy, backward, accumulate loss and accuracy on the device, at a logged step copy the
-/// accumulators (and the measurement) to the host once, update with <see cref="HeavyBall"/>, and optionally constrain
+/// accumulators (and the measurement) to the host once, update with the <see cref="TrainingOptimizer"/> (heavy ball or Adam), and optionally constrain
 /// the filter norms.
 /// </summary>
 /// <remarks>
@@ -79,7 +79,7 @@ public sealed class TrainingStep : IDisposable
     /// <param name="options">Augmentation and the filter constraint.</param>
     /// <param name="generator">CPU generator for augmentation draws (null: torch's global generator).</param>
     /// <exception cref="ArgumentException">The optimizer does not hold the model's conv or output parameters.</exception>
-    public TrainingStep(Vgg11Bn model, HeavyBall optimizer, TrainingStepOptions options, Generator? generator = null)
+    public TrainingStep(Vgg11Bn model, TrainingOptimizer optimizer, TrainingStepOptions options, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -104,7 +104,7 @@ public sealed class TrainingStep : IDisposable
     public Vgg11Bn Model { get; }
 
     /// <summary>The optimizer.</summary>
-    public HeavyBall Optimizer { get; }
+    public TrainingOptimizer Optimizer { get; }
 
     /// <summary>The options.</summary>
     public TrainingStepOptions Options { get; }
@@ -160,20 +160,29 @@ public sealed class TrainingStep : IDisposable
         StepsSinceLog++;
 
         LoggedStep? logged = null;
+        IReadOnlyList<Tensor>? before = null;
         if (logging != StepLogging.None)
         {
             bool measure = logging == StepLogging.LogAndMeasure;
+            if (measure) before = Measurement.Snapshot();                    // for the angle turned by this step's update
             var sums = cat([stack([LossSum, CorrectSum]), _firstNonFinite.to(ScalarType.Float64)], 0);
             var values = measure ? cat([sums, Measurement.Pack()], 0) : sums;   // computed before the update below
             _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure));
             LossSum.zero_();
             CorrectSum.zero_();
             StepsSinceLog = 0;
-            if (!DeferTransfers) logged = Flush()[0];
         }
 
         Optimizer.Step(learningRate);
         if (Options.ConstrainFilterNorms) ConstrainFilters();
+        if (before is not null)
+        {
+            var last = _pending[^1];
+            using var angles = Measurement.AngularUpdate(before);
+            _pending[^1] = last with { Values = cat([last.Values, angles], 0).DetachFromDisposeScope() };
+            last.Values.Dispose();
+        }
+        if (logging != StepLogging.None && !DeferTransfers) logged = Flush()[0];
         return logged;
     }
 
@@ -203,8 +212,10 @@ public sealed class TrainingStep : IDisposable
         foreach (var p in _pending)
         {
             result.Add(new LoggedStep(p.Step, host[at] / p.StepsAveraged, host[at + 1] / (p.StepsAveraged * (double)p.Batch), p.StepsAveraged,
-                p.Measured ? Measurement.Unpack(p.Step, host, at + Header) : null, Describe((long)host[at + 2], (long)host[at + 3])));
-            at += Header + (p.Measured ? Measurement.PackedLength : 0);
+                p.Measured ? Measurement.WithAngles(Measurement.Unpack(p.Step, host, at + Header),
+                    host.AsSpan(at + Header + Measurement.PackedLength, Measurement.FilterCount)) : null,
+                Describe((long)host[at + 2], (long)host[at + 3])));
+            at += Header + (p.Measured ? Measurement.PackedLength + Measurement.FilterCount : 0);
             p.Values.Dispose();
         }
         _pending.Clear();

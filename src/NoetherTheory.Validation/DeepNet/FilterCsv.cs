@@ -3,8 +3,8 @@ using NoetherTheory.Core.RunLogs;
 
 namespace NoetherTheory.Validation.DeepNet;
 
-/// <summary>Reads the engine's per-filter log (filters.csv: step,layer,filter,w2,g2,v2,wg,wv,wg_pred,bn_var), in the current
-/// layout or the older one without the BN-ε columns.</summary>
+/// <summary>Reads the engine's per-filter log (filters.csv: step,layer,filter,w2,g2,v2,wg,wv,wg_pred,bn_var,angle), in the
+/// current layout or the older ones without the angle or without the BN-ε columns.</summary>
 public static class FilterCsv
 {
     /// <summary>The header the engine writes: per filter |w|², |g|², |v|², ⟨w,g⟩, ⟨w,v⟩, the predicted ⟨w,g⟩
@@ -13,6 +13,9 @@ public static class FilterCsv
 
     /// <summary>The older header without wg_pred and bn_var; such files read with NaN predictions.</summary>
     public const string LegacyHeader = RunLogSchema.LegacyFiltersHeader;
+
+    /// <summary>The older header without the angle; such files read with NaN angles.</summary>
+    public const string PreAngleHeader = RunLogSchema.PreAngleFiltersHeader;
 
     /// <summary>Reads a filters.csv file into one trace per (layer, filter), layers in order of first appearance.</summary>
     /// <exception cref="InvalidDataException">The file is not a filters.csv (file:line says where).</exception>
@@ -30,14 +33,14 @@ public static class FilterCsv
     {
         ArgumentNullException.ThrowIfNull(reader);
         string? header = reader.ReadLine();
-        int fields = header is Header or LegacyHeader ? RunLogSchema.ColumnCount(header)
-            : throw new InvalidDataException($"{source}:1: expected the header '{Header}' (or the older '{LegacyHeader}'), found '{header}'.");
+        int fields = header is Header or PreAngleHeader or LegacyHeader ? RunLogSchema.ColumnCount(header)
+            : throw new InvalidDataException($"{source}:1: expected the header '{Header}' (or the older '{PreAngleHeader}' or '{LegacyHeader}'), found '{header}'.");
         int values = fields - 3;
         var layers = new List<string>();
         var byKey = new Dictionary<(string, int), List<FilterSample>>();
         int lineNo = 1;
-        Span<double> v = stackalloc double[7];
-        v[5] = v[6] = double.NaN;
+        Span<double> v = stackalloc double[8];
+        v[5] = v[6] = v[7] = double.NaN;
         for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {
             lineNo++;
@@ -59,7 +62,7 @@ public static class FilterCsv
             }
             if (list.Count > 0 && list[^1].Step >= step)
                 throw new InvalidDataException($"{source}:{lineNo}: step {step} of {parts[1]}[{filter}] does not increase (was {list[^1].Step}).");
-            list.Add(new FilterSample(step, v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
+            list.Add(new FilterSample(step, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]));
         }
         return byKey.OrderBy(p => layers.IndexOf(p.Key.Item1)).ThenBy(p => p.Key.Item2)
             .Select(p => new FilterTrace(p.Key.Item1, p.Key.Item2, p.Value)).ToList();

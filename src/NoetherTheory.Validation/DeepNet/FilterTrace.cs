@@ -10,8 +10,10 @@ namespace NoetherTheory.Validation.DeepNet;
 /// <param name="PredictedWeightDotGrad">The predicted ⟨w_n, g_n⟩ = ε/(c+ε)·γ·∂f/∂γ of the filter's BN channel
 /// (theory/05-learning-dynamics.md#eq-5-7); NaN when the log has no prediction (older layout).</param>
 /// <param name="BatchVariance">c, the biased batch variance BN normalised the filter's output with (NaN when absent).</param>
+/// <param name="AngularUpdate">The angle (rad) between w_n and w_{n+1}, turned by update n (NaN when absent: older layout).</param>
 public readonly record struct FilterSample(long Step, double WeightNormSq, double GradNormSq, double VelocityNormSq,
-    double WeightDotGrad, double WeightDotVelocity, double PredictedWeightDotGrad = double.NaN, double BatchVariance = double.NaN)
+    double WeightDotGrad, double WeightDotVelocity, double PredictedWeightDotGrad = double.NaN, double BatchVariance = double.NaN,
+    double AngularUpdate = double.NaN)
 {
     /// <summary>|ĝ|² = |g|²·|w|²: the gradient at the unit-norm filter, exact for a scale-invariant filter
     /// (theory/05-learning-dynamics.md#eq-5-1).</summary>

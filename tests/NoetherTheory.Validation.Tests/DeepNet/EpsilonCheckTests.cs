@@ -86,7 +86,7 @@ public sealed class EpsilonCheckTests
     [Test]
     public void Csv_CurrentLayout_ReadsPredictionAndVariance()
     {
-        const string text = FilterCsv.Header + "\n0,features.0,0,4,1,0,0.02,0,0.0199,0.75\n1,features.0,0,4,1,0.5,-0.01,0.1,NaN,NaN\n";
+        const string text = FilterCsv.PreAngleHeader + "\n0,features.0,0,4,1,0,0.02,0,0.0199,0.75\n1,features.0,0,4,1,0.5,-0.01,0.1,NaN,NaN\n";
         var trace = FilterCsv.Parse(new StringReader(text)).Single();
         Assert.That(trace.Samples[0], Is.EqualTo(new FilterSample(0, 4, 1, 0, 0.02, 0, 0.0199, 0.75)));
         Assert.That(trace.Samples[1].HasPrediction, Is.False, "NaN (a step without a captured variance) reads as no prediction");
@@ -107,10 +107,10 @@ public sealed class EpsilonCheckTests
     {
         // A legacy row in a current-layout file (mixed layouts) and a current row in a legacy file are both refused.
         Assert.That(() => FilterCsv.Parse(new StringReader(FilterCsv.Header + "\n0,features.0,0,4,1,0,0.02,0\n"), "f.csv"),
-            Throws.InstanceOf<InvalidDataException>().With.Message.StartsWith("f.csv:2:").And.Message.Contains("expected 10"));
+            Throws.InstanceOf<InvalidDataException>().With.Message.StartsWith("f.csv:2:").And.Message.Contains("expected 11"));
         Assert.That(() => FilterCsv.Parse(new StringReader(FilterCsv.LegacyHeader + "\n0,features.0,0,4,1,0,0.02,0,0.02,1\n"), "f.csv"),
             Throws.InstanceOf<InvalidDataException>().With.Message.StartsWith("f.csv:2:").And.Message.Contains("expected 8"));
-        Assert.That(() => FilterCsv.Parse(new StringReader(FilterCsv.Header + "\n0,features.0,0,4,1,0,0.02,0,x,1\n"), "f.csv"),
+        Assert.That(() => FilterCsv.Parse(new StringReader(FilterCsv.PreAngleHeader + "\n0,features.0,0,4,1,0,0.02,0,x,1\n"), "f.csv"),
             Throws.InstanceOf<InvalidDataException>().With.Message.StartsWith("f.csv:2:").And.Message.Contains("'x'"));
     }
 }

@@ -1,0 +1,160 @@
+using NoetherTheory.Mechanics;
+using NoetherTheory.Symbolic;
+
+namespace NoetherTheory.Validation.DeepNet;
+
+/// <summary>One layer's measured rotational equilibrium against the prediction of its rule (theory/05-learning-dynamics.md#eq-5-8).</summary>
+/// <param name="Layer">The conv's name.</param>
+/// <param name="Filters">Filters with angles in the window.</param>
+/// <param name="PredictedAngle">θ* (rad per step), the same for every filter (independent of the gradient statistics).</param>
+/// <param name="MeasuredAngle">Median over filters of the RMS angle per step in the window.</param>
+/// <param name="AngleError">Median over filters of |θ_rms − θ*|/θ*.</param>
+/// <param name="NormError">Median over filters of |r − r*|/r*, with r* from the filter's own measured gradient statistics in
+/// the window (s = ⟨|g|²|w|²⟩ for the SGD family; C = fan-in for the adaptive family); NaN when not predicted.</param>
+/// <param name="EffectiveLearningRateError">Median over filters of |η_eff − η_eff*|/η_eff* (η/((1−β)r²) or η/r); NaN when
+/// not predicted.</param>
+/// <param name="ReachedAtStep">The first measured step from which the layer's median angle stays within
+/// <see cref="EquilibriumAnalysis.ReachedWithin"/> of θ*, or null when it never does.</param>
+public sealed record LayerEquilibrium(string Layer, int Filters, double PredictedAngle, double MeasuredAngle, double AngleError,
+    double NormError, double EffectiveLearningRateError, long? ReachedAtStep);
+
+/// <summary>The equilibrium report of one run.</summary>
+/// <param name="Rule">The catalog rule the run's optimizer is.</param>
+/// <param name="Prediction">The engine's equilibrium under white gradients.</param>
+/// <param name="RelaxationSteps">Steps over which the norm relaxes (r⁴ for the SGD family, r² for adaptive rules).</param>
+/// <param name="WindowStart">First step of the window the RMS angles are taken over.</param>
+/// <param name="LastStep">The last measured step.</param>
+/// <param name="Layers">Per layer.</param>
+/// <param name="Note">What the numbers mean for this run (for example: ended before one relaxation time).</param>
+public sealed record EquilibriumReport(string Rule, EquilibriumPrediction Prediction, double RelaxationSteps, long WindowStart, long LastStep,
+    IReadOnlyList<LayerEquilibrium> Layers, string Note);
+
+/// <summary>
+/// Predicted against measured rotational equilibrium per layer of a training run (issue 16 item 3): the angle each filter
+/// turns per step (filters.csv <c>angle</c>), its norm and its effective learning rate, against the equilibrium the engine
+/// derives from the run's rule (<see cref="Equilibrium"/>), and the time to reach it.
+/// </summary>
+public static class EquilibriumAnalysis
+{
+    /// <summary>A layer counts as at equilibrium while its median RMS angle is within this fraction of θ* (10%: the issue's
+    /// target for the per-layer median error).</summary>
+    public const double ReachedWithin = 0.10;
+
+    /// <summary>The window the RMS angles are taken over: this last fraction of the measured steps.</summary>
+    public const double WindowFraction = 0.25;
+
+    /// <summary>Compares the traces with the prediction.</summary>
+    /// <param name="traces">filters.csv traces (with angles).</param>
+    /// <param name="rule">The run's rule.</param>
+    /// <param name="values">Its hyperparameters (η of the window).</param>
+    /// <param name="fanIn">Coordinates per filter by layer (C of the adaptive law), or null.</param>
+    /// <exception cref="NoetherTheoryException">The log has no angles, or the rule's equilibrium is not derived.</exception>
+    public static EquilibriumReport Analyse(IReadOnlyList<FilterTrace> traces, LearningRule rule, IReadOnlyDictionary<Symbol, double> values,
+        IReadOnlyDictionary<string, int>? fanIn = null)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(values);
+        var e = Equilibrium.Derive(rule, GradientForcing.White);
+        if (!e.IsDerived) throw new NoetherTheoryException($"Rule '{rule.Id}': equilibrium not derived: {e.NotDerived}");
+        if (!traces.Any(t => t.Samples.Any(s => !double.IsNaN(s.AngularUpdate))))
+            throw new NoetherTheoryException("the per-filter log has no 'angle' column (a run started before angles were measured); train again.");
+        var v = new Dictionary<Symbol, double>(values);
+        double theta = Math.Sqrt(e.AngularUpdateSquared!.Evaluate(v));
+        double relax = e.RelaxationSteps!.Evaluate(v);
+        double eta = v[Coordinates.Eta];
+        var steps = traces.SelectMany(t => t.Samples.Where(s => !double.IsNaN(s.AngularUpdate)).Select(s => s.Step)).Distinct().Order().ToList();
+        long last = steps[^1];
+        long windowStart = steps[(int)Math.Floor(steps.Count * (1 - WindowFraction))];
+        bool adaptive = e.Scale == DrivingScale.Normalised;
+        double mu0 = 1;
+        if (!adaptive && e.Linearised?.Buffer is not null) mu0 = 1 - BufferStatistics.Derive(e.Linearised).Transition[1][1].Evaluate(v);
+        var layers = new List<LayerEquilibrium>();
+        foreach (var group in traces.GroupBy(t => t.Layer))
+        {
+            var angles = new List<double>();
+            var angleErrors = new List<double>();
+            var normErrors = new List<double>();
+            var etaErrors = new List<double>();
+            foreach (var t in group)
+            {
+                var window = t.Samples.Where(s => s.Step >= windowStart && !double.IsNaN(s.AngularUpdate)).ToList();
+                if (window.Count == 0) continue;
+                double rms = Math.Sqrt(window.Average(s => s.AngularUpdate * s.AngularUpdate));
+                angles.Add(rms);
+                angleErrors.Add(Math.Abs(rms - theta) / theta);
+                double r2 = window.Average(s => s.WeightNormSq);
+                double? rStar2 = null;
+                if (!adaptive)
+                {
+                    v[Equilibrium.S] = window.Average(s => s.UnitGradNormSq);
+                    rStar2 = Math.Sqrt(e.NormLaw!.Evaluate(v));
+                }
+                else if (fanIn is not null && fanIn.TryGetValue(t.Layer, out int c))
+                {
+                    v[Equilibrium.C] = c;
+                    rStar2 = e.NormLaw!.Evaluate(v);
+                }
+                if (rStar2 is { } rs2)
+                {
+                    normErrors.Add(Math.Abs(Math.Sqrt(r2) - Math.Sqrt(rs2)) / Math.Sqrt(rs2));
+                    double measuredEta = adaptive ? eta / Math.Sqrt(r2) : eta / (mu0 * r2);
+                    double predictedEta = adaptive ? eta / Math.Sqrt(rs2) : eta / (mu0 * rs2);
+                    etaErrors.Add(Math.Abs(measuredEta - predictedEta) / predictedEta);
+                }
+            }
+            if (angles.Count == 0) continue;
+            layers.Add(new LayerEquilibrium(group.Key, angles.Count, theta, Median(angles), Median(angleErrors),
+                normErrors.Count > 0 ? Median(normErrors) : double.NaN, etaErrors.Count > 0 ? Median(etaErrors) : double.NaN,
+                Reached(group, theta, steps)));
+        }
+        string note = last < relax
+            ? $"the run ended at step {last}, before one relaxation time ({relax:G4} steps): equilibrium is not expected yet, and the errors measure the distance from it"
+            : last < 3 * relax
+                ? $"the run lasted {last / relax:F1} relaxation times ({relax:G4} steps each): the norms are still relaxing"
+                : $"the run lasted {last / relax:F1} relaxation times ({relax:G4} steps each)";
+        return new EquilibriumReport(rule.Id, e, relax, windowStart, last, layers, note);
+    }
+
+    // The first measured step from which the layer's median angle (a running RMS over the last 8 measured steps, to average
+    // the minibatch noise) stays within ReachedWithin of θ*.
+    private static long? Reached(IEnumerable<FilterTrace> layer, double theta, List<long> steps)
+    {
+        var byStep = layer.SelectMany(t => t.Samples).Where(s => !double.IsNaN(s.AngularUpdate))
+            .GroupBy(s => s.Step).ToDictionary(g => g.Key, g => Median(g.Select(s => s.AngularUpdate * s.AngularUpdate).ToList()));
+        long? since = null;
+        var recent = new Queue<double>();
+        foreach (long n in steps)
+        {
+            if (!byStep.TryGetValue(n, out double a2)) continue;
+            recent.Enqueue(a2);
+            if (recent.Count > 8) recent.Dequeue();
+            double rms = Math.Sqrt(recent.Average());
+            bool inside = recent.Count == 8 && Math.Abs(rms - theta) <= ReachedWithin * theta;
+            if (inside) since ??= n;
+            else since = null;
+        }
+        return since;
+    }
+
+    private static double Median(List<double> x)
+    {
+        x.Sort();
+        int n = x.Count;
+        return n % 2 == 1 ? x[n / 2] : 0.5 * (x[(n / 2) - 1] + x[n / 2]);
+    }
+
+    /// <summary>A plain-text table of the report.</summary>
+    public static string Format(EquilibriumReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sb = new System.Text.StringBuilder();
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        sb.Append(inv, $"rule {report.Rule}: θ*² = {report.Prediction.AngularUpdateSquared}, relaxation {report.RelaxationSteps:G4} steps; window steps {report.WindowStart}..{report.LastStep}\n");
+        sb.Append("  layer          filters  θ* (rad)    θ rms med   θ rel.err  |r| rel.err  η_eff rel.err  within 10% from\n");
+        foreach (var l in report.Layers)
+            sb.Append(inv, $"  {l.Layer,-14} {l.Filters,7}  {l.PredictedAngle,-10:G4}  {l.MeasuredAngle,-10:G4}  {l.AngleError,-9:P1}  {l.NormError,-11:P1}  {l.EffectiveLearningRateError,-13:P1}  {(l.ReachedAtStep is { } s ? s.ToString(inv) : "never")}\n");
+        sb.Append(inv, $"  median over layers of the per-layer median angle error: {Median([.. report.Layers.Select(l => l.AngleError)]):P1}; {report.Note}\n");
+        return sb.ToString();
+    }
+}

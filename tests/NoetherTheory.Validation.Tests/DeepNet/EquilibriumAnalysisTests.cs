@@ -1,0 +1,91 @@
+using NoetherTheory.Mechanics;
+using NoetherTheory.Symbolic;
+using NoetherTheory.Testing;
+using NoetherTheory.Validation.DeepNet;
+
+namespace NoetherTheory.Validation.Tests.DeepNet;
+
+/// <summary>The per-layer equilibrium report (issue 16 item 3) on hand-made traces whose answer is known.</summary>
+[TestFixture]
+public sealed class EquilibriumAnalysisTests
+{
+    private static readonly LearningRule HeavyBall = Catalog.Load(RepositoryPaths.Combine("theory", "catalog")).Rule("heavy-ball");
+
+    private static readonly Dictionary<Symbol, double> Values = new()
+    {
+        [Coordinates.Eta] = 0.1, [Coordinates.Beta] = 0.9, [Coordinates.K] = 5e-3, [Expr.Symbol("delta")] = 0,
+    };
+
+    // θ*² = 2ηk/(1 + β) = 1e-3/1.9; r⁴* = ηs/(2k(1 − β)) = 100·s.
+    private static readonly double Theta = Math.Sqrt(1e-3 / 1.9);
+
+    private static IReadOnlyList<FilterTrace> Traces(double angleFactor, double normFactor, int steps = 200)
+    {
+        const double s = 0.04;                       // |ĝ|² = |g|²|w|²
+        double r2 = Math.Sqrt(100 * s) * normFactor; // r*² = 2
+        var traces = new List<FilterTrace>();
+        foreach (var layer in new[] { "features.0", "features.4" })
+            for (int f = 0; f < 4; f++)
+            {
+                var samples = Enumerable.Range(0, steps).Select(n => new FilterSample(n, r2, s / r2, 0, 0, 0,
+                    AngularUpdate: Theta * angleFactor * (1 + (0.01 * ((n + f) % 3 - 1))))).ToList();
+                traces.Add(new FilterTrace(layer, f, samples));
+            }
+        return traces;
+    }
+
+    [Test]
+    public void AtEquilibrium_ErrorsAreSmall_AndTheLayerIsReachedAtOnce()
+    {
+        var report = EquilibriumAnalysis.Analyse(Traces(1, 1), HeavyBall, Values);
+        Assert.That(report.RelaxationSteps, Is.EqualTo(50).Within(1e-9), "(1 − β)/(4ηk)");
+        foreach (var l in report.Layers)
+        {
+            Assert.That(l.PredictedAngle, Is.EqualTo(Theta).Within(1e-12));
+            Assert.That(l.AngleError, Is.LessThan(0.01), "the ±1% wiggle only");
+            Assert.That(l.NormError, Is.LessThan(1e-12));
+            Assert.That(l.EffectiveLearningRateError, Is.LessThan(1e-12));
+            Assert.That(l.ReachedAtStep, Is.EqualTo(7), "the first step with eight samples in the running RMS");
+        }
+        Assert.That(report.Note, Does.Contain("4.0 relaxation times"));
+    }
+
+    [Test]
+    public void AnglesTwentyPercentHigh_AndNormsOff_AreReported_AndNeverReached()
+    {
+        var report = EquilibriumAnalysis.Analyse(Traces(1.2, 0.5), HeavyBall, Values);
+        foreach (var l in report.Layers)
+        {
+            Assert.That(l.AngleError, Is.EqualTo(0.2).Within(0.01));
+            Assert.That(l.NormError, Is.GreaterThan(0.2), "r² at half of r*² while s is what the law uses");
+            Assert.That(l.ReachedAtStep, Is.Null);
+        }
+    }
+
+    [Test]
+    public void ARunShorterThanOneRelaxationTime_SaysSo()
+    {
+        var report = EquilibriumAnalysis.Analyse(Traces(1, 1, steps: 30), HeavyBall, Values);
+        Assert.That(report.Note, Does.Contain("before one relaxation time"));
+    }
+
+    [Test]
+    public void ALogWithoutAngles_IsRefused()
+    {
+        var traces = new[] { new FilterTrace("features.0", 0, [new FilterSample(0, 1, 1, 0, 0, 0)]) };
+        Assert.That(() => EquilibriumAnalysis.Analyse(traces, HeavyBall, Values),
+            Throws.TypeOf<NoetherTheoryException>().With.Message.Contains("angle"));
+    }
+
+    [Test]
+    public void Csv_ReadsTheAngle_AndOlderLayoutsWithNaN()
+    {
+        var now = FilterCsv.Parse(new StringReader(FilterCsv.Header + "\n0,features.0,0,4,1,0,0.02,0,0.02,1,0.125\n"), "f.csv");
+        Assert.That(now[0].Samples[0].AngularUpdate, Is.EqualTo(0.125));
+        var before = FilterCsv.Parse(new StringReader(FilterCsv.PreAngleHeader + "\n0,features.0,0,4,1,0,0.02,0,0.02,1\n"), "f.csv");
+        Assert.That(before[0].Samples[0].AngularUpdate, Is.NaN);
+        Assert.That(before[0].Samples[0].BatchVariance, Is.EqualTo(1));
+        Assert.That(() => FilterCsv.Parse(new StringReader(FilterCsv.Header + "\n0,features.0,0,4,1,0,0.02,0,0.02,1\n"), "f.csv"),
+            Throws.TypeOf<InvalidDataException>().With.Message.Contains("f.csv:2"));
+    }
+}
