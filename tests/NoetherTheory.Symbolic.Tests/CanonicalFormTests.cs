@@ -9,6 +9,17 @@ public sealed class CanonicalFormTests
     private static readonly Symbol Y = Expr.Symbol("y");
     private static readonly Symbol P = Expr.Symbol("p", assumptions: SymbolAssumptions.Positive);
 
+    [Test]
+    public void ScalingAProductWithAFloat_FoldsTheCoefficientIntoTheFloat_WhereverTheFloatSorts()
+    {
+        // (17/4)^(1/2) sorts before the float; the coefficient 1/2 must still fold into it (found by ParsePrint_RoundTrips,
+        // seed 0laTHkVE7VE3: the product printed as …*float(0.5)/2 and read back as …*float(0.25)).
+        var product = Expr.Parse("(17/4)^(1/2)*float(0.5)");
+        var scaled = Expr.Multiply(Expr.Number(1, 2), product);
+        Assert.That(scaled, Is.EqualTo(Expr.Parse("(17/4)^(1/2)*float(0.25)")));
+        Assert.That(Expr.Parse(scaled.ToString()), Is.EqualTo(scaled), "prints and reads back as itself");
+    }
+
     [TestCase("2*x + 3*x", "5*x")]
     [TestCase("x*x^2", "x^3")]
     [TestCase("x^0", "1")]

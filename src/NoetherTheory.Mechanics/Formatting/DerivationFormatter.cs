@@ -62,7 +62,7 @@ public static partial class DerivationFormatter
         {
             Line(sb, $"r^4 law (NLD Eq. 17) {AdaptiveLaw(a, pr)}");
             Line(sb, $"  steady r^4         persistent {pr.T(a.SteadyStatePersistent)}; white noise {(a.SteadyStateWhite is { } white ? pr.T(white) : "not derived: " + a.WhiteNoiseNotDerived)}");
-            Line(sb, $"  rho_eff = {pr.T(a.DiscountPerStep)}, eta_eff = {pr.T(a.EffectiveLearningRate)}" + (a.MomentumAmplification is { } amp ? $", amplification = {pr.T(amp)}" : ""));
+            Line(sb, $"  rho_eff = {pr.T(a.DiscountPerStep)}, eta_eff = {pr.T(a.EffectiveLearningRate)}" + (a.MomentumAmplification is { } amp ? $", amplification = {pr.T(amp)}" : ", amplification: not derived (the rule has no momentum β)"));
             Line(sb, $"  assumptions        {AdaptiveAssumptions(a, pr)}");
             Line(sb, $"  RMSProp            {RmsPropMap(a, pr)}");
         }

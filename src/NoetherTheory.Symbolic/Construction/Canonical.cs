@@ -109,12 +109,13 @@ internal static class Canonical
         return new Product(c, [rest]);
     }
 
-    /// <summary>c·Π factors for canonical factors; a float factor (sorted first) absorbs the coefficient, so products
-    /// with a float always have coefficient 1.</summary>
+    /// <summary>c·Π factors for canonical factors; a float factor absorbs the coefficient, so products with a float always
+    /// have coefficient 1. The float is not always first: a power of a number, such as (17/4)^(1/2), sorts before it.</summary>
     private static Expr MakeProduct(Rational c, ImmutableArray<Expr> factors)
     {
-        if (factors[0] is Float f && !c.IsOne)
-            return factors.Length == 1 ? new Float(c.ToDouble() * f.Value) : new Product(Rational.One, factors.SetItem(0, new Float(c.ToDouble() * f.Value)));
+        int fi = c.IsOne ? -1 : factors.IndexOf(factors.FirstOrDefault(x => x is Float)!);
+        if (fi >= 0 && factors[fi] is Float f)
+            return factors.Length == 1 ? new Float(c.ToDouble() * f.Value) : new Product(Rational.One, factors.SetItem(fi, new Float(c.ToDouble() * f.Value)));
         if (factors.Length == 1 && c.IsOne) return factors[0];
         return new Product(c, factors);
     }

@@ -116,7 +116,9 @@ public static class DerivedLawChecks
             if (rules is not null && !rules.Contains(rule.Id)) continue;
             if (rule.Kind != RuleKind.Position)
             {
-                skipped.Add(new SkippedRule(rule.Id, "accumulator rule: its buffer is not a linear function of the state, so no steady state is derived"));
+                skipped.Add(new SkippedRule(rule.Id, rule.Kind == RuleKind.Adaptive
+                    ? "adaptive rule: " + Derivation.NoClosedForm + " Its equilibrium is checked by `verify --equilibrium`."
+                    : "accumulator rule: its buffer is not a linear function of the state, so no steady state is derived"));
                 continue;
             }
             if (!rule.Hyperparameters.Any(h => h.Name == "eta"))
