@@ -29,6 +29,8 @@ public sealed class ChargeLawMutantTests
             "id: shear\nname: Shear (neither symmetric nor skew)\nkind: custom\ngenerator: [\"q[1]\", \"2*q[0]\"]\n");
         File.WriteAllText(Path.Combine(_extraDir, "symmetries", "affine-partial.yaml"),
             "id: affine-partial\nname: Scale plus a shift of one coordinate\nkind: custom\ngenerator: [\"q[0] + 1\", \"q[1]\"]\n");
+        File.WriteAllText(Path.Combine(_extraDir, "symmetries", "second-difference.yaml"),
+            "id: second-difference\nname: Translation along (1, -2, 1)\nkind: custom\ngenerator: [\"1\", \"-2\", \"1\"]\n");
         File.WriteAllText(Path.Combine(_extraDir, "rules", "plain-gd.yaml"),
             "id: plain-gd\nname: Gradient descent without weight decay\nhyperparameters: {eta: learning rate}\n"
             + "update:\n  q_next: q - eta*g(q)\n");
@@ -121,6 +123,18 @@ public sealed class ChargeLawMutantTests
         Assert.That(r.Law!.Kind, Is.EqualTo(ChargeLawKind.Oscillator), r.Law.Obstruction?.ToString());
         Assert.That(r.Law.Stiffness, Is.EqualTo(Expr.Zero));
         Assert.That(r.AllHold, Is.True, DerivationFormatter.ToText(r));
+    }
+
+    [Test]
+    public void TranslationWhoseQuantityVanishesOnTheDiagonalLine_StillGetsItsLaw()
+    {
+        // ξ = (1, −2, 1): y = q0 − 2 q1 + q2 vanishes wherever q is an arithmetic progression; λ is sampled at a point
+        // where y ≠ 0, so the sample points must not all be such progressions (they were before, and this got NotAMultiple).
+        var r = Derivation.Run(_extra, "gd", "second-difference", ModelSpec.Abstract);
+        Assert.That(r.Law!.Kind, Is.EqualTo(ChargeLawKind.Oscillator), r.Law.Obstruction?.ToString());
+        AssertEqual(r.Law.Value, "q[0] - 2*q[1] + q[2]", "y");
+        AssertEqual(r.Law.Stiffness, "k", "lambda of a translation law");
+        Assert.That(Check(r, "charge law for y").Anchor, Is.EqualTo("theory/03-noether.md#eq-3-8"));
     }
 
     // ---- Green's functions (lines 121, 134, 135, 147, 156, 157) ----
