@@ -31,6 +31,8 @@ public sealed class ChargeLawMutantTests
             "id: affine-partial\nname: Scale plus a shift of one coordinate\nkind: custom\ngenerator: [\"q[0] + 1\", \"q[1]\"]\n");
         File.WriteAllText(Path.Combine(_extraDir, "symmetries", "second-difference.yaml"),
             "id: second-difference\nname: Translation along (1, -2, 1)\nkind: custom\ngenerator: [\"1\", \"-2\", \"1\"]\n");
+        File.WriteAllText(Path.Combine(_extraDir, "symmetries", "tilted.yaml"),
+            "id: tilted\nname: Translation along (4, -1, 0)\nkind: custom\ngenerator: [\"4\", \"-1\", \"0\"]\n");
         File.WriteAllText(Path.Combine(_extraDir, "rules", "plain-gd.yaml"),
             "id: plain-gd\nname: Gradient descent without weight decay\nhyperparameters: {eta: learning rate}\n"
             + "update:\n  q_next: q - eta*g(q)\n");
@@ -125,14 +127,16 @@ public sealed class ChargeLawMutantTests
         Assert.That(r.AllHold, Is.True, DerivationFormatter.ToText(r));
     }
 
-    [Test]
-    public void TranslationWhoseQuantityVanishesOnTheDiagonalLine_StillGetsItsLaw()
+    [TestCase("second-difference", "q[0] - 2*q[1] + q[2]")]
+    [TestCase("tilted", "4*q[0] - q[1]")]
+    public void TranslationWhoseQuantityVanishesAtASamplePoint_StillGetsItsLaw(string symmetry, string quantity)
     {
-        // ξ = (1, −2, 1): y = q0 − 2 q1 + q2 vanishes wherever q is an arithmetic progression; λ is sampled at a point
-        // where y ≠ 0, so the sample points must not all be such progressions (they were before, and this got NotAMultiple).
-        var r = Derivation.Run(_extra, "gd", "second-difference", ModelSpec.Abstract);
+        // λ is read off at a sample point where the quantity is not 0, then proven for all q. (1, −2, 1): y vanishes
+        // wherever q is an arithmetic progression, which every sample point once was (this got NotAMultiple);
+        // (4, −1, 0): y vanishes at the first sample point q = (1, 4, 9), so the next point must be tried.
+        var r = Derivation.Run(_extra, "gd", symmetry, ModelSpec.Abstract);
         Assert.That(r.Law!.Kind, Is.EqualTo(ChargeLawKind.Oscillator), r.Law.Obstruction?.ToString());
-        AssertEqual(r.Law.Value, "q[0] - 2*q[1] + q[2]", "y");
+        AssertEqual(r.Law.Value, quantity, "y");
         AssertEqual(r.Law.Stiffness, "k", "lambda of a translation law");
         Assert.That(Check(r, "charge law for y").Anchor, Is.EqualTo("theory/03-noether.md#eq-3-8"));
     }
