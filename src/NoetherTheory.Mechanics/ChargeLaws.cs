@@ -97,10 +97,13 @@ internal static class ChargeLaws
     {
         for (int attempt = 0; attempt < 3; attempt++)
         {
+            // q_i = (3·attempt + i + 1)²: not an arithmetic progression in i, so a linear quantity such as q0 − 2q1 + q2
+            // does not vanish at every sample point (λ is verified symbolically afterwards, so any point is sound).
             var point = new Dictionary<Expr, Expr>();
             for (int i = 0; i < coords.Length; i++)
             {
-                point[coords[i].Q] = Expr.Number((attempt * 3) + i + 1);
+                int qi = (attempt * 3) + i + 1;
+                point[coords[i].Q] = Expr.Number(qi * qi);
                 point[coords[i].QDot] = Expr.Number((attempt * 5) + (2 * i) + 1);
             }
             var xv = x.Substitute(point);
