@@ -293,7 +293,8 @@ public static class DerivedLawChecks
         return (mean, Math.Sqrt(variance / ratios.Length));
     }
 
-    private static double Gaussian(Random rnd)
+    /// <summary>A standard normal draw (Box–Muller); the one the generated checks share.</summary>
+    internal static double Gaussian(Random rnd)
     {
         double u1 = 1 - rnd.NextDouble();
         double u2 = rnd.NextDouble();

@@ -178,7 +178,7 @@ public static class EquilibriumChecks
             double qq0 = 0;
             for (int i = 0; i < d; i++)
             {
-                q[i] = persistent ? (i == 0 ? 1 : 0) : Gaussian(rnd);
+                q[i] = persistent ? (i == 0 ? 1 : 0) : DerivedLawChecks.Gaussian(rnd);
                 qq0 += q[i] * q[i];
             }
             for (int i = 0; i < d; i++) q[i] *= r0 / Math.Sqrt(qq0);
@@ -203,7 +203,7 @@ public static class EquilibriumChecks
                     double dot = 0;
                     for (int i = 0; i < d; i++)
                     {
-                        g[i] = Gaussian(rnd);
+                        g[i] = DerivedLawChecks.Gaussian(rnd);
                         dot += g[i] * q[i];
                     }
                     double scale = Math.Sqrt(s / (qq * (d - 1)));
@@ -241,13 +241,6 @@ public static class EquilibriumChecks
         var (a, ae) = Stat(angles);
         var (nm, ne) = Stat(norms);
         return new Measured(a, ae, nm, ne, variances.Average());
-    }
-
-    private static double Gaussian(Random rnd)
-    {
-        double u1 = 1 - rnd.NextDouble();
-        double u2 = rnd.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
     /// <summary>The checks as a <c>noether.verify/1</c> document (suite "equilibrium").</summary>
