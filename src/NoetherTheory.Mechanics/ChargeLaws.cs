@@ -79,6 +79,10 @@ internal static class ChargeLaws
         }
         if (skew)
         {
+            // l decays on the fast scale tau = m/mu = O(eta). When the mass came from reducing a Hessian term with the
+            // leading-order equation (valid for slow solutions only), m — and so tau — is not the rate the rule has: the
+            // generated check measures qhm's l decaying at 1 − beta per step where this tau gives (1 − beta)/nu.
+            if (me.Reduction is not null) return none(ChargeLawObstruction.FastLawAfterHessianReduction);
             var ell = Terms.Dot(coords.Select(c => (Expr)c.QDot).ToArray(), xi);
             var tau = me.DampingTime;
             check("rotation law", "l' + l/tau = 0 on-shell, l = <qdot, K q>", inv(eom.OnShell(jet.TotalTimeDerivative(ell) + (ell / tau))),

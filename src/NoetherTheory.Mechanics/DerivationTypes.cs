@@ -131,6 +131,11 @@ public enum ChargeLawObstruction
 
     /// <summary>The loss is not invariant under the symmetry, so only the charge equation holds.</summary>
     LossNotInvariant,
+
+    /// <summary>The law would be a decay on the fast time scale τ = m/μ = O(η), but the modified equation's mass came from
+    /// reducing a Hessian term g'(q)·q̇ with the leading-order (slow) equation; that reduction does not hold on the fast
+    /// scale, so the decay rate would be wrong (for a quasi-hyperbolic rule by the factor ν as β → 1).</summary>
+    FastLawAfterHessianReduction,
 }
 
 /// <summary>A charge-level law derived from the equations of motion (theory/03-noether.md#eq-3-8 … eq-3-11). Its

@@ -33,6 +33,11 @@ public sealed class ChargeLawMutantTests
             "id: second-difference\nname: Translation along (1, -2, 1)\nkind: custom\ngenerator: [\"1\", \"-2\", \"1\"]\n");
         File.WriteAllText(Path.Combine(_extraDir, "symmetries", "tilted.yaml"),
             "id: tilted\nname: Translation along (4, -1, 0)\nkind: custom\ngenerator: [\"4\", \"-1\", \"0\"]\n");
+        File.WriteAllText(Path.Combine(_extraDir, "rules", "qhm-test.yaml"),
+            "id: qhm-test\nname: Quasi-hyperbolic momentum\nkind: position\n"
+            + "hyperparameters: {eta: learning rate, beta: momentum, nu: immediate discount, k: coupled weight decay}\n"
+            + "time_step: eta\nbuffer: v\nupdate:\n  v_next: beta*v + (1 - beta)*(g(q) + k*q)\n"
+            + "  q_next: q - eta*((1 - nu)*(g(q) + k*q) + nu*v_next)\n");
         File.WriteAllText(Path.Combine(_extraDir, "rules", "plain-gd.yaml"),
             "id: plain-gd\nname: Gradient descent without weight decay\nhyperparameters: {eta: learning rate}\n"
             + "update:\n  q_next: q - eta*g(q)\n");
@@ -168,6 +173,30 @@ public sealed class ChargeLawMutantTests
         Assert.That(law.Anchor, Is.EqualTo("theory/03-noether.md#eq-3-11"));
         Assert.That(law.Statement, Does.Contain("l' + l/tau = 0"));
         Assert.That(Check(r, "velocity constraint under gradient flow").Anchor, Is.EqualTo("theory/03-noether.md#eq-3-7"));
+    }
+
+    [TestCase("nesterov")]
+    [TestCase("qhm-test")]
+    public void RotationLaw_AfterAHessianReduction_IsNotDerived(string rule)
+    {
+        // Nesterov and quasi-hyperbolic momentum evaluate the gradient at two points, so their modified equation has a
+        // Hessian term that the engine reduces with the slow equation; the rotation law lives on the fast scale
+        // tau = O(eta), where that reduction does not hold (the generated check found qhm's tau off by the factor nu).
+        var r = Derivation.Run(_extra, rule, "rotation", ModelSpec.FromCatalog("rotation-factor"));
+        Assert.That(r.ModifiedEquation.Reduction, Is.Not.Null, "the premise: a Hessian term was reduced");
+        Assert.That(r.Law!.Kind, Is.EqualTo(ChargeLawKind.None));
+        Assert.That(r.Law.Obstruction, Is.EqualTo(ChargeLawObstruction.FastLawAfterHessianReduction));
+        Assert.That(DerivationFormatter.Reason(r.Law), Does.Contain("fast time scale"));
+        Assert.That(r.Checks.Select(c => c.Name), Has.None.EqualTo("rotation law"));
+        Assert.That(r.AllHold, Is.True, "the charge equation itself still holds");
+    }
+
+    [Test]
+    public void RotationLaw_WithoutAHessianReduction_IsStillDerived()
+    {
+        var r = Derivation.Run(_catalog, "heavy-ball", "rotation", ModelSpec.FromCatalog("rotation-factor"));
+        Assert.That(r.ModifiedEquation.Reduction, Is.Null);
+        Assert.That(r.Law!.Obstruction, Is.Null);
     }
 
     // ---- the adaptive (r⁴) record (lines 205, 212, 214, 216) ----

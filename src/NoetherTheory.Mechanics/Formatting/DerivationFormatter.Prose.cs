@@ -99,6 +99,10 @@ public static partial class DerivationFormatter
             ChargeLawObstruction.NotAMultiple => "the on-shell remainder is not a constant multiple of the quantity",
             ChargeLawObstruction.NeitherSymmetricNorSkew => "the generator's Jacobian is neither symmetric nor skew",
             ChargeLawObstruction.LossNotInvariant => "the loss is not invariant under this symmetry, so only the charge equation holds",
+            ChargeLawObstruction.FastLawAfterHessianReduction =>
+                "the charge would decay on the fast time scale tau = m/mu = O(eta), but m came from reducing the Hessian term g'(q)·q̇ " +
+                "with the leading-order equation, which holds for slow solutions only; the rule's decay rate depends on the Hessian " +
+                "(the charge equation above is exact for the modified equation; the discrete rule's rate is not derived)",
             _ => throw new ArgumentOutOfRangeException(nameof(law), law.Obstruction, "unknown obstruction"),
         };
     }
