@@ -29,13 +29,25 @@ public sealed record GroupLawCheck(string Name, string Kind, string Verdict, str
     public bool IdentityChecked => Verdict == "holds";
 }
 
+/// <summary>Each law's error distribution over all generator-steps of one group kind.</summary>
+/// <param name="Kind">scale, rescale or translation.</param>
+/// <param name="Groups">Measured groups of the kind.</param>
+/// <param name="Holding">Of which discovery found to hold.</param>
+/// <param name="ChargeRecursion">The charge recursion's errors (all groups of the kind).</param>
+/// <param name="VelocityRecursion">The velocity term's recursion errors.</param>
+/// <param name="Identity">The identity residuals of the holding groups.</param>
+/// <param name="Violation">The identity residuals of the broken groups (the size of the breaking).</param>
+public sealed record GroupKindSummary(string Kind, int Groups, int Holding, ErrorStatistics ChargeRecursion, ErrorStatistics VelocityRecursion,
+    ErrorStatistics Identity, ErrorStatistics Violation);
+
 /// <summary>The exact discrete laws of every measured group of a run, with their verdicts.</summary>
 /// <param name="Settings">The settings used.</param>
 /// <param name="Groups">Per measured group.</param>
 /// <param name="RecursionTolerance">The bound on every recursion error.</param>
 /// <param name="IdentityMedianTolerance">The bound on the median identity residual of a holding group.</param>
+/// <param name="Kinds">Per group kind (in the order scale, rescale, translation; kinds without a measured group left out).</param>
 public sealed record GroupCheckReport(GroupCheckSettings Settings, IReadOnlyList<GroupLawCheck> Groups, double RecursionTolerance,
-    double IdentityMedianTolerance)
+    double IdentityMedianTolerance, IReadOnlyList<GroupKindSummary> Kinds)
 {
     /// <summary>Whether group <paramref name="g"/>'s exact recursion holds: checked on at least one pair, every error within
     /// the tolerance, no non-finite value (false when the recursion does not apply).</summary>
@@ -105,6 +117,7 @@ public static class GroupChecks
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(settings);
         var checks = new List<GroupLawCheck>();
+        var byKind = new Dictionary<string, (List<double> Q, List<double> B, List<double> Identity, List<double> Violation)>(StringComparer.Ordinal);
         foreach (var entry in run.Groups.Where(g => g.Measured))
         {
             var generators = run.Samples.GetValueOrDefault(entry.Name) ?? [];
@@ -135,8 +148,17 @@ public static class GroupChecks
             }
             checks.Add(new GroupLawCheck(entry.Name, entry.Kind, entry.Verdict, entry.Cause, generators.Count, pairs,
                 ErrorStatistics.Of(q), ErrorStatistics.Of(b), ErrorStatistics.Of(identity), nonFinite ?? (q.Concat(b).Any(double.IsNaN) ? "a recursion error is NaN" : null)));
+            if (!byKind.TryGetValue(entry.Kind, out var all)) byKind[entry.Kind] = all = ([], [], [], []);
+            all.Q.AddRange(q);
+            all.B.AddRange(b);
+            (entry.Verdict == "holds" ? all.Identity : all.Violation).AddRange(identity);
         }
-        return new GroupCheckReport(settings, checks, RecursionTolerance, IdentityMedianTolerance);
+        var kinds = new[] { "scale", "rescale", "translation" }.Concat(byKind.Keys.Order(StringComparer.Ordinal)).Distinct(StringComparer.Ordinal)
+            .Where(byKind.ContainsKey)
+            .Select(k => new GroupKindSummary(k, checks.Count(c => c.Kind == k), checks.Count(c => c.Kind == k && c.IdentityChecked),
+                ErrorStatistics.Of(byKind[k].Q), ErrorStatistics.Of(byKind[k].B), ErrorStatistics.Of(byKind[k].Identity), ErrorStatistics.Of(byKind[k].Violation)))
+            .ToList();
+        return new GroupCheckReport(settings, checks, RecursionTolerance, IdentityMedianTolerance, kinds);
     }
 
     /// <summary>The errors of the scale/rescale recursion (theory/08-group-laws.md#eq-8-1) from step n to n+1.</summary>
