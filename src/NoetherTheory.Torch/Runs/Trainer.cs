@@ -14,8 +14,10 @@ using static TorchSharp.torch;
 namespace NoetherTheory.Torch.Runs;
 
 /// <summary>
-/// Trains VGG11-BN with <see cref="HeavyBall"/> according to a <see cref="TrainingConfig"/>, measuring every BN-preceded
-/// conv filter, writing a crash-safe run folder and checkpoints from which a run resumes exactly.
+/// Trains a described network (VGG11-BN, ResNet-18, MLP, LayerNorm net) with <see cref="HeavyBall"/> or Adam according to a
+/// <see cref="TrainingConfig"/>, measuring every BN-preceded conv filter of VGG11-BN and, with <c>measure:</c>, every symmetry
+/// group discovery finds (<see cref="GroupMeasurement"/>; groups.csv, symmetries.csv), writing a crash-safe run folder and
+/// checkpoints from which a run resumes exactly.
 /// </summary>
 /// <remarks>
 /// <para>Step n is one <see cref="TrainingStep.Run"/>: assemble and augment batch n on the device, forward, backward; at a
