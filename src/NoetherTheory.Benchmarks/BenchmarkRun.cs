@@ -13,8 +13,9 @@ namespace NoetherTheory.Benchmarks;
 /// <param name="Cell">The cell suite (one protocol cell, ours vs PyTorch).</param>
 /// <param name="Scripts">Where the reference scripts are.</param>
 /// <param name="Laws">The laws suite (conservation-law discovery, ours vs SymPy).</param>
+/// <param name="Groups">The groups suite (every symmetry group measured every step vs unmeasured training).</param>
 internal sealed record BenchmarkPlan(SymbolicOptions? Symbolic, IntegratorOptions? Integrators, TrainOptions? Train, CellOptions? Cell,
-    ReferenceScripts Scripts, LawsBenchOptions? Laws = null);
+    ReferenceScripts Scripts, LawsBenchOptions? Laws = null, GroupsBenchOptions? Groups = null);
 
 /// <summary>The machine a run was measured on.</summary>
 /// <param name="Cores">Logical processors.</param>
@@ -39,7 +40,7 @@ internal sealed record BenchmarkTargets(double SymbolicEndToEndSpeedupAtLeast, d
 
 /// <summary>Everything one run measured, as written to the JSON file.</summary>
 internal sealed record BenchmarkReport(BenchmarkMachine Machine, bool ChecksPassed, BenchmarkTargets Targets, IReadOnlyList<SymbolicRow>? Symbolic,
-    IntegratorReport? Integrators, TrainReport? Train, CellReport? Cell, IReadOnlyList<LawsRow>? Laws = null);
+    IntegratorReport? Integrators, TrainReport? Train, CellReport? Cell, IReadOnlyList<LawsRow>? Laws = null, GroupsReport? Groups = null);
 
 /// <summary>
 /// The benchmarks' facade: runs the suites a <see cref="BenchmarkPlan"/> names, in the order symbolic, integrators, train, cell,
@@ -116,6 +117,19 @@ internal static class BenchmarkRun
             LawsSuite.Print(output, lawsRows, laws);
             ok &= lawsRows.All(r => r.ChecksPass);
         }
-        return new BenchmarkReport(machine, ok, BenchmarkTargets.Default, symbolicRows, integratorReport, trainReport, cellReport, lawsRows);
+        GroupsReport? groupsReport = null;
+        if (plan.Groups is { } groups)
+        {
+            try
+            {
+                groupsReport = GroupsSuite.Run(progress, groups);
+            }
+            catch (TorchUnavailableException e)
+            {
+                throw new BenchmarkException("groups", e.Message, e);
+            }
+            GroupsSuite.Print(output, groupsReport);
+        }
+        return new BenchmarkReport(machine, ok, BenchmarkTargets.Default, symbolicRows, integratorReport, trainReport, cellReport, lawsRows, groupsReport);
     }
 }

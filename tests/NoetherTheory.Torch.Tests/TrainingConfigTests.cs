@@ -91,7 +91,13 @@ public sealed class TrainingConfigTests
     [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nlimits:\n  memory: 1\n", "cfg.yaml:5:3", "unknown field 'limits.memory'")]
     [TestCase("steps: 10\noptimizer:\n  lr: 0.1\non_non_finite: ignore\n", "cfg.yaml:4:16", "on_non_finite")]
     [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmodel:\n  kind: vgg12\n", "cfg.yaml:5:9", "model.kind")]
-    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmodel:\n  kind: resnet18\n", "cfg.yaml:5:9", "model.kind: training supports vgg11-bn only so far")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmodel:\n  kind: resnet18\nconstrain_filter_norms: true\n", "cfg.yaml:6:25", "constrain_filter_norms: applies to vgg11-bn")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmeasure: [scale, dilation]\n", "cfg.yaml:4:18", "unknown group kind 'dilation'")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmeasure: everything\n", "cfg.yaml:4:10", "'everything' is not a group kind")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmeasure: [scale, scale]\n", "cfg.yaml:4:18", "'scale' is listed twice")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmeasure: []\n", "cfg.yaml:4:10", "list at least one group kind")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\ndeclare: [g.yaml]\n", "cfg.yaml:4:10", "'declare' needs 'measure'")]
+    [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmeasure: auto\ndeclare: [no-such-groups.yaml]\n", "cfg.yaml:5:11", "symmetry declaration file")]
     [TestCase("steps: 10\noptimizer:\n  lr: 0.1\nmodel:\n  kind: mlp\n  bn_epsilon: 0\n", "cfg.yaml:6:3", "unknown field 'model.bn_epsilon'")]
     public void Errors_NameFileLineAndField(string yaml, string location, string field)
     {
@@ -108,6 +114,29 @@ public sealed class TrainingConfigTests
         Assert.That(explicitKind.Model, Is.EqualTo(implicitKind.Model));
         Assert.That(explicitKind.Network, Is.Null);
         Assert.That(explicitKind.ToYaml(), Is.EqualTo(implicitKind.ToYaml()).And.Not.Contains("kind: vgg"), "older run folders resume unchanged");
+    }
+
+    [TestCase("model:\n  kind: resnet18\n  width: 0.0625\n  depth: 1\nmeasure: auto\n")]
+    [TestCase("model:\n  kind: mlp\n  hidden: 8\n  bias: false\n  activation: tanh\nmeasure: [rescale, translation]\n")]
+    [TestCase("model:\n  kind: layernorm-net\n  hidden: 8\n  epsilon: 0\nmeasure: scale\n")]
+    public void NetworkAndMeasure_RoundTripThroughToYaml(string section)
+    {
+        var config = TrainingConfigLoader.Parse(Minimal + section);
+        Assert.That(config.Network, Is.Not.Null);
+        Assert.That(config.Groups, Is.Not.Null);
+        var again = TrainingConfigLoader.Parse(config.ToYaml());
+        Assert.That(again.ToYaml(), Is.EqualTo(config.ToYaml()));
+        Assert.That(again.Network, Is.EqualTo(config.Network));
+        Assert.That(again.Groups!.Auto, Is.EqualTo(config.Groups!.Auto));
+        Assert.That(again.Groups.Kinds, Is.EqualTo(config.Groups.Kinds));
+    }
+
+    [Test]
+    public void Measure_Absent_LeavesTheConfigAsBefore()
+    {
+        var config = TrainingConfigLoader.Parse(Minimal);
+        Assert.That(config.Groups, Is.Null);
+        Assert.That(config.ToYaml(), Does.Not.Contain("measure:").And.Not.Contain("declare:"), "older run folders resume unchanged");
     }
 
     [Test]

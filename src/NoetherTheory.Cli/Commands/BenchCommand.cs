@@ -6,7 +6,7 @@ using NoetherTheory.Core.IO;
 namespace NoetherTheory.Cli.Commands;
 
 /// <summary>
-/// <c>noether bench [--suite symbolic|integrators|train|cell|all]</c>: side-by-side benchmarks against SymPy, Maxima, NumPy, a
+/// <c>noether bench [--suite symbolic|integrators|train|cell|laws|groups|all]</c>: side-by-side benchmarks against SymPy, Maxima, NumPy, a
 /// hand-written kernel, TorchSharp's own loop and (where installed) PyTorch (a training step, and one whole protocol cell), printed as
 /// Markdown tables of absolute times and ratios with their targets, and written to a JSON file with <c>--out</c>. The command parses
 /// options, runs the NoetherTheory.Benchmarks facade (<see cref="BenchmarkRun"/>) and writes the JSON file.
@@ -15,13 +15,13 @@ namespace NoetherTheory.Cli.Commands;
 /// Maxima, ours vs NumPy, the on-shell charge check); missed speed targets are reported (✗), not failed.</remarks>
 internal static class BenchCommand
 {
-    private static readonly string[] SuiteNames = ["symbolic", "integrators", "train", "cell", "laws"];
+    private static readonly string[] SuiteNames = ["symbolic", "integrators", "train", "cell", "laws", "groups"];
 
     public static Command Create(CliContext context)
     {
         var suite = new Option<string[]>("--suite")
         {
-            Description = "symbolic, integrators, train, cell, laws or all (repeatable)",
+            Description = "symbolic, integrators, train, cell, laws, groups or all (repeatable)",
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => ["all"],
         };
@@ -118,19 +118,31 @@ internal static class BenchCommand
             LawsBenchOptions? laws = chosen.Contains("laws")
                 ? new LawsBenchOptions(LawsModels(parse.GetValue(lawsModels)), Require("--laws-degree", parse.GetValue(lawsDegree), 1, NoetherTheory.Laws.LawOptions.MaxDegree), timeout, py)
                 : null;
-            return Run(context, symbolic, integrators, train, cell, parse.GetValue(output), laws);
+            GroupsBenchOptions? groups = null;
+            if (chosen.Contains("groups"))
+            {
+                var baseline = GroupsBenchOptions.Cpu(parse.GetValue(device)!);
+                groups = baseline with
+                {
+                    BatchSize = parse.GetValue(batchSizes) is { } b ? ParseList("--batch-sizes", b, 2, 65_536)[0] : baseline.BatchSize,
+                    StepsPerRound = Require("--train-steps", parse.GetValue(trainSteps) ?? baseline.StepsPerRound, 1, 100_000),
+                    Rounds = Require("--rounds", parse.GetValue(rounds) ?? baseline.Rounds, 1, 1000),
+                    WarmUpSteps = Require("--warmup", parse.GetValue(warmUp) ?? baseline.WarmUpSteps, 0, 100_000),
+                };
+            }
+            return Run(context, symbolic, integrators, train, cell, parse.GetValue(output), laws, groups);
         });
         return command;
     }
 
     private static int Run(CliContext context, SymbolicOptions? symbolic, IntegratorOptions? integrators, TrainOptions? train, CellOptions? cell,
-        FileInfo? output, LawsBenchOptions? laws = null)
+        FileInfo? output, LawsBenchOptions? laws = null, GroupsBenchOptions? groups = null)
     {
         var scripts = ReferenceScripts.BesideAssemblies() ?? new ReferenceScripts(Path.Combine(RepositoryLayout.Root(), ReferenceScripts.RelativeFolder));
         BenchmarkReport report;
         try
         {
-            report = BenchmarkRun.Run(new BenchmarkPlan(symbolic, integrators, train, cell, scripts, laws), context.Out, context.Error);
+            report = BenchmarkRun.Run(new BenchmarkPlan(symbolic, integrators, train, cell, scripts, laws, groups), context.Out, context.Error);
         }
         catch (BenchmarkException e) when (e.Suite is not null)
         {

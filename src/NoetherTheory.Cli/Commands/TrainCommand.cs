@@ -55,7 +55,19 @@ internal static class TrainCommand
             context.Error.WriteLine($"noether: run {result.RunDirectory} met a {nonFinite} (on_non_finite: flag; recorded in result.yaml).");
             return ExitCodes.CheckFailed;
         }
-        return ExitCodes.Ok;
+        return config.Groups is null || CheckGroups(context, config, result.RunDirectory) ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+
+    // The exact laws of every measured group (measure: in the config), printed and kept as group-checks.txt in the run folder.
+    private static bool CheckGroups(CliContext context, TrainingConfig config, string runDirectory)
+    {
+        var report = NoetherTheory.Validation.DeepNet.GroupChecks.Analyse(NoetherTheory.Validation.DeepNet.GroupRun.Read(runDirectory),
+            NoetherTheory.Validation.DeepNet.GroupChecks.SettingsFor(config));
+        string text = NoetherTheory.Validation.DeepNet.GroupCheckText.Format(report);
+        NoetherTheory.Core.IO.AtomicFile.Write(Path.Combine(runDirectory, "group-checks.txt"), text);
+        context.Out.Write(text);
+        if (!report.Passed) context.Error.WriteLine($"noether: run {runDirectory}: a group law failed (group-checks.txt).");
+        return report.Passed;
     }
 
     /// <summary>Loads a config, turning its errors into usage errors (file:line:column and field).</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using NoetherTheory.Core.IO;
 using NoetherTheory.Core.RunLogs;
 using NoetherTheory.Torch.Measurement;
+using NoetherTheory.Torch.Symmetries;
 
 namespace NoetherTheory.Torch.Runs;
 
@@ -133,14 +134,27 @@ internal sealed class RunFolder
             ? System.IO.Directory.EnumerateFiles(Checkpoints, "step-*.ckpt").OrderByDescending(f => f, StringComparer.Ordinal).FirstOrDefault()
             : null;
 
-    /// <summary>Opens the three logs for appending, keeping only rows of steps below <paramref name="keepBelowStep"/>
-    /// (0: a fresh run, the files are started with their headers).</summary>
+    /// <summary>Opens the three logs (and groups.csv when <paramref name="groups"/>) for appending, keeping only rows of
+    /// steps below <paramref name="keepBelowStep"/> (0: a fresh run, the files are started with their headers).</summary>
     /// <exception cref="TrainingConfigException">A log has a header of neither layout.</exception>
-    public LogFiles OpenLogs(long keepBelowStep) => new(
+    public LogFiles OpenLogs(long keepBelowStep, bool groups = false) => new(
         new RunLogFile(Path.Combine(Directory, RunLogSchema.MetricsFile), RunLogSchema.MetricsHeader, null, keepBelowStep),
         new RunLogFile(Path.Combine(Directory, RunLogSchema.LayersFile), RunLogSchema.LayersHeader, RunLogSchema.LegacyLayersHeader, keepBelowStep),
         new RunLogFile(Path.Combine(Directory, RunLogSchema.FiltersFile), RunLogSchema.FiltersHeader, RunLogSchema.LegacyFiltersHeader, keepBelowStep,
-            RunLogSchema.PreAngleFiltersHeader));
+            RunLogSchema.PreAngleFiltersHeader),
+        groups ? new RunLogFile(Path.Combine(Directory, GroupLogSchema.GroupsFile), GroupLogSchema.GroupsHeader, null, keepBelowStep) : null);
+
+    /// <summary>Writes symmetries.csv: every candidate group with its verdict and whether it is measured.</summary>
+    public void WriteSymmetries(IReadOnlyList<GroupVerdict> verdicts, GroupMeasurementConfig selection)
+    {
+        static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        var text = new System.Text.StringBuilder(GroupLogSchema.SymmetriesHeader).Append('\n');
+        foreach (var v in verdicts)
+            text.Append(CultureInfo.InvariantCulture, $"{v.Group.Name},{GroupMeasurementConfig.NameOf(v.Group.Kind)},{v.Verdict.ToString().ToLowerInvariant()},")
+                .Append(CultureInfo.InvariantCulture, $"{v.Cause.ToString().ToLowerInvariant()},{v.Group.Dimension},{(selection.Measures(v) ? "true" : "false")},")
+                .Append(CultureInfo.InvariantCulture, $"{R(v.Float32.Gradient)},{R(v.Float64.Gradient)},{R(v.Float64.Invariance)}\n");
+        AtomicFile.Write(Path.Combine(Directory, GroupLogSchema.SymmetriesFile), text.ToString());
+    }
 
     /// <summary>Writes result.yaml.</summary>
     public void WriteResult(TrainingResult r)
@@ -166,11 +180,11 @@ internal sealed class RunFolder
         }
     }
 
-    /// <summary>The run's three CSV logs (metrics, layers, filters), written together.</summary>
-    public sealed class LogFiles(RunLogFile metrics, RunLogFile layers, RunLogFile filters) : IDisposable
+    /// <summary>The run's three CSV logs (metrics, layers, filters) and, when groups are measured, groups.csv, written together.</summary>
+    public sealed class LogFiles(RunLogFile metrics, RunLogFile layers, RunLogFile filters, RunLogFile? groups = null) : IDisposable
     {
         /// <summary>Appends the rows of one logged step and flushes the files.</summary>
-        public void Write(long step, long epoch, double lr, double loss, double accuracy, StepMeasurement? m)
+        public void Write(long step, long epoch, double lr, double loss, double accuracy, StepMeasurement? m, GroupStepMeasurement? measuredGroups = null)
         {
             static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
             string s = step.ToString(CultureInfo.InvariantCulture);
@@ -191,9 +205,17 @@ internal sealed class RunFolder
                     }
                 }
             }
+            if (groups is not null && measuredGroups is not null)
+                foreach (var group in measuredGroups.Groups)
+                    for (int i = 0; i < group.Generators.Count; i++)
+                    {
+                        var x = group.Generators[i];
+                        groups.Write($"{s},{group.Group},{i.ToString(CultureInfo.InvariantCulture)},{R(x.Charge)},{R(x.ChargeVelocity)},{R(x.ChargeGradient)},{R(x.VelocityCharge)},{R(x.WeightScale)},{R(x.GradientScale)},{R(x.VelocityScale)}");
+                    }
             metrics.Flush();
             layers.Flush();
             filters.Flush();
+            groups?.Flush();
         }
 
         /// <inheritdoc/>
@@ -202,6 +224,7 @@ internal sealed class RunFolder
             metrics.Dispose();
             layers.Dispose();
             filters.Dispose();
+            groups?.Dispose();
         }
     }
 }

@@ -4,15 +4,20 @@ using NoetherTheory.Torch.Data;
 using NoetherTheory.Torch.Measurement;
 using NoetherTheory.Torch.Models;
 using NoetherTheory.Torch.Optimization;
+using NoetherTheory.Core.RunLogs;
+using NoetherTheory.Core.Yaml;
 using NoetherTheory.Torch.Runtime;
+using NoetherTheory.Torch.Symmetries;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NoetherTheory.Torch.Runs;
 
 /// <summary>
-/// Trains VGG11-BN with <see cref="HeavyBall"/> according to a <see cref="TrainingConfig"/>, measuring every BN-preceded
-/// conv filter, writing a crash-safe run folder and checkpoints from which a run resumes exactly.
+/// Trains a described network (VGG11-BN, ResNet-18, MLP, LayerNorm net) with <see cref="HeavyBall"/> or Adam according to a
+/// <see cref="TrainingConfig"/>, measuring every BN-preceded conv filter of VGG11-BN and, with <c>measure:</c>, every symmetry
+/// group discovery finds (<see cref="GroupMeasurement"/>; groups.csv, symmetries.csv), writing a crash-safe run folder and
+/// checkpoints from which a run resumes exactly.
 /// </summary>
 /// <remarks>
 /// <para>Step n is one <see cref="TrainingStep.Run"/>: assemble and augment batch n on the device, forward, backward; at a
@@ -84,13 +89,22 @@ public static class Trainer
                 $"{folder.ConfigPath}: batch_size {config.BatchSize} exceeds the {train.Count} training images of {train.Name}."));
         folder.Prepare(yaml, options.Resume);
 
-        Vgg11Bn created;
+        var networkConfig = (config.Network ?? new NetworkConfig(Vgg: config.Model)) with
+        {
+            InputChannels = train.Channels, InputSize = train.Size, Classes = train.Classes,
+        };
+        Network created;
+        IReadOnlyList<GroupVerdict>? verdicts = null;
         lock (InitialisationLock)   // torch's global generator seeds initialisation: concurrent runs must not interleave here
         {
+            // Discovery builds its own networks (from the global generator) first; the run's network is seeded after it.
+            if (config.Groups is { } selection) verdicts = Discover(networkConfig, selection, config.Seed, folder.ConfigPath);
             torch.manual_seed(config.Seed);
-            created = new Vgg11Bn(config.Model with { InputChannels = train.Channels, InputSize = train.Size, Classes = train.Classes });
+            created = Network.Create(networkConfig);
         }
-        using var model = created;
+        using var network = created;
+        var model = network.Module;
+        var vgg = model as Vgg11Bn;
         model.to(device);
         // One host (CPU) generator for every random draw of the run: permutations, crops, flips, dropout masks. The
         // draws are tiny and moved to the device, so CPU and CUDA runs see identical random streams, and no CUDA
@@ -98,12 +112,14 @@ public static class Trainer
         // 2.11's libtorch on an H100; the generator is the suspect, not confirmed: `noether doctor --device cuda`
         // probes each operation in turn).
         using var generator = new Generator(unchecked((ulong)config.Seed * 0x9E3779B97F4A7C15UL + 1), CPU);
-        model.UseGenerator(generator);
+        vgg?.UseGenerator(generator);
         using TrainingOptimizer optimizer = config.Adam is { } adam
             ? new Adam(model.parameters(), adam)
             : new HeavyBall(model.parameters(), config.Optimizer);
-        using var trainingStep = new TrainingStep(model, optimizer,
-            new TrainingStepOptions(config.Augmentation, config.ConstrainFilterNorms), generator);
+        var measured = verdicts?.Where(config.Groups!.Measures).Select(v => v.Group).ToList();
+        if (verdicts is not null) folder.WriteSymmetries(verdicts, config.Groups!);
+        using var trainingStep = new TrainingStep(network, optimizer,
+            new TrainingStepOptions(config.Augmentation, config.ConstrainFilterNorms), generator, measured);
         using var state = new TrainingState(trainingStep);
 
         long? resumedFrom = null;
@@ -112,7 +128,7 @@ public static class Trainer
             state.Restore(ckpt, model, optimizer, generator, config.Steps, batchesPerEpoch, train.Count);
             resumedFrom = state.Step;
         }
-        using var logs = folder.OpenLogs(state.Step);
+        using var logs = folder.OpenLogs(state.Step, groups: measured is not null);
 
         // A run killed after its final checkpoint (before result.yaml) resumes at its last step: its train loss and accuracy
         // are those of the last logged row.
@@ -153,7 +169,7 @@ public static class Trainer
                 if (step != logged.Step) throw new InvalidOperationException($"logged step {logged.Step} arrived where step {step} was expected");
                 Accept(logged.NonFinite ?? NonFiniteIn(logged));
                 (lastLoss, lastAccuracy, lastEpoch, lastLr) = (logged.Loss, logged.Accuracy, epoch, lr);
-                logs.Write(step, epoch, lr, lastLoss, lastAccuracy, logged.Measurement);
+                logs.Write(step, epoch, lr, lastLoss, lastAccuracy, logged.Measurement, logged.Groups);
             }
             double seconds = Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9);
             double imagesPerSecond = (stepsDone - stepsAtLastLog) * (double)config.BatchSize / seconds;
@@ -206,7 +222,8 @@ public static class Trainer
         }
 
         SaveCheckpoint();
-        var (testLoss, testAccuracy) = Evaluate(model, test, config.EvalBatchSize);
+        var (testLoss, testAccuracy) = Evaluate(model, test, config.EvalBatchSize,
+            () => InputGuard.CheckDataset(optimizer.Parameters[0].device, networkConfig.InputChannels, networkConfig.InputSize, networkConfig.Classes, test));
         if (!double.IsFinite(testLoss)) Accept(new NonFiniteValue(state.Step, "test loss"));
         var result = new TrainingResult(folder.Directory, state.Step, resumedFrom, lastLoss, lastAccuracy, testLoss, testAccuracy,
             device.ToString(), wall.Elapsed, flagged);
@@ -220,6 +237,15 @@ public static class Trainer
     {
         if (!double.IsFinite(logged.Loss)) return new NonFiniteValue(logged.Step, "loss");
         if (!double.IsFinite(logged.Accuracy)) return new NonFiniteValue(logged.Step, "accuracy");
+        if (logged.Groups is { } measuredGroups)
+            foreach (var group in measuredGroups.Groups)
+                for (int i = 0; i < group.Generators.Count; i++)
+                {
+                    var x = group.Generators[i];
+                    if (!(double.IsFinite(x.Charge) && double.IsFinite(x.ChargeVelocity) && double.IsFinite(x.ChargeGradient) && double.IsFinite(x.VelocityCharge)
+                          && double.IsFinite(x.WeightScale) && double.IsFinite(x.GradientScale) && double.IsFinite(x.VelocityScale)))
+                        return new NonFiniteValue(logged.Step, string.Create(CultureInfo.InvariantCulture, $"measured values of group {group.Group} generator {i}"));
+                }
         if (logged.Measurement is not { } m) return null;
         var t = m.Translation;
         if (!double.IsFinite(t.WeightSumNormSq) || !double.IsFinite(t.GradSumNormSq) || !double.IsFinite(t.BiasSum) || !double.IsFinite(t.BiasGradSum))
@@ -238,6 +264,25 @@ public static class Trainer
                         return new NonFiniteValue(logged.Step, string.Create(CultureInfo.InvariantCulture, $"measured {name} of {layer.Name} filter {i}"));
         }
         return null;
+    }
+
+    // Proposes and decides the network's groups (and the declared ones) as `noether symmetries` does, with the run's seed.
+    private static IReadOnlyList<GroupVerdict> Discover(NetworkConfig network, GroupMeasurementConfig selection, long seed, string configPath)
+    {
+        try
+        {
+            var result = SymmetryDiscovery.Run(network, new DiscoveryOptions(Seed: seed),
+                description => [.. selection.Declarations.SelectMany(file => SymmetryDeclarations.Load(file, description))]);
+            return result.Groups;
+        }
+        catch (YamlInputException e)
+        {
+            throw new TrainingConfigException($"{configPath}: declare: {e.Message}", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new TrainingConfigException($"{configPath}: declare: {e.Message}", e);
+        }
     }
 
     /// <summary>Loads the data set a config names, on the CPU.</summary>
@@ -262,9 +307,15 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
+        return Evaluate(model, data, batchSize, () => InputGuard.CheckDataset(model, data));   // a libtorch error may be fatal on some hosts (see noether doctor)
+    }
+
+    // The evaluation of any network, after `guard` checked the data set against it.
+    private static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset data, int batchSize, Action guard)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        InputGuard.CheckDataset(model, data);   // a libtorch error may be fatal on some hosts (see noether doctor)
+        guard();
         model.eval();
         var device = data.Images.device;
         var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);

@@ -70,10 +70,12 @@ public enum NonFiniteAction
 /// <param name="MemoryLimitGib">The run's memory limit in GiB (YAML <c>limits.memory_gib</c>; null: the environment variable
 /// or default of <see cref="TrainingBudget"/>). Not part of the run's identity: <see cref="ToYaml"/> leaves it out.</param>
 /// <param name="Network">A network other than VGG11-BN (YAML <c>model.kind</c>: resnet18, mlp, layernorm-net); null for VGG11-BN
-/// (<see cref="Model"/>). The trainer measures VGG11-BN only so far (issue #14 part 3): <see cref="Validate"/> refuses the others,
-/// which <c>noether symmetries --model</c> reads.</param>
+/// (<see cref="Model"/>). Per-filter logs (layers.csv, filters.csv) are VGG11-BN's; every network's symmetry groups are
+/// measured with <paramref name="Groups"/>.</param>
 /// <param name="Adam">Adam/AdamW hyper-parameters (YAML <c>optimizer.kind: adam | adamw</c>), or null for heavy ball
 /// (<c>kind: sgd</c>, the default).</param>
+/// <param name="Groups">Which symmetry groups are measured at measured steps (YAML <c>measure</c> and <c>declare</c>); null:
+/// none (the run folder then has no groups.csv, as before).</param>
 public sealed record TrainingConfig(
     string Name,
     long Seed,
@@ -95,7 +97,8 @@ public sealed record TrainingConfig(
     NonFiniteAction OnNonFinite = NonFiniteAction.Stop,
     double? MemoryLimitGib = null,
     NetworkConfig? Network = null,
-    AdamOptions? Adam = null)
+    AdamOptions? Adam = null,
+    GroupMeasurementConfig? Groups = null)
 {
     /// <summary>Largest <c>augmentation.crop_padding</c>: the side of the largest supported image (Tiny ImageNet, 64 pixels);
     /// more padding only crops zeros, and a huge value would make the padded batch too big to allocate.</summary>
@@ -109,8 +112,10 @@ public sealed record TrainingConfig(
         {
             if (!ok) throw new ArgumentException($"{field}: {message}", field);
         }
-        Require(Network is null || Network.Kind == ModelKind.Vgg11Bn, "model.kind",
-            $"training supports vgg11-bn only so far (measuring the groups of {(Network is null ? "" : NetworkConfig.NameOf(Network.Kind))} is issue #14 part 3); `noether symmetries --model <this file>` reads this model");
+        Require(Network is null || Network.Kind == ModelKind.Vgg11Bn || !ConstrainFilterNorms, "constrain_filter_norms",
+            "applies to vgg11-bn's BN-preceded conv filters only (set it false for this model)");
+        if (Network is { Kind: not ModelKind.Vgg11Bn } net) Wrap((net with { InputChannels = 1, InputSize = 8, Classes = 2 }).Validate, "model");
+        Require(Groups is null || Groups.Auto || Groups.Kinds.Count > 0, "measure", "list at least one group kind (scale, rescale, translation) or say auto");
         Require(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) < 0, "name", "must be a non-empty file-name-safe string");
         Require(BatchSize >= 2, "batch_size", "must be ≥ 2 (batch normalisation needs two samples)");
         Require(Steps >= 1, "steps", "must be ≥ 1");
@@ -188,13 +193,44 @@ public sealed record TrainingConfig(
         Line("augmentation:");
         Line($"  crop_padding: {I(Augmentation.CropPadding)}");
         Line($"  horizontal_flip: {B(Augmentation.HorizontalFlip)}");
+        if (Groups is { } groups)
+        {
+            Line(groups.Auto ? "measure: auto" : $"measure: [{string.Join(", ", groups.Kinds.Select(GroupMeasurementConfig.NameOf))}]");
+            if (groups.Declarations.Count > 0)
+            {
+                Line("declare:");
+                foreach (string file in groups.Declarations) Line($"  - {Q(file)}");
+            }
+        }
         Line("model:");
-        Line($"  width: {N(Model.WidthMultiplier)}");
-        Line($"  bn_epsilon: {N(Model.BatchNormEpsilon)}");
-        Line($"  bn_momentum: {N(Model.BatchNormMomentum)}");
-        Line($"  head: {(Model.Head == Vgg11BnHead.GapLinear ? "gap" : "classifier")}");
-        Line($"  hidden: {I(Model.HiddenWidth)}");
-        Line($"  dropout: {N(Model.Dropout)}");
+        if (Network is { Kind: not ModelKind.Vgg11Bn } net)
+        {
+            Line($"  kind: {NetworkConfig.NameOf(net.Kind)}");
+            if (net.Kind == ModelKind.ResNet18)
+            {
+                Line($"  width: {N(net.WidthMultiplier)}");
+                Line($"  depth: {I(net.Depth)}");
+                Line($"  epsilon: {N(net.NormEpsilon)}");
+                Line($"  bn_momentum: {N(net.BatchNormMomentum)}");
+            }
+            else
+            {
+                Line($"  hidden: {I(net.Hidden)}");
+                Line($"  depth: {I(net.Depth)}");
+                Line($"  bias: {B(net.Bias)}");
+                Line($"  activation: {NetworkConfig.NameOf(net.Activation)}");
+                if (net.Kind == ModelKind.LayerNormNet) Line($"  epsilon: {N(net.NormEpsilon)}");
+            }
+        }
+        else
+        {
+            Line($"  width: {N(Model.WidthMultiplier)}");
+            Line($"  bn_epsilon: {N(Model.BatchNormEpsilon)}");
+            Line($"  bn_momentum: {N(Model.BatchNormMomentum)}");
+            Line($"  head: {(Model.Head == Vgg11BnHead.GapLinear ? "gap" : "classifier")}");
+            Line($"  hidden: {I(Model.HiddenWidth)}");
+            Line($"  dropout: {N(Model.Dropout)}");
+        }
         Line("optimizer:");
         if (Adam is { } adam)
         {

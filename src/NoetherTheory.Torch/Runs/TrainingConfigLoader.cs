@@ -3,6 +3,7 @@ using NoetherTheory.Core.Yaml;
 using NoetherTheory.Torch.Data;
 using NoetherTheory.Torch.Models;
 using NoetherTheory.Torch.Optimization;
+using NoetherTheory.Torch.Symmetries;
 
 namespace NoetherTheory.Torch.Runs;
 
@@ -121,6 +122,7 @@ public static class TrainingConfigLoader
         double? memoryLimit = limits?.Scalar("memory_gib") is null ? null : limits.Double("memory_gib", 0, min: double.Epsilon);
         limits?.RejectUnknown();
         var onNonFinite = r.OneOf("on_non_finite", NonFiniteAction.Stop, NonFiniteActions);
+        var groups = ReadGroups(r, baseDirectory);
 
         var stepsValue = r.Find("steps");
         long steps = r.Long("steps", -1);
@@ -149,7 +151,8 @@ public static class TrainingConfigLoader
             OnNonFinite: onNonFinite,
             MemoryLimitGib: memoryLimit,
             Network: network is { Kind: not ModelKind.Vgg11Bn } ? network : null,
-            Adam: adam);
+            Adam: adam,
+            Groups: groups);
         r.RejectUnknown();
         try { config.Validate(); }
         catch (ArgumentException e)
@@ -159,6 +162,52 @@ public static class TrainingConfigLoader
             throw new TrainingConfigException(string.Create(CultureInfo.InvariantCulture, $"{root.Source}:{line}:{column}: {message}"), e);
         }
         return config;
+    }
+
+    // measure: auto | [scale, rescale, translation]; declare: [file, …] (relative to the config's folder). Null without measure.
+    private static GroupMeasurementConfig? ReadGroups(YamlFields r, string? baseDirectory)
+    {
+        var measure = r.Find("measure");
+        var declare = r.List("declare", "[groups.yaml]");
+        if (measure is null)
+        {
+            if (declare is not null) throw r.Error("'declare' needs 'measure' (auto, or a list of group kinds) to say which groups are measured", declare);
+            return null;
+        }
+        string kinds = string.Join(", ", GroupMeasurementConfig.KindNames.Keys);
+        bool auto = false;
+        var list = new List<GroupKind>();
+        if (measure is YamlScalar scalar)
+        {
+            if (scalar.Text == "auto") auto = true;
+            else if (GroupMeasurementConfig.KindNames.TryGetValue(scalar.Text, out var one)) list.Add(one);
+            else throw scalar.Error("measure", $"'{scalar.Text}' is not a group kind: say auto, or list kinds from {kinds}");
+        }
+        else
+        {
+            var items = measure.AsList("measure", "[scale, translation]").Items;
+            if (items.Count == 0) throw measure.Error("measure", $"list at least one group kind ({kinds}) or say auto");
+            for (int i = 0; i < items.Count; i++)
+            {
+                string at = string.Create(CultureInfo.InvariantCulture, $"measure[{i}]");
+                var item = items[i].AsScalar(at);
+                if (!GroupMeasurementConfig.KindNames.TryGetValue(item.Text, out var kind))
+                    throw item.Error(at, $"unknown group kind '{item.Text}' (known: {kinds}; or say measure: auto)");
+                if (list.Contains(kind)) throw item.Error(at, $"'{item.Text}' is listed twice");
+                list.Add(kind);
+            }
+        }
+        var files = new List<string>();
+        if (declare is not null)
+            for (int i = 0; i < declare.Items.Count; i++)
+            {
+                string at = string.Create(CultureInfo.InvariantCulture, $"declare[{i}]");
+                var item = declare.Items[i].AsScalar(at);
+                string file = baseDirectory is not null && !Path.IsPathRooted(item.Text) ? Path.GetFullPath(Path.Combine(baseDirectory, item.Text)) : item.Text;
+                if (!File.Exists(file)) throw item.Error(at, $"symmetry declaration file '{file}' not found");
+                files.Add(file);
+            }
+        return new GroupMeasurementConfig(auto, list, files);
     }
 
     // The place of a dotted field's value (as deep as the file spells it), or of the root mapping.

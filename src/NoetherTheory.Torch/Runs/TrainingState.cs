@@ -16,7 +16,7 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
     public long EpochPosition { get; set; }
     public Tensor? Permutation { get; set; }
 
-    public void Save(string directory, Vgg11Bn model, TrainingOptimizer optimizer, Generator generator, int keep)
+    public void Save(string directory, nn.Module model, TrainingOptimizer optimizer, Generator generator, int keep)
     {
         var counters = new Dictionary<string, long>
         {
@@ -49,7 +49,7 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
     /// <exception cref="TrainingConfigException">The file is damaged (checksum, lengths), was written by another model or
     /// config, or holds counters or values outside the run (a step beyond <paramref name="steps"/>, non-finite weights);
     /// the message names the file.</exception>
-    public void Restore(string file, Vgg11Bn model, TrainingOptimizer optimizer, Generator generator, long steps, long batchesPerEpoch, long trainCount)
+    public void Restore(string file, nn.Module model, TrainingOptimizer optimizer, Generator generator, long steps, long batchesPerEpoch, long trainCount)
     {
         Dictionary<string, long> counters;
         Dictionary<string, Tensor?> tensors;
@@ -65,7 +65,7 @@ internal sealed class TrainingState(TrainingStep step) : IDisposable
         }
     }
 
-    private void RestoreFrom(string file, Dictionary<string, long> counters, Dictionary<string, Tensor?> tensors, Vgg11Bn model,
+    private void RestoreFrom(string file, Dictionary<string, long> counters, Dictionary<string, Tensor?> tensors, nn.Module model,
         TrainingOptimizer optimizer, Generator generator, long steps, long batchesPerEpoch, long trainCount)
     {
         TrainingConfigException Bad(string what) =>

@@ -3,6 +3,7 @@ using NoetherTheory.Torch.Measurement;
 using NoetherTheory.Torch.Models;
 using NoetherTheory.Torch.Optimization;
 using NoetherTheory.Torch.Runtime;
+using NoetherTheory.Torch.Symmetries;
 using static TorchSharp.torch;
 
 namespace NoetherTheory.Torch.Runs;
@@ -45,7 +46,11 @@ public sealed record NonFiniteValue(long Step, string Quantity)
 /// <param name="NonFinite">The first step (up to this one) whose loss or gradient was not finite, tracked on the device at
 /// every step and reported with the logged values (null: all finite so far).</param>
 public sealed record LoggedStep(long Step, double Loss, double Accuracy, long StepsAveraged, StepMeasurement? Measurement,
-    NonFiniteValue? NonFinite = null);
+    NonFiniteValue? NonFinite = null)
+{
+    /// <summary>The symmetry groups' measurement at a measured step (null when the step measures no groups).</summary>
+    public GroupStepMeasurement? Groups { get; init; }
+}
 
 /// <summary>
 /// One training step of <see cref="Trainer"/>, reusable on its own (the train benchmark times exactly this): assemble the
@@ -80,28 +85,58 @@ public sealed class TrainingStep : IDisposable
     /// <param name="generator">CPU generator for augmentation draws (null: torch's global generator).</param>
     /// <exception cref="ArgumentException">The optimizer does not hold the model's conv or output parameters.</exception>
     public TrainingStep(Vgg11Bn model, TrainingOptimizer optimizer, TrainingStepOptions options, Generator? generator = null)
+        : this(model, model, model.Options.InputChannels, model.Options.InputSize, model.Options.Classes, optimizer, options, generator, null)
     {
-        ArgumentNullException.ThrowIfNull(model);
+    }
+
+    /// <summary>Binds a step to any described network on its training device (VGG11-BN keeps its per-filter measurement),
+    /// its optimizer, the run's host generator and the symmetry groups measured at measured steps.</summary>
+    /// <param name="network">The network, already on its device.</param>
+    /// <param name="optimizer">The optimizer over the network's parameters.</param>
+    /// <param name="options">Augmentation and the filter constraint (VGG11-BN only).</param>
+    /// <param name="generator">CPU generator for augmentation draws (null: torch's global generator).</param>
+    /// <param name="groups">Groups measured by <see cref="GroupMeasurement"/> at every measured step (null or empty: none).</param>
+    /// <exception cref="ArgumentException">The optimizer does not hold the measured parameters, a group does not fit the
+    /// network, or the filter constraint is asked of a network without BN-preceded convs.</exception>
+    public TrainingStep(Network network, TrainingOptimizer optimizer, TrainingStepOptions options, Generator? generator = null,
+        IReadOnlyList<SymmetryGroup>? groups = null)
+        : this(network?.Module as Vgg11Bn, network?.Module ?? throw new ArgumentNullException(nameof(network)), network.Config.InputChannels,
+            network.Config.InputSize, network.Config.Classes, optimizer, options, generator, groups)
+    {
+    }
+
+    private TrainingStep(Vgg11Bn? vgg, nn.Module<Tensor, Tensor> module, int channels, int size, int classes, TrainingOptimizer optimizer,
+        TrainingStepOptions options, Generator? generator, IReadOnlyList<SymmetryGroup>? groups)
+    {
+        ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(options);
-        Model = model;
+        if (options.ConstrainFilterNorms && vgg is null)
+            throw new ArgumentException("the filter-norm constraint applies to VGG11-BN's BN-preceded convs only.", nameof(options));
+        Module = module;
+        _vgg = vgg;
+        _input = (channels, size, classes);
         Optimizer = optimizer;
         Options = options;
         _generator = generator;
-        Measurement = new FilterMeasurement(model, optimizer);
-        var device = model.Output.weight!.device;
+        Measurement = vgg is null ? null : new FilterMeasurement(vgg, optimizer);
+        if (groups is { Count: > 0 }) Groups = new GroupMeasurement(groups, module.named_parameters(), optimizer);
+        var device = optimizer.Parameters[0].device;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         LossSum = zeros(1, dtype: ScalarType.Float64, device: device).squeeze().DetachFromDisposeScope();
         CorrectSum = zeros(1, dtype: ScalarType.Float64, device: device).squeeze().DetachFromDisposeScope();
         _firstNonFinite = tensor(new long[] { -1, 0 }).to(device).DetachFromDisposeScope();
         _initialNorms = options.ConstrainFilterNorms
-            ? model.ConvLayers.Select(l => l.Conv.weight!.flatten(1).norm(1, false, 2).DetachFromDisposeScope()).ToArray()
+            ? vgg!.ConvLayers.Select(l => l.Conv.weight!.flatten(1).norm(1, false, 2).DetachFromDisposeScope()).ToArray()
             : [];
     }
 
-    /// <summary>The network.</summary>
-    public Vgg11Bn Model { get; }
+    private readonly Vgg11Bn? _vgg;
+    private readonly (int Channels, int Size, int Classes) _input;
+
+    /// <summary>The network's module.</summary>
+    public nn.Module<Tensor, Tensor> Module { get; }
 
     /// <summary>The optimizer.</summary>
     public TrainingOptimizer Optimizer { get; }
@@ -109,8 +144,12 @@ public sealed class TrainingStep : IDisposable
     /// <summary>The options.</summary>
     public TrainingStepOptions Options { get; }
 
-    /// <summary>The measurement packed at <see cref="StepLogging.LogAndMeasure"/> steps.</summary>
-    public FilterMeasurement Measurement { get; }
+    /// <summary>The per-filter measurement packed at <see cref="StepLogging.LogAndMeasure"/> steps (VGG11-BN only; null
+    /// for the other networks).</summary>
+    public FilterMeasurement? Measurement { get; }
+
+    /// <summary>The symmetry groups' measurement packed at <see cref="StepLogging.LogAndMeasure"/> steps (null: none).</summary>
+    public GroupMeasurement? Groups { get; }
 
     /// <summary>Steps accumulated since the previous logged step.</summary>
     public long StepsSinceLog { get; internal set; }
@@ -139,15 +178,19 @@ public sealed class TrainingStep : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(indices);
-        if (!ReferenceEquals(data, _checkedData)) { InputGuard.CheckDataset(Model, data); _checkedData = data; }
+        if (!ReferenceEquals(data, _checkedData))
+        {
+            InputGuard.CheckDataset(Optimizer.Parameters[0].device, _input.Channels, _input.Size, _input.Classes, data);
+            _checkedData = data;
+        }
         InputGuard.CheckIndices(data, indices);
         using var scope = NewDisposeScope();
         var x = BatchPipeline.Assemble(data, indices, Options.Augmentation, _generator);
         var y = data.Labels.index_select(0, indices);
-        Model.train();
+        Module.train();
         // The BN batch variances for the ε prediction are kept only when this step is measured (no cost otherwise).
-        Model.CaptureBatchVariance = logging == StepLogging.LogAndMeasure;
-        var logits = Model.call(x);
+        if (_vgg is not null) _vgg.CaptureBatchVariance = logging == StepLogging.LogAndMeasure && Measurement is not null;
+        var logits = Module.call(x);
         var loss = nn.functional.cross_entropy(logits, y);
         Optimizer.ZeroGrad();
         loss.backward();
@@ -164,9 +207,11 @@ public sealed class TrainingStep : IDisposable
         if (logging != StepLogging.None)
         {
             bool measure = logging == StepLogging.LogAndMeasure;
-            if (measure) before = Measurement.Snapshot();                    // for the angle turned by this step's update
+            if (measure && Measurement is not null) before = Measurement.Snapshot();   // for the angle turned by this step's update
             var sums = cat([stack([LossSum, CorrectSum]), _firstNonFinite.to(ScalarType.Float64)], 0);
-            var values = measure ? cat([sums, Measurement.Pack()], 0) : sums;   // computed before the update below
+            var values = sums;                                               // computed before the update below
+            if (measure && Measurement is not null) values = cat([values, Measurement.Pack()], 0);
+            if (measure && Groups is not null) values = cat([values, Groups.Pack()], 0);
             _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure));
             LossSum.zero_();
             CorrectSum.zero_();
@@ -178,8 +223,12 @@ public sealed class TrainingStep : IDisposable
         if (before is not null)
         {
             var last = _pending[^1];
-            using var angles = Measurement.AngularUpdate(before);
-            _pending[^1] = last with { Values = cat([last.Values, angles], 0).DetachFromDisposeScope() };
+            using var angles = Measurement!.AngularUpdate(before);
+            // The angles sit after the filter measurement, before the groups' values.
+            int head = Header + Measurement.PackedLength;
+            var parts = new List<Tensor> { last.Values.narrow(0, 0, head), angles };
+            if (last.Values.shape[0] > head) parts.Add(last.Values.narrow(0, head, last.Values.shape[0] - head));
+            _pending[^1] = last with { Values = cat(parts, 0).DetachFromDisposeScope() };
             last.Values.Dispose();
         }
         if (logging != StepLogging.None && !DeferTransfers) logged = Flush()[0];
@@ -211,11 +260,22 @@ public sealed class TrainingStep : IDisposable
         int at = 0;
         foreach (var p in _pending)
         {
+            StepMeasurement? filters = null;
+            GroupStepMeasurement? groups = null;
+            int next = at + Header;
+            if (p.Measured && Measurement is not null)
+            {
+                filters = Measurement.WithAngles(Measurement.Unpack(p.Step, host, next), host.AsSpan(next + Measurement.PackedLength, Measurement.FilterCount));
+                next += Measurement.PackedLength + Measurement.FilterCount;
+            }
+            if (p.Measured && Groups is not null)
+            {
+                groups = Groups.Unpack(p.Step, host, next);
+                next += Groups.PackedLength;
+            }
             result.Add(new LoggedStep(p.Step, host[at] / p.StepsAveraged, host[at + 1] / (p.StepsAveraged * (double)p.Batch), p.StepsAveraged,
-                p.Measured ? Measurement.WithAngles(Measurement.Unpack(p.Step, host, at + Header),
-                    host.AsSpan(at + Header + Measurement.PackedLength, Measurement.FilterCount)) : null,
-                Describe((long)host[at + 2], (long)host[at + 3])));
-            at += Header + (p.Measured ? Measurement.PackedLength + Measurement.FilterCount : 0);
+                filters, Describe((long)host[at + 2], (long)host[at + 3])) { Groups = groups });
+            at = next;
             p.Values.Dispose();
         }
         _pending.Clear();
@@ -261,7 +321,8 @@ public sealed class TrainingStep : IDisposable
         _pending.Clear();
         LossSum.Dispose();
         CorrectSum.Dispose();
-        Measurement.Dispose();
+        Measurement?.Dispose();
+        Groups?.Dispose();
         foreach (var t in _initialNorms) t.Dispose();
     }
 
@@ -271,7 +332,7 @@ public sealed class TrainingStep : IDisposable
         using var noGrad = no_grad();
         for (int i = 0; i < _initialNorms.Length; i++)
         {
-            var w = Model.ConvLayers[i].Conv.weight!;
+            var w = _vgg!.ConvLayers[i].Conv.weight!;
             var norm = w.flatten(1).norm(1, false, 2);
             w.mul_((_initialNorms[i] / norm).view(-1, 1, 1, 1));
         }

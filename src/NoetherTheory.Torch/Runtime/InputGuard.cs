@@ -17,21 +17,24 @@ namespace NoetherTheory.Torch.Runtime;
 internal static class InputGuard
 {
     /// <exception cref="ArgumentException">The data set does not fit the model.</exception>
-    public static void CheckDataset(Vgg11Bn model, ImageDataset data)
+    public static void CheckDataset(Vgg11Bn model, ImageDataset data) =>
+        CheckDataset(model.Output.weight!.device, model.Options.InputChannels, model.Options.InputSize, model.Options.Classes, data);
+
+    /// <exception cref="ArgumentException">The data set does not fit a model on <paramref name="device"/> built for
+    /// <paramref name="channels"/>-channel <paramref name="size"/>² images and <paramref name="classes"/> classes.</exception>
+    public static void CheckDataset(Device device, int channels, int size, int classes, ImageDataset data)
     {
-        var device = model.Output.weight!.device;
-        var options = model.Options;
         if (data.Images.device_type != device.type || data.Images.device_index != device.index)
             throw new ArgumentException($"Data set {data.Name} is on {data.Images.device}, the model on {device}: move it with ImageDataset.To first.", nameof(data));
-        if (data.Channels != options.InputChannels || data.Size != options.InputSize)
+        if (data.Channels != channels || data.Size != size)
             throw new ArgumentException($"Data set {data.Name} has {data.Channels}-channel {data.Size}×{data.Size} images; the model was built for " +
-                $"{options.InputChannels}-channel {options.InputSize}×{options.InputSize}.", nameof(data));
+                $"{channels}-channel {size}×{size}.", nameof(data));
         if (data.Count == 0)
             throw new ArgumentException($"Data set {data.Name} is empty.", nameof(data));
         using var scope = NewDisposeScope();
         var range = stack([data.Labels.min(), data.Labels.max()]).cpu().data<long>().ToArray();
-        if (range[0] < 0 || range[1] >= options.Classes)
-            throw new ArgumentException($"Data set {data.Name} has labels in [{range[0]}, {range[1]}]; the model has {options.Classes} classes (labels 0…{options.Classes - 1}).", nameof(data));
+        if (range[0] < 0 || range[1] >= classes)
+            throw new ArgumentException($"Data set {data.Name} has labels in [{range[0]}, {range[1]}]; the model has {classes} classes (labels 0…{classes - 1}).", nameof(data));
     }
 
     /// <exception cref="ArgumentException">The indices are not a non-empty int64 vector on the data's device.</exception>

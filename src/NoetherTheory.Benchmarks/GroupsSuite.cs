@@ -1,0 +1,86 @@
+using System.Globalization;
+using NoetherTheory.Torch.Benchmarks;
+using NoetherTheory.Torch.Models;
+
+namespace NoetherTheory.Benchmarks;
+
+/// <summary>Options of the groups suite.</summary>
+/// <param name="Device">cpu, cuda or cuda:i.</param>
+/// <param name="BatchSize">Images per step.</param>
+/// <param name="WarmUpSteps">Untimed steps per loop.</param>
+/// <param name="Rounds">Timed interleaved rounds.</param>
+/// <param name="StepsPerRound">Steps per loop per round.</param>
+internal sealed record GroupsBenchOptions(string Device, int BatchSize, int WarmUpSteps, int Rounds, int StepsPerRound)
+{
+    /// <summary>CPU defaults: batch 64, 3 warm-up steps, 5 rounds of 10 steps (the train suite's schedule).</summary>
+    public static GroupsBenchOptions Cpu(string device) => new(device, 64, 3, 5, 10);
+
+    /// <summary>The networks measured, on 3×32×32 inputs with 10 classes: VGG11-BN at the train suite's setting (width 0.25,
+    /// GAP head), ResNet-18 at width 0.25, an MLP and a LayerNorm net of three 256-unit hidden layers.</summary>
+    public static IReadOnlyList<NetworkConfig> Networks { get; } =
+    [
+        new(ModelKind.Vgg11Bn, 3, 32, 10, Vgg: new Vgg11BnOptions(WidthMultiplier: 0.25, Head: Vgg11BnHead.GapLinear)),
+        new(ModelKind.ResNet18, 3, 32, 10, WidthMultiplier: 0.25),
+        new(ModelKind.Mlp, 3, 32, 10, Hidden: 256, Depth: 3),
+        new(ModelKind.LayerNormNet, 3, 32, 10, Hidden: 256, Depth: 3),
+    ];
+}
+
+/// <summary>One model's row, as written to the JSON file.</summary>
+/// <param name="Model">The model in words.</param>
+/// <param name="Groups">Groups measured.</param>
+/// <param name="Generators">Their generators.</param>
+/// <param name="Unmeasured">Images/s, measure never.</param>
+/// <param name="MeasuredEveryStep">Images/s, every group measured every step.</param>
+/// <param name="Overhead">1 − measured/unmeasured.</param>
+/// <param name="TargetMet">Overhead ≤ <see cref="Target"/>.</param>
+internal sealed record GroupsRow(string Model, int Groups, long Generators, double Unmeasured, double MeasuredEveryStep, double Overhead, bool TargetMet)
+{
+    /// <summary>Target of issue #14: measuring every group every step costs at most this fraction of throughput.</summary>
+    public const double Target = 0.10;
+}
+
+/// <summary>The groups suite's JSON record.</summary>
+internal sealed record GroupsReport(string Device, int BatchSize, int TimedSteps, int TransferEvery, IReadOnlyList<GroupsRow> Rows);
+
+/// <summary>
+/// Issue #14's benchmark: training throughput of each model with every discovered group (holds or broken) measured at every
+/// step, against the same training step unmeasured, side by side in one run (interleaved rounds, best of each), reported as a
+/// ratio. The loops are <see cref="GroupMeasurementBenchmark"/> in the Torch assembly.
+/// </summary>
+internal static class GroupsSuite
+{
+    private const int TransferEvery = 10;
+
+    public static GroupsReport Run(TextWriter progress, GroupsBenchOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentNullException.ThrowIfNull(o);
+        string device = BenchmarkRuntime.RequireDevice(o.Device);
+        var rows = new List<GroupsRow>();
+        foreach (var network in GroupsBenchOptions.Networks)
+        {
+            progress.WriteLine(Inv($"bench groups: {network.Summary}, batch {o.BatchSize} on {device}…"));
+            var r = GroupMeasurementBenchmark.Run(new GroupBenchSettings(network, o.BatchSize, o.WarmUpSteps, o.Rounds, o.StepsPerRound, TransferEvery), o.Device);
+            rows.Add(new GroupsRow(r.Model, r.Groups, r.Generators, r.Unmeasured, r.Measured, r.Overhead, r.Overhead <= GroupsRow.Target));
+        }
+        return new GroupsReport(device, o.BatchSize, o.Rounds * o.StepsPerRound, TransferEvery, rows);
+    }
+
+    public static void Print(TextWriter w, GroupsReport r)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(r);
+        w.WriteLine(Inv($"## Groups: training with every discovered group measured every step vs unmeasured, batch {r.BatchSize}, device {r.Device}; images/s, best of interleaved rounds ({r.TimedSteps} timed steps per loop, 1 transfer/{r.TransferEvery} steps)"));
+        w.WriteLine();
+        var t = new TextTable("model", "groups", "generators", "unmeasured", "all groups every step", "measured / unmeasured", "overhead", "target");
+        foreach (var x in r.Rows)
+            t.Add(x.Model, Inv($"{x.Groups}"), Inv($"{x.Generators}"), Fmt.Rate(x.Unmeasured), Fmt.Rate(x.MeasuredEveryStep), Fmt.Ratio(x.MeasuredEveryStep / x.Unmeasured),
+                Inv($"{100 * x.Overhead:0.0}%"), Fmt.Target(x.TargetMet, Inv($"≤ {100 * GroupsRow.Target:0}%")));
+        w.Write(t);
+        w.WriteLine("VGG11-BN's measured loop also packs its per-filter statistics and angles (filters.csv), as a training run does.");
+        w.WriteLine();
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
