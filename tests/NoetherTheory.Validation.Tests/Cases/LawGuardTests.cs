@@ -87,6 +87,27 @@ public sealed class LawGuardTests
         }
     }
 
+    /// <summary>Every exact-recursion case whose law reads the learning rate, and (in the name) the block or quantity it checks.</summary>
+    private static readonly string[] LearningRateLaws =
+    [
+        "gd-wd-translation", "gd-wd-scale", "gd-wd-rescale", "gd-wd-balance", "hb-scale-recursion", "hb-translation-recursion",
+        "scale-init-symmetry", "normalised-gd-equivalence",
+    ];
+
+    [TestCaseSource(nameof(LearningRateLaws))]
+    public void AnExactRecursion_FailsWhenTheDynamicsRunAtALearningRate5PercentOffTheLaws(string id)
+    {
+        // The optimizer steps with 1.05·η (a schedule overrides the constant rate) while the law predicts with η, so the
+        // recursion the law checks no longer holds; every block the law checks must see it (a law that skipped its
+        // residuals, or compared nothing, would still measure 0 and pass).
+        var c = Case(id);
+        Assert.That(VerificationSuite.Run(c).Passed, Is.True, "the unperturbed case passes");
+        double eta = c.Optimizer.LearningRate;
+        var r = VerificationSuite.Run(WithOptimizer(id, o => o with { LearningRateSchedule = _ => 1.05 * eta }));
+        Assert.That(r.Passed, Is.False, $"{id} passed with its dynamics at 1.05·eta: measured {r.Measured}; {r.Detail}");
+        Assert.That(r.Detail, Does.Not.StartWith("ArgumentException"), "the law ran and measured the broken recursion");
+    }
+
     [Test]
     public void FiniteCheck_ReturnsAFiniteValue_AndThrowsOnNaNAndInfinityNamingWhere()
     {
