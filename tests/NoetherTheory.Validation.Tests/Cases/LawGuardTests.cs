@@ -109,6 +109,21 @@ public sealed class LawGuardTests
     }
 
     [Test]
+    public void TheTerminalBufferStart_IsTheTerminalVelocityOfTheCoupledDirection()
+    {
+        // BufferStart.Terminal starts heavy ball at its terminal velocity d₀/(1 − β) with d = g(q₀) + k·q₀ (coupled decay).
+        var c = Case("hb-scale-recursion") with { InitialBuffer = BufferStart.Terminal };
+        Assert.That(c.Optimizer.WeightDecay, Is.GreaterThan(0), "the decay term must matter");
+        var model = CaseLaws.ModelOf(c);
+        var opt = CaseLaws.OptimizerOf(c, model);
+        var q0 = model.InitialPoint();
+        var g = new double[model.Dimension];
+        model.Gradient(q0, g, GradientContext.FullBatch);
+        var expected = g.Select((gi, i) => (gi + (c.Optimizer.WeightDecay * q0[i])) / (1 - c.Optimizer.Momentum)).ToArray();
+        NumericAssert.AllClose(expected, opt.Buffer.ToArray(), Tolerance.RoundOff);
+    }
+
+    [Test]
     public void FiniteCheck_ReturnsAFiniteValue_AndThrowsOnNaNAndInfinityNamingWhere()
     {
         Assert.That(Finite.Check(2.5, "x"), Is.EqualTo(2.5));
