@@ -69,7 +69,7 @@ internal static class MainCommand
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"      {outcomes.Count - failed} of {outcomes.Count} cases passed"));
         if (failed > 0) failures.Add(string.Create(CultureInfo.InvariantCulture, $"{failed} verification case(s) failed (results.json)"));
 
-        Stage("checking every derived closed form (steady states, gains, rho_eff, eta_eff, amplification, Green's-law sources) against its generated simulation (theory/catalog rules)");
+        Stage("checking every derived closed form (steady states, gains, rho_eff, eta_eff, amplification, Green's-law sources, the rotation law's decay rate) against its generated simulation (theory/catalog rules)");
         var (derivedReport, derivedChecks) = NoetherTheory.Validation.Generated.DerivedLawValidation.Run(catalog);
         AtomicFile.Write(Path.Combine(outDir, "derived.json"), NoetherTheory.Core.Documents.ResultDocuments.Serialize(derivedChecks));
         AtomicFile.Write(Path.Combine(outDir, "derived.txt"), NoetherTheory.Validation.Generated.DerivedLawChecks.FormatTable(derivedReport));

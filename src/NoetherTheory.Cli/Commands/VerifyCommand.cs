@@ -16,7 +16,7 @@ internal static class VerifyCommand
         var cases = new Option<DirectoryInfo?>("--cases") { Description = "Folder of case files (default: validation/cases)" };
         var derived = new Option<bool>("--derived")
         {
-            Description = "Run the generated checks instead: every catalog position rule's derived closed forms (r⁴ steady states and gains, rho_eff, eta_eff, amplification, Green's-law sources) against its own compiled update (theory/catalog)",
+            Description = "Run the generated checks instead: every catalog position rule's derived closed forms (r⁴ steady states and gains, rho_eff, eta_eff, amplification, Green's-law sources, the rotation law's decay rate) against its own compiled update (theory/catalog)",
         };
         var equilibrium = new Option<bool>("--equilibrium")
         {

@@ -330,7 +330,8 @@ public static class DerivedLawChecks
         {
             sb.AppendLine("rel.err = |simulated − derived·(1 + corr.)|/derived; the tolerance and its reason are in the verify records.");
             sb.AppendLine("s = |ĝ|² (squared gradient at unit norm); r⁴ = |q_A|⁴; 1-rho_eff = r⁴ discount per step; eta_eff = angle per step per |ĝ|;");
-            sb.AppendLine("amplification = Γ(β)/Γ(0); source balance = x* against source/lambda; green slow rate = slow exponent of a source-free law.");
+            sb.AppendLine("amplification = Γ(β)/Γ(0); source balance = x* against source/lambda; green slow rate = slow exponent of a source-free law;");
+            sb.AppendLine("decay rate 1/tau = rate per unit t of the rotation law l' = −l/tau (checked in the limit 1 − beta → 0, eta/(1 − beta) → 0).");
         }
         foreach (var s in report.Skipped) sb.Append(CultureInfo.InvariantCulture, $"skipped {s.Rule}: {s.Reason}").AppendLine();
         int failed = report.Checks.Count(c => !c.Passed);

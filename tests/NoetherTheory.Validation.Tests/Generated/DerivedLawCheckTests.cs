@@ -6,7 +6,7 @@ namespace NoetherTheory.Validation.Tests.Generated;
 
 /// <summary>
 /// The generated checks (issue 12 items 1–2): every position rule of the catalog, plus two rules added only as YAML
-/// files, gets its derived closed forms (r⁴ steady states, gains, rho_eff, eta_eff, amplification, Green's-law sources) checked against its own compiled update; each check must fail
+/// files, gets its derived closed forms (r⁴ steady states, gains, rho_eff, eta_eff, amplification, Green's-law sources, rotation decay rate) checked against its own compiled update; each check must fail
 /// when the law is perturbed by 1%.
 /// </summary>
 [TestFixture]
@@ -103,12 +103,29 @@ public sealed class DerivedLawCheckTests
         {
             ("scale", "1-rho_eff"), ("scale", "eta_eff"), ("scale", "source balance"), ("rescale", "source balance"), ("translation", "green slow rate"),
         };
-        if (rule != "gd") expected.Add(("scale", "amplification"));
+        // The rotation law's decay rate needs beta too (its expansion parameter is 1 − beta; said in Skipped for gd).
+        if (rule != "gd") expected.AddRange([("scale", "amplification"), ("rotation", "decay rate 1/tau")]);
         var checks = _report.Checks.Where(c => c.Rule == rule && c.Law is not ("steady r^4" or "gain")).ToList();
         Assert.That(checks.Select(c => (c.Symmetry, c.Law)), Is.EquivalentTo(expected),
             $"skipped: {string.Join("; ", _report.Skipped.Where(s => s.Rule == rule).Select(s => s.Reason))}");
-        foreach (var c in checks)
+        foreach (var c in checks.Where(c => !IsKnownWrongLaw(c)))
             Assert.That(c.Passed, Is.True, $"{c.Rule} {c.Symmetry} {c.Law}: derived {c.Predicted}, simulated {c.Measured}, tolerance {c.Tolerance} ({c.Reason})");
+    }
+
+    /// <summary>The one derived law its generated check shows wrong (see the test below): qhm's rotation decay rate.</summary>
+    private static bool IsKnownWrongLaw(DerivedCheck c) => c is { Rule: "qhm", Symmetry: "rotation" };
+
+    [Test]
+    public void QhmRotationDecayLaw_IsOffByTheFactorNu_AndItsGeneratedCheckFails()
+    {
+        // The engine's rotation law uses tau = m/mu of the first-order modified equation: for qhm, h/tau → (1 − beta)/nu as
+        // beta → 1. Its update gives l_(n+1) = beta·(1 − eta(1 − nu)(a + k))·l_n on the isotropic loss (the step's memoryless
+        // part (1 − nu)·g is orthogonal to K q), a rate per step −ln(beta) → 1 − beta: the law's rate is 1/nu = 2 times too fast
+        // at nu = 0.5 in every limit, so its check must fail (a found error of the derivation, not of the check).
+        var c = _report.Checks.Single(IsKnownWrongLaw);
+        Assert.That(c.Passed, Is.False, c.Reason);
+        double nu = new DerivedCheckSettings().OtherHyperparameter;
+        Assert.That(c.Measured / c.Predicted, Is.EqualTo(nu).Within(0.05), "simulated/derived at the last level (0.52 at 1 − beta = 0.025, tending to nu)");
     }
 
     [Test]
@@ -116,13 +133,12 @@ public sealed class DerivedLawCheckTests
     {
         var reasons = _report.Skipped.Select(s => s.Rule + ": " + s.Reason).ToList();
         Assert.That(reasons, Has.Some.StartsWith("gd: amplification: not derived"));
+        Assert.That(reasons, Has.Some.StartsWith("gd: rotation: the decay law l' = −l/tau has tau of order one step"));
         foreach (var rule in AllRules)
-        {
             Assert.That(reasons, Has.Some.StartsWith(rule + ": rescale-nonlinear: no closed charge law is derived"));
-            Assert.That(reasons, Has.Some.StartsWith(rule + ": rotation: the decay law"));
-        }
+        Assert.That(reasons.Where(r => r.Contains(": rotation: ", StringComparison.Ordinal)), Has.All.StartsWith("gd: "));
         Assert.That(reasons, Has.Some.StartsWith("rmsprop: accumulator rule"));
-        Assert.That(_report.Checks.Where(c => c.Rule == "rmsprop" || c.Symmetry is "rescale-nonlinear" or "rotation"), Is.Empty);
+        Assert.That(_report.Checks.Where(c => c.Rule is "rmsprop" or "gd" && c.Symmetry == "rotation" || c.Symmetry == "rescale-nonlinear"), Is.Empty);
     }
 
     [TestCaseSource(nameof(AllRules))]
@@ -157,10 +173,28 @@ public sealed class DerivedLawCheckTests
     {
         var document = DerivedLawChecks.ToDocument(_report);
         Assert.That(document.Records, Has.Count.EqualTo(_report.Checks.Count));
-        Assert.That(document.Failed, Is.Zero);
+        Assert.That(document.Failed, Is.EqualTo(1), "only qhm's rotation decay law fails (the known wrong law above)");
+        Assert.That(_report.Checks.Where(c => !c.Passed).Select(c => (c.Rule, c.Symmetry)), Is.EqualTo(new[] { ("qhm", "rotation") }));
         var table = DerivedLawChecks.FormatTable(_report);
         foreach (var rule in AllRules) Assert.That(table, Does.Contain("rule " + rule));
         Assert.That(_report.Skipped.Select(s => s.Rule), Does.Contain("rmsprop"));
+    }
+
+    [Test]
+    public void RotationDecayCheck_WithANaNInTheRun_FailsInsteadOfBeingSkipped()
+    {
+        // k = NaN leaves the derived 1/tau finite (tau does not depend on k) but makes every simulated step NaN.
+        var catalog = Catalog.Load(RepositoryPaths.Combine("theory", "catalog"));
+        var rule = catalog.Rules.Single(r => r.Id == "heavy-ball");
+        var rotation = catalog.Symmetries.Single(s => s.Id == "rotation");
+        var values = new Dictionary<string, double> { ["eta"] = 0.02, ["beta"] = 0.9, ["delta"] = 0, ["k"] = double.NaN };
+        var skipped = new List<SkippedRule>();
+        var checks = DerivedFormChecks.ChargeLawForms(catalog, rule, rotation, values, new DerivedCheckSettings(), 100, skipped).ToList();
+        Assert.That(skipped, Is.Empty);
+        Assert.That(checks, Has.Count.EqualTo(1));
+        Assert.That(double.IsNaN(checks[0].Measured), Is.True, $"measured {checks[0].Measured}");
+        Assert.That(double.IsFinite(checks[0].Predicted), Is.True, $"derived {checks[0].Predicted}");
+        Assert.That(checks[0].Passed, Is.False);
     }
 
     [TestCase(double.PositiveInfinity, double.PositiveInfinity)]
