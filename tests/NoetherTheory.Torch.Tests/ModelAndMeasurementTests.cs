@@ -24,6 +24,18 @@ public sealed class ModelAndMeasurementTests
     [OneTimeSetUp]
     public void RequireTorch() => TorchTestEnvironment.RequireTorch();
 
+    [TestCase(1, 28, 0.25)]
+    [TestCase(3, 8, 1.0 / 16)]
+    [TestCase(3, 64, 1.0)]
+    public void ConvFanIns_AreTheBuiltConvs_NamesAndWeightsPerFilter(int channels, int size, double width)
+    {
+        using var scope = NewDisposeScope();
+        var options = new Vgg11BnOptions(channels, size, 10, WidthMultiplier: width, Head: Vgg11BnHead.GapLinear);
+        using var model = new Vgg11Bn(options);
+        var built = model.ConvLayers.Select(l => new KeyValuePair<string, int>(l.Name, (int)(l.Conv.weight!.shape[1] * l.Conv.weight.shape[2] * l.Conv.weight.shape[3])));
+        Assert.That(options.ConvFanIns(), Is.EqualTo(built));
+    }
+
     [TestCase(Vgg11BnHead.GapLinear, 8)]
     [TestCase(Vgg11BnHead.Classifier, 8)]
     [TestCase(Vgg11BnHead.Classifier, 64)]

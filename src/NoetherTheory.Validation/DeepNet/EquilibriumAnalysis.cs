@@ -132,7 +132,7 @@ public static class EquilibriumAnalysis
                 Reached(group, theta, steps), momentum.Count > 0 ? Median(momentum) : double.NaN));
         }
         string note = equilibrated
-            ? $"window from step {windowStart} = {windowStart / relax:F1} relaxation times ({relax:G4} steps each) to {last}: equilibrated"
+            ? $"the run lasted {last / relax:F1} relaxation times ({relax:G4} steps each); equilibrated window from step {windowStart} ({windowStart / relax:F1} relaxation times) to {last}"
             : last < relax
             ? $"the run ended at step {last}, before one relaxation time ({relax:G4} steps): equilibrium is not expected yet, and the errors measure the distance from it"
             : last < 3 * relax
