@@ -124,7 +124,7 @@ public sealed class EquilibriumCommandTests
         Assert.That(good.Out, Does.Contain("forecast holds"));
         var score = ResultDocuments.Read<ForecastScoreDocument>(scorePath);
         Assert.That(score.Cells.Select(c => c.PredictedAccuracy), Is.EqualTo(new[] { 0.80 + (0.1 * Math.Log10(3)), 0.90 - (0.1 * Math.Log10(2)) }).Within(1e-9));
-        Assert.That(score.Cells.All(c => !c.Prospective), Is.True, "the results were there before the forecast");
+        Assert.That(score.Cells.Select(c => (c.RunsFinishedBefore, c.Runs)), Is.All.EqualTo((2, 2)), "the results were there before the forecast");
         var bad = CliRunner.Run("equilibrium", "--score", forecast, "--results", Summary(0.80, 0.8699));
         Assert.That(bad.ExitCode, Is.EqualTo(1));
         Assert.That(bad.Out, Does.Contain("doesNotHold"));

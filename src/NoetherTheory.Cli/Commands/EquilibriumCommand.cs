@@ -227,15 +227,15 @@ internal static class EquilibriumCommand
             throw new UsageException($"{resultsFile.FullName}: the summary has no Fig. 4 grid analysis (not a grid protocol's summary.json).");
         if (!DateTime.TryParse(forecast.CreatedUtc, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var created))
             throw new UsageException($"{forecastFile.FullName}: createdUtc '{forecast.CreatedUtc}' is not a time.");
-        // A learning rate is prospective when every one of its runs (both kinds) finished after the forecast was written
-        // (createdUtc has whole seconds, so a result within the same second does not count).
-        var prospective = forecast.Cells.Select(c => c.LearningRate).Where(eta =>
+        // Per learning rate, how many of its runs (both kinds) had finished when the forecast was written: result.yaml older
+        // than the forecast (createdUtc has whole seconds, so a result within the same second counts as finished before).
+        var finished = forecast.Cells.Select(c => c.LearningRate).Distinct().ToDictionary(eta => eta, eta =>
         {
-            var dirs = results.Cells.Where(c => c.Kind == "grid" && Math.Abs(c.Value - eta) <= 1e-9 * eta).Select(c => Path.Combine(c.RunDirectory, "result.yaml")).ToList();
-            return dirs.Count > 0 && dirs.All(p => File.Exists(p) && File.GetLastWriteTimeUtc(p) >= created.AddSeconds(1));
-        }).ToHashSet();
+            var files = results.Cells.Where(c => c.Kind == "grid" && Math.Abs(c.Value - eta) <= 1e-9 * eta).Select(c => Path.Combine(c.RunDirectory, "result.yaml")).ToList();
+            return (files.Count(p => !File.Exists(p) || File.GetLastWriteTimeUtc(p) < created.AddSeconds(1)), files.Count);
+        });
         string sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(forecastFile.FullName)));
-        var scored = EquilibriumForecast.Score(forecast, results.Grid.Cells, prospective,
+        var scored = EquilibriumForecast.Score(forecast, results.Grid.Cells, finished,
             (forecastFile.FullName, sha, resultsFile.FullName, DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
         foreach (var cell in scored.Cells) context.Out.WriteLine($"{cell.Verdict,-12} {cell.Evidence}");
         context.Out.WriteLine($"forecast {scored.Verdict}: {scored.Summary}");

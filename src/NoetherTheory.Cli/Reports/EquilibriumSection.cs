@@ -77,13 +77,13 @@ internal static class EquilibriumSection
                 new TableColumn("η", ColumnAlignment.Right), new TableColumn("ρ", ColumnAlignment.Right), new TableColumn("η' = ρη", ColumnAlignment.Right),
                 new TableColumn("predicted (band)", ColumnAlignment.Right), new TableColumn("measured ± half range", ColumnAlignment.Right),
                 new TableColumn("constrained at η", ColumnAlignment.Right), new TableColumn("tolerance", ColumnAlignment.Right),
-                new TableColumn("gap sign pred / meas", ColumnAlignment.Right), new TableColumn("prospective"), new TableColumn("verdict"),
+                new TableColumn("gap sign pred / meas", ColumnAlignment.Right), new TableColumn("finished before forecast"), new TableColumn("verdict"),
             ],
             score.Cells.Select(c => (IReadOnlyList<string>)
             [
                 N(c.LearningRate), N(c.Ratio), N(c.EquivalentLearningRate) + (c.Extrapolated ? " (extrap.)" : ""),
                 $"{N(c.PredictedAccuracy, 4)} ({N(c.PredictedLow, 4)}–{N(c.PredictedHigh, 4)})", $"{N(c.MeasuredAccuracy, 4)} ± {N(c.MeasuredHalfRange, 2)}",
-                N(c.ConstrainedAccuracy, 4), N(c.Tolerance, 2), $"{Sign(c.PredictedGapSign)} / {Sign(c.MeasuredGapSign)}", c.Prospective ? "yes" : "no", c.Verdict,
+                N(c.ConstrainedAccuracy, 4), N(c.Tolerance, 2), $"{Sign(c.PredictedGapSign)} / {Sign(c.MeasuredGapSign)}", c.Runs < 0 ? "unknown" : string.Create(CultureInfo.InvariantCulture, $"{c.RunsFinishedBefore} of {c.Runs}"), c.Verdict,
             ]).ToList()) { Caption = "Test accuracy of the unconstrained cells predicted from ρ against the grid's; the tolerance is max(0.005, 2·√(h_free² + h_constrained²)) outside the band." });
     }
 

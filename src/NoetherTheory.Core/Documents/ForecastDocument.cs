@@ -90,10 +90,11 @@ public sealed record ForecastScoreDocument(string Forecast, string ForecastSha25
 /// <param name="Tolerance">Allowed distance outside the band: max(floor, 2·√(h_free² + h_constrained²)) with h the seed half ranges.</param>
 /// <param name="PredictedGapSign">Sign of (predicted − constrained at η) when larger than the tolerance, else 0.</param>
 /// <param name="MeasuredGapSign">Sign of (measured − constrained at η) when larger than the tolerance, else 0.</param>
-/// <param name="Prospective">True when neither this η's unconstrained nor its constrained results existed when the forecast
-/// was written.</param>
+/// <param name="RunsFinishedBefore">How many of this η's grid runs (both kinds) had finished (result.yaml written) when the
+/// forecast was written: those results existed but were not read; the others did not exist yet.</param>
+/// <param name="Runs">This η's grid runs (both kinds).</param>
 /// <param name="Verdict">holds or doesNotHold.</param>
 /// <param name="Evidence">The numbers, in words.</param>
 public sealed record ForecastScoreCellEntry(double LearningRate, double Ratio, double EquivalentLearningRate, bool Extrapolated,
     double PredictedAccuracy, double PredictedLow, double PredictedHigh, double MeasuredAccuracy, double MeasuredHalfRange, double ConstrainedAccuracy,
-    double Tolerance, int PredictedGapSign, int MeasuredGapSign, bool Prospective, string Verdict, string Evidence);
+    double Tolerance, int PredictedGapSign, int MeasuredGapSign, int RunsFinishedBefore, int Runs, string Verdict, string Evidence);

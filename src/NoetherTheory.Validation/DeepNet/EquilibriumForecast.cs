@@ -124,17 +124,18 @@ public static class EquilibriumForecast
     /// <summary>Scores a forecast against the grid's seed-averaged cells.</summary>
     /// <param name="forecast">The forecast.</param>
     /// <param name="grid">The grid's cells (summary.json's Fig. 4 analysis).</param>
-    /// <param name="prospective">The learning rates whose results did not exist when the forecast was written.</param>
+    /// <param name="finished">Per learning rate: how many of its grid runs had finished when the forecast was written, of how many
+    /// (absent: unknown, counted as all finished).</param>
     /// <param name="files">The forecast and results paths, the forecast's hash and the time of scoring.</param>
-    public static ForecastScoreDocument Score(ForecastDocument forecast, IReadOnlyList<GridCellEntry> grid, IReadOnlySet<double> prospective,
+    public static ForecastScoreDocument Score(ForecastDocument forecast, IReadOnlyList<GridCellEntry> grid, IReadOnlyDictionary<double, (int Finished, int Runs)> finished,
         (string Forecast, string ForecastSha256, string Results, string ScoredUtc) files)
     {
         ArgumentNullException.ThrowIfNull(forecast);
         ArgumentNullException.ThrowIfNull(grid);
-        ArgumentNullException.ThrowIfNull(prospective);
+        ArgumentNullException.ThrowIfNull(finished);
         var scored = new List<ForecastScoreCellEntry>();
         foreach (var cell in forecast.Cells)
-            scored.Add(ScoreCell(cell, grid, prospective.Contains(cell.LearningRate)));
+            scored.Add(ScoreCell(cell, grid, finished.TryGetValue(cell.LearningRate, out var f) ? f : (-1, -1)));
         bool holds = scored.Count > 0 && scored.All(c => c.Verdict == Holds);
         double mae = scored.Count > 0 ? scored.Average(c => Math.Abs(c.MeasuredAccuracy - c.PredictedAccuracy)) : double.NaN;
         double nullMae = scored.Count > 0 ? scored.Average(c => Math.Abs(c.MeasuredAccuracy - c.ConstrainedAccuracy)) : double.NaN;
@@ -144,7 +145,7 @@ public static class EquilibriumForecast
                 $"{scored.Count(c => c.Verdict == Holds)} of {scored.Count} learning rates within tolerance; mean |measured − predicted| accuracy " +
                 $"{mae:G3} against {nullMae:G3} for the null prediction ρ = 1 (unconstrained = constrained at the same η): the forecast is " +
                 $"{(double.IsFinite(mae) && double.IsFinite(nullMae) ? mae < nullMae ? "closer than the null prediction" : "not closer than the null prediction" : "not finite")}" +
-                $"; {scored.Count(c => c.Prospective)} of {scored.Count} scored learning rates were prospective (no result yet when it was written).");
+                $"; of their grid runs {scored.Sum(c => Math.Max(0, c.Runs - c.RunsFinishedBefore))} of {scored.Sum(c => Math.Max(0, c.Runs))} had not finished when it was written (the rest had, unread).");
         return new ForecastScoreDocument(files.Forecast, files.ForecastSha256, forecast.CreatedUtc, files.Results, files.ScoredUtc, AccuracyFloor,
             scored, holds ? Holds : DoesNotHold, mae, nullMae, summary);
     }
@@ -152,13 +153,13 @@ public static class EquilibriumForecast
     private const string Holds = "holds";
     private const string DoesNotHold = "doesNotHold";
 
-    private static ForecastScoreCellEntry ScoreCell(ForecastCellEntry cell, IReadOnlyList<GridCellEntry> grid, bool prospective)
+    private static ForecastScoreCellEntry ScoreCell(ForecastCellEntry cell, IReadOnlyList<GridCellEntry> grid, (int Finished, int Runs) existing)
     {
         double eta = cell.LearningRate;
         var free = grid.FirstOrDefault(g => g.Panel == cell.Panel && !g.Constrained && Same(g.Value, eta));
         var constrained = grid.Where(g => g.Panel == cell.Panel && g.Constrained && g.Value > 0).OrderBy(g => g.Value).ToList();
         ForecastScoreCellEntry Fail(string why) => new(eta, cell.Ratio, cell.EquivalentLearningRate, false, double.NaN, double.NaN, double.NaN,
-            free?.MeanAccuracy ?? double.NaN, free?.AccuracyHalfRange ?? double.NaN, double.NaN, double.NaN, 0, 0, prospective, DoesNotHold, why);
+            free?.MeanAccuracy ?? double.NaN, free?.AccuracyHalfRange ?? double.NaN, double.NaN, double.NaN, 0, 0, existing.Finished, existing.Runs, DoesNotHold, why);
         if (free is null) return Fail(string.Create(CultureInfo.InvariantCulture, $"panel {cell.Panel}: no unconstrained result at η = {eta:G4} in the grid."));
         if (constrained.Count < 2)
             return Fail($"panel {cell.Panel}: {constrained.Count} constrained learning rate(s) in the grid; interpolating in log η needs two.");
@@ -183,7 +184,7 @@ public static class EquilibriumForecast
             $"predicted accuracy {predicted:F4} (band {bandLow:F4}–{bandHigh:F4}), measured {measured:F4} ± {free.AccuracyHalfRange:F4}, " +
             $"constrained at η {atEta:F4}; tolerance {tolerance:F4}; {(finite ? inside ? "within" : "outside by " + Math.Max(bandLow - tolerance - measured, measured - bandHigh - tolerance).ToString("F4", CultureInfo.InvariantCulture) : "a value is not finite")}");
         return new ForecastScoreCellEntry(eta, cell.Ratio, mid, extrapolated, predicted, bandLow, bandHigh, measured, free.AccuracyHalfRange, atEta,
-            tolerance, predictedSign, measuredSign, prospective, inside ? Holds : DoesNotHold, evidence);
+            tolerance, predictedSign, measuredSign, existing.Finished, existing.Runs, inside ? Holds : DoesNotHold, evidence);
     }
 
     private static bool Same(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(Math.Abs(a), Math.Abs(b));

@@ -41,7 +41,7 @@ public sealed class EquilibriumForecastTests
     ];
 
     private static ForecastScoreDocument Score(IReadOnlyList<ForecastCellEntry> cells, IReadOnlyList<GridCellEntry> grid) =>
-        EquilibriumForecast.Score(Document(cells), grid, new HashSet<double>(), ("f.json", "00", "summary.json", "2026-12-06T07:00:00Z"));
+        EquilibriumForecast.Score(Document(cells), grid, new Dictionary<double, (int, int)>(), ("f.json", "00", "summary.json", "2026-12-06T07:00:00Z"));
 
     private static ForecastCellEntry Cell(double eta, double rho, double low, double high) => new("A", eta, 2, rho, low, high, rho * eta, "");
 
