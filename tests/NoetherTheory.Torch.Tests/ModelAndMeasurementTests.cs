@@ -24,6 +24,15 @@ public sealed class ModelAndMeasurementTests
     [OneTimeSetUp]
     public void RequireTorch() => TorchTestEnvironment.RequireTorch();
 
+    [Test]
+    public void ConvActiveFanIns_CountOnlyTheCentreTapOnA1x1Map()
+    {
+        // Fashion-MNIST at width 1/4: maps 28, 14, 7, 7, 3, 3, 1, 1; the last two convs see 1×1 maps.
+        var options = new Vgg11BnOptions(1, 28, 10, WidthMultiplier: 0.25, Head: Vgg11BnHead.GapLinear);
+        Assert.That(options.ConvActiveFanIns().Select(p => p.Value), Is.EqualTo(new[] { 9, 16 * 9, 32 * 9, 64 * 9, 64 * 9, 128 * 9, 128, 128 }));
+        Assert.That(options.ConvFanIns().Select(p => p.Value), Is.EqualTo(new[] { 9, 16 * 9, 32 * 9, 64 * 9, 64 * 9, 128 * 9, 128 * 9, 128 * 9 }));
+    }
+
     [TestCase(1, 28, 0.25)]
     [TestCase(3, 8, 1.0 / 16)]
     [TestCase(3, 64, 1.0)]

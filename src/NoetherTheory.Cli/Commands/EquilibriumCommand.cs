@@ -115,7 +115,8 @@ internal static class EquilibriumCommand
         }
     }
 
-    /// <summary>Weights per filter of each BN-preceded conv of the run's VGG11-BN (input channels and size from its data set).</summary>
+    /// <summary>Weights per filter that receive a gradient, for each BN-preceded conv of the run's VGG11-BN (input channels and
+    /// size from its data set): the C of the adaptive norm law, whose zero-gradient coordinates only decay.</summary>
     internal static Dictionary<string, int> FanIns(TrainingConfig config)
     {
         var (channels, size) = config.Dataset.Kind switch
@@ -126,7 +127,7 @@ internal static class EquilibriumCommand
                 config.Dataset.Synthetic?.Size ?? new Torch.Data.SyntheticImageOptions().Size),
             _ => throw new UsageException($"data set {config.Dataset.Kind}: its image shape is not known to `noether equilibrium`."),
         };
-        return (config.Model with { InputChannels = channels, InputSize = size }).ConvFanIns().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return (config.Model with { InputChannels = channels, InputSize = size }).ConvActiveFanIns().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
     }
 
     // The text up to its last complete line (a running cell appends to its log), parsed.
