@@ -167,6 +167,13 @@ public sealed class EquilibriumCommandTests
         var wrongKind = CliRunner.Run("equilibrium", "--score", notForecast, "--results", notForecast);
         Assert.That(wrongKind.ExitCode, Is.EqualTo(2));
         Assert.That(wrongKind.Error, Does.Contain(notForecast).And.Contain("noether.forecast/1"));
+        Grid();
+        var folder = CliRunner.Run("equilibrium", "--score", Forecast(), "--results", _root);
+        Assert.That(folder.ExitCode, Is.EqualTo(2));
+        Assert.That(folder.Error, Does.Contain("--experiment"));
+        var protocol = CliRunner.Run("equilibrium", "--score", Path.Combine(_root, "forecast.json"), "--results", _root, "--experiment", Path.Combine(_root, "none.yaml"));
+        Assert.That(protocol.ExitCode, Is.EqualTo(2));
+        Assert.That(protocol.Error, Does.Contain("none.yaml"));
     }
 
     [Test]

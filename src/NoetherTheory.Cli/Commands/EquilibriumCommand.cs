@@ -22,13 +22,14 @@ internal static class EquilibriumCommand
         var run = new Option<DirectoryInfo[]>("--run") { Description = "Run folder(s) written by `noether train` or `validate` (config.yaml, filters.csv with angles)", AllowMultipleArgumentsPerToken = true };
         var predict = new Option<bool>("--predict") { Description = "Predict each unconstrained grid cell's outcome from its measured effective learning rate (norms only; needs --grid and --out)" };
         var grid = new Option<DirectoryInfo?>("--grid") { Description = "A `noether validate` output folder (cells/<id>/config.yaml and filters.csv) to predict from" };
-        var until = new Option<long?>("--until-step") { Description = "Predict from the steps up to this one only (an early window); cells that have not reached it are left out" };
+        var until = new Option<long?>("--until-step") { Description = "Also use unconstrained cells still training, up to this step (an early window); running cells that have not reached it are left out" };
         var score = new Option<FileInfo?>("--score") { Description = "Score this forecast (written by --predict) against the grid's results (needs --results)" };
-        var results = new Option<FileInfo?>("--results") { Description = "The grid's summary.json (written by `noether validate`) to score against" };
+        var results = new Option<FileInfo?>("--results") { Description = "The grid's summary.json (written by `noether validate`) to score against, or its output folder with --experiment (the cells finished so far)" };
+        var experiment = new Option<FileInfo?>("--experiment") { Description = "With --results <folder>: the grid's protocol, to read the finished cells of an unfinished grid" };
         var output = new Option<FileInfo?>("--out") { Description = "Write the result document here (JSON; a forecast is written once and never overwritten)" };
         var command = new Command("equilibrium", "Predicted against measured rotational equilibrium (angle per step, norm, effective learning rate) per layer of training runs; the Fig. 4 outcome predicted from it and scored.")
         {
-            run, predict, grid, until, score, results, output,
+            run, predict, grid, until, score, results, experiment, output,
         };
         command.SetAction(parse =>
         {
@@ -43,7 +44,7 @@ internal static class EquilibriumCommand
                     parse.GetValue(output) ?? throw new UsageException("--predict needs --out <file>: the forecast must be kept to be scored."), parse.GetValue(until));
             if (scoreFile is not null)
                 return Score(context, scoreFile, parse.GetValue(results) ?? throw new UsageException("--score needs --results <summary.json> (written by `noether validate`)."),
-                    parse.GetValue(output));
+                    parse.GetValue(experiment), parse.GetValue(output));
             return Runs(context, runs, parse.GetValue(output));
         });
         return command;
@@ -154,6 +155,7 @@ internal static class EquilibriumCommand
         if (!Directory.Exists(cellsDir))
             throw new UsageException($"--grid '{grid.FullName}' is not a `noether validate` output folder: it has no cells/ folder.");
         var runs = new List<ForecastRun>();
+        var lastSteps = new List<long?>();
         foreach (var dir in Directory.GetDirectories(cellsDir).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(dir);
@@ -177,13 +179,14 @@ internal static class EquilibriumCommand
             byte[] bytes = File.ReadAllBytes(filtersPath);
             var traces = ReadTraces(filtersPath, System.Text.Encoding.UTF8.GetString(bytes));
             long last = traces.Count == 0 ? -1 : traces.Max(t => t.Samples[^1].Step);
-            if (untilStep is { } u && last < u)
+            if (!finished && untilStep is { } u && last < u)
             {
                 context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"noether: {name}: measured up to step {last} < --until-step {u}; left out."));
                 continue;
             }
             string panel = name.Split('-')[0];
             runs.Add(new ForecastRun(name, panel, config.Schedule.BaseRate, config.Seed, filtersPath, Convert.ToHexStringLower(SHA256.HashData(bytes)), traces));
+            lastSteps.Add(finished ? null : untilStep);
         }
         if (runs.Count == 0)
             throw new UsageException($"--grid '{grid.FullName}': no unconstrained cell to predict from yet{(untilStep is null ? " (none finished; try --until-step)" : "")}.");
@@ -191,7 +194,7 @@ internal static class EquilibriumCommand
         IReadOnlyList<ForecastCellEntry> cells;
         try
         {
-            (inputs, cells) = EquilibriumForecast.Predict(runs, untilStep);
+            (inputs, cells) = EquilibriumForecast.Predict(runs, lastSteps);
         }
         catch (NoetherTheoryException e)
         {
@@ -207,14 +210,34 @@ internal static class EquilibriumCommand
         return ExitCodes.Ok;
     }
 
-    private static int Score(CliContext context, FileInfo forecastFile, FileInfo resultsFile, FileInfo? output)
+    // The finished grid cells of a validate output folder (cell.json written), analysed as validate would: a grid still running
+    // can be scored on what has finished; the cells that have not are missing and their learning rates fail.
+    private static ValidateDocument FinishedCells(CliContext context, string folder, FileInfo experiment)
+    {
+        var protocol = ValidateCommand.LoadProtocol(experiment.FullName);
+        var outcomes = new List<Torch.Experiments.CellOutcome>();
+        foreach (var cell in protocol.Cells.Where(c => c.Kind == Torch.Experiments.CellKind.Grid))
+        {
+            if (Torch.Experiments.ExperimentRunner.TryReadFinished(folder, cell) is { } done) outcomes.Add(done);
+            else context.Error.WriteLine($"noether: {cell.Id}: not finished (or another config) in {folder}; left out.");
+        }
+        if (outcomes.Count == 0) throw new UsageException($"--results '{folder}': no finished grid cell of protocol {protocol.Name}.");
+        var runs = outcomes.Select(Validation.Fig4GridValidation.Read).ToList();
+        var cells = outcomes.Select(o => new CellEntry(o.Cell.Id, "grid", o.Cell.Panel, o.Cell.Variable, o.Cell.Value, o.Cell.Constrained, o.Cell.Seed,
+            o.TestAccuracy, o.TestLoss, o.TrainLoss, o.WallSeconds, o.Device, o.ResumedFromStep, o.RunDirectory, protocol.DatasetName)).ToList();
+        return new ValidateDocument(protocol.Name, experiment.FullName, protocol.DatasetName, outcomes[0].Device, cells, runs, Validation.Fig4GridValidation.Analyse(runs), []);
+    }
+
+    private static int Score(CliContext context, FileInfo forecastFile, FileInfo resultsFile, FileInfo? experiment, FileInfo? output)
     {
         ForecastDocument forecast;
         ValidateDocument results;
         try
         {
             forecast = ResultDocuments.Read<ForecastDocument>(forecastFile.FullName);
-            results = ResultDocuments.Read<ValidateDocument>(resultsFile.FullName);
+            results = Directory.Exists(resultsFile.FullName)
+                ? FinishedCells(context, resultsFile.FullName, experiment ?? throw new UsageException($"--results '{resultsFile.FullName}' is a folder: give the grid's protocol with --experiment (or give its summary.json)."))
+                : ResultDocuments.Read<ValidateDocument>(resultsFile.FullName);
         }
         catch (DocumentFormatException e)
         {

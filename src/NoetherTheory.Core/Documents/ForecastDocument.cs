@@ -9,7 +9,8 @@ namespace NoetherTheory.Core.Documents;
 /// <param name="Grid">The grid folder the traces were read from.</param>
 /// <param name="Commit">The commit of the toolkit that wrote it (with "+dirty" when the tree had changes).</param>
 /// <param name="CreatedUtc">When it was written (ISO 8601, UTC).</param>
-/// <param name="UntilStep">Only steps up to this one were used (an early window), or null for all measured steps.</param>
+/// <param name="UntilStep">Runs still training were used up to this step (an early window; finished runs with all their
+/// steps), or null when only finished runs were used.</param>
 /// <param name="WindowFraction">The ratio is averaged over this last fraction of the steps used.</param>
 /// <param name="Method">The prediction, in words.</param>
 /// <param name="Inputs">Every file read, with its hash (filters.csv and config.yaml of the unconstrained cells only).</param>
@@ -62,8 +63,8 @@ public sealed record ForecastCellEntry(string Panel, double LearningRate, int Se
 /// <param name="ScoredUtc">When the score was computed.</param>
 /// <param name="AccuracyFloor">The smallest tolerance on an accuracy (absolute).</param>
 /// <param name="Cells">Per learning rate.</param>
-/// <param name="Verdict">holds (every cell within its tolerance) or doesNotHold (a cell outside, a value not finite, or
-/// nothing to score).</param>
+/// <param name="Verdict">holds (every cell within its tolerance), doesNotHold (a cell outside, a value not finite, or nothing to
+/// score) or incomplete (none outside, some pending because the grid has not finished).</param>
 /// <param name="ForecastMeanAbsoluteError">Mean over cells of |measured − predicted| accuracy.</param>
 /// <param name="NullMeanAbsoluteError">The same for the null prediction ρ = 1 (unconstrained = constrained at the same η).</param>
 /// <param name="Summary">The result, in words.</param>
@@ -93,7 +94,7 @@ public sealed record ForecastScoreDocument(string Forecast, string ForecastSha25
 /// <param name="RunsFinishedBefore">How many of this η's grid runs (both kinds) had finished (result.yaml written) when the
 /// forecast was written: those results existed but were not read; the others did not exist yet.</param>
 /// <param name="Runs">This η's grid runs (both kinds).</param>
-/// <param name="Verdict">holds or doesNotHold.</param>
+/// <param name="Verdict">holds, doesNotHold, or pending (the grid results it needs are not all there yet).</param>
 /// <param name="Evidence">The numbers, in words.</param>
 public sealed record ForecastScoreCellEntry(double LearningRate, double Ratio, double EquivalentLearningRate, bool Extrapolated,
     double PredictedAccuracy, double PredictedLow, double PredictedHigh, double MeasuredAccuracy, double MeasuredHalfRange, double ConstrainedAccuracy,

@@ -50,14 +50,25 @@ public static class EquilibriumForecast
 
     /// <summary>Measures ρ in each run and states the prediction per (panel, η).</summary>
     /// <param name="runs">Unconstrained runs.</param>
-    /// <param name="untilStep">Use only steps up to this one (an early window), or null for all.</param>
+    /// <param name="untilStep">Use only steps up to this one (an early window), or null for all; applied to every run given
+    /// (the caller passes finished runs with null and running ones with a step).</param>
     /// <exception cref="NoetherTheoryException">No runs, a run without measured steps up to <paramref name="untilStep"/>, or a
     /// filter whose first sample is not at step 0 (r₀ unknown); the message names the run.</exception>
     public static (IReadOnlyList<ForecastInputEntry> Inputs, IReadOnlyList<ForecastCellEntry> Cells) Predict(IReadOnlyList<ForecastRun> runs, long? untilStep)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        return Predict(runs, runs.Select(_ => untilStep).ToList());
+    }
+
+    /// <summary>Like <see cref="Predict(IReadOnlyList{ForecastRun}, long?)"/> with a last step per run (null: all its steps).</summary>
+    /// <exception cref="NoetherTheoryException">As there.</exception>
+    public static (IReadOnlyList<ForecastInputEntry> Inputs, IReadOnlyList<ForecastCellEntry> Cells) Predict(IReadOnlyList<ForecastRun> runs, IReadOnlyList<long?> untilSteps)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(untilSteps);
         if (runs.Count == 0) throw new NoetherTheoryException("no unconstrained runs to forecast from.");
-        var inputs = runs.Select(r => Measure(r, untilStep)).ToList();
+        if (untilSteps.Count != runs.Count) throw new ArgumentException("one last step (or null) per run.", nameof(untilSteps));
+        var inputs = runs.Select((r, i) => Measure(r, untilSteps[i])).ToList();
         var cells = new List<ForecastCellEntry>();
         foreach (var group in runs.Zip(inputs).GroupBy(p => (p.First.Panel, p.First.LearningRate)).OrderBy(g => g.Key.Panel, StringComparer.Ordinal).ThenBy(g => g.Key.LearningRate))
         {
@@ -137,32 +148,41 @@ public static class EquilibriumForecast
         foreach (var cell in forecast.Cells)
             scored.Add(ScoreCell(cell, grid, finished.TryGetValue(cell.LearningRate, out var f) ? f : (-1, -1)));
         bool holds = scored.Count > 0 && scored.All(c => c.Verdict == Holds);
-        double mae = scored.Count > 0 ? scored.Average(c => Math.Abs(c.MeasuredAccuracy - c.PredictedAccuracy)) : double.NaN;
-        double nullMae = scored.Count > 0 ? scored.Average(c => Math.Abs(c.MeasuredAccuracy - c.ConstrainedAccuracy)) : double.NaN;
+        bool failed = scored.Count == 0 || scored.Any(c => c.Verdict == DoesNotHold);
+        var judged = scored.Where(c => c.Verdict != Pending).ToList();
+        double mae = judged.Count > 0 ? judged.Average(c => Math.Abs(c.MeasuredAccuracy - c.PredictedAccuracy)) : double.NaN;
+        double nullMae = judged.Count > 0 ? judged.Average(c => Math.Abs(c.MeasuredAccuracy - c.ConstrainedAccuracy)) : double.NaN;
         string summary = scored.Count == 0
             ? "nothing to score: the forecast has no cells."
             : string.Create(CultureInfo.InvariantCulture,
-                $"{scored.Count(c => c.Verdict == Holds)} of {scored.Count} learning rates within tolerance; mean |measured − predicted| accuracy " +
+                $"{scored.Count(c => c.Verdict == Holds)} of {scored.Count} learning rates within tolerance, {scored.Count(c => c.Verdict == DoesNotHold)} outside, " +
+                $"{scored.Count(c => c.Verdict == Pending)} pending (their grid results are not all there yet); mean |measured − predicted| accuracy " +
                 $"{mae:G3} against {nullMae:G3} for the null prediction ρ = 1 (unconstrained = constrained at the same η): the forecast is " +
                 $"{(double.IsFinite(mae) && double.IsFinite(nullMae) ? mae < nullMae ? "closer than the null prediction" : "not closer than the null prediction" : "not finite")}" +
                 $"; of their grid runs {scored.Sum(c => Math.Max(0, c.Runs - c.RunsFinishedBefore))} of {scored.Sum(c => Math.Max(0, c.Runs))} had not finished when it was written (the rest had, unread).");
         return new ForecastScoreDocument(files.Forecast, files.ForecastSha256, forecast.CreatedUtc, files.Results, files.ScoredUtc, AccuracyFloor,
-            scored, holds ? Holds : DoesNotHold, mae, nullMae, summary);
+            scored, holds ? Holds : failed ? DoesNotHold : Incomplete, mae, nullMae, summary);
     }
 
     private const string Holds = "holds";
     private const string DoesNotHold = "doesNotHold";
+    private const string Pending = "pending";
+    private const string Incomplete = "incomplete";
 
     private static ForecastScoreCellEntry ScoreCell(ForecastCellEntry cell, IReadOnlyList<GridCellEntry> grid, (int Finished, int Runs) existing)
     {
         double eta = cell.LearningRate;
         var free = grid.FirstOrDefault(g => g.Panel == cell.Panel && !g.Constrained && Same(g.Value, eta));
         var constrained = grid.Where(g => g.Panel == cell.Panel && g.Constrained && g.Value > 0).OrderBy(g => g.Value).ToList();
-        ForecastScoreCellEntry Fail(string why) => new(eta, cell.Ratio, cell.EquivalentLearningRate, false, double.NaN, double.NaN, double.NaN,
-            free?.MeanAccuracy ?? double.NaN, free?.AccuracyHalfRange ?? double.NaN, double.NaN, double.NaN, 0, 0, existing.Finished, existing.Runs, DoesNotHold, why);
-        if (free is null) return Fail(string.Create(CultureInfo.InvariantCulture, $"panel {cell.Panel}: no unconstrained result at η = {eta:G4} in the grid."));
+        // Missing grid results leave the cell pending (not failed, not passed); a forecast value that is not finite fails.
+        ForecastScoreCellEntry Wait(string why) => new(eta, cell.Ratio, cell.EquivalentLearningRate, false, double.NaN, double.NaN, double.NaN,
+            free?.MeanAccuracy ?? double.NaN, free?.AccuracyHalfRange ?? double.NaN, double.NaN, double.NaN, 0, 0, existing.Finished, existing.Runs,
+            double.IsFinite(cell.Ratio) && double.IsFinite(cell.RatioLow) && double.IsFinite(cell.RatioHigh) ? Pending : DoesNotHold, why);
+        if (free is null) return Wait(string.Create(CultureInfo.InvariantCulture, $"panel {cell.Panel}: no unconstrained result at η = {eta:G4} in the grid (yet)."));
         if (constrained.Count < 2)
-            return Fail($"panel {cell.Panel}: {constrained.Count} constrained learning rate(s) in the grid; interpolating in log η needs two.");
+            return Wait($"panel {cell.Panel}: {constrained.Count} constrained learning rate(s) in the grid; interpolating in log η needs two.");
+        if (!constrained.Any(g => Same(g.Value, eta)))
+            return Wait(string.Create(CultureInfo.InvariantCulture, $"panel {cell.Panel}: no constrained result at η = {eta:G4} (the null prediction) in the grid (yet)."));
         var x = constrained.Select(g => Math.Log(g.Value)).ToArray();
         var acc = constrained.Select(g => g.MeanAccuracy).ToArray();
         var half = constrained.Select(g => g.AccuracyHalfRange).ToArray();

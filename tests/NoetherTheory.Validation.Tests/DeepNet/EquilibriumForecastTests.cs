@@ -48,7 +48,7 @@ public sealed class EquilibriumForecastTests
     [Test]
     public void Predict_MeasuresRho_AsR0SquaredOverRSquared_WithTheBandOverSeeds()
     {
-        var (inputs, cells) = EquilibriumForecast.Predict([Run(0.03, 1, 2.0), Run(0.03, 2, 3.0), Run(0.1, 1, 0.5)], null);
+        var (inputs, cells) = EquilibriumForecast.Predict([Run(0.03, 1, 2.0), Run(0.03, 2, 3.0), Run(0.1, 1, 0.5)], (long?)null);
         Assert.That(inputs[0].Ratio, Is.EqualTo(2.0).Within(Exact));
         Assert.That(inputs[0].WindowStart, Is.EqualTo(300), "the last 25% of 41 measured steps starts at index 30");
         Assert.That(inputs[0].Layers.Select(l => l.Ratio), Is.EqualTo(new[] { 2.0, 2.0 }).Within(Exact));
@@ -69,14 +69,14 @@ public sealed class EquilibriumForecastTests
         var (inputs, _) = EquilibriumForecast.Predict([Run(0.03, 1, 2.0)], untilStep: 200);
         Assert.That(inputs[0].LastStep, Is.EqualTo(200));
         Assert.That(inputs[0].WindowStart, Is.EqualTo(150));
-        var (_, drift) = EquilibriumForecast.Predict([Run(0.03, 1, 2.0, lastRho: 4.0)], null);
+        var (_, drift) = EquilibriumForecast.Predict([Run(0.03, 1, 2.0, lastRho: 4.0)], (long?)null);
         Assert.That(drift[0].RatioHigh, Is.EqualTo(4.0).Within(Exact), "ρ at the last step widens the band");
     }
 
     [Test]
     public void Predict_WithoutStepZero_NamesTheRun()
     {
-        Assert.That(() => EquilibriumForecast.Predict([Run(0.03, 7, 2.0, firstStep: 10)], null),
+        Assert.That(() => EquilibriumForecast.Predict([Run(0.03, 7, 2.0, firstStep: 10)], (long?)null),
             Throws.TypeOf<NoetherTheoryException>().With.Message.Contains("A-lr0.03-free-s7").And.Message.Contains("r₀"));
     }
 
@@ -140,15 +140,22 @@ public sealed class EquilibriumForecastTests
     }
 
     [Test]
-    public void Score_NaN_MissingCells_AndATooSmallGrid_Fail()
+    public void Score_NaN_Fails_MissingResultsArePending_AndNothingToScoreFails()
     {
         Assert.That(Score([Cell(0.03, double.NaN, double.NaN, double.NaN)], Grid(0.85, 0.85, 0.88)).Verdict, Is.EqualTo("doesNotHold"), "NaN ρ");
         Assert.That(Score([Cell(0.03, 1, 1, 1)], Grid(double.NaN, double.NaN, double.NaN)).Verdict, Is.EqualTo("doesNotHold"), "NaN accuracy");
-        var missing = Score([Cell(0.3, 1, 1, 1)], Grid(0.8, 0.85, 0.88)).Cells.Single();
-        Assert.That(missing.Verdict, Is.EqualTo("doesNotHold"));
-        Assert.That(missing.Evidence, Does.Contain("no unconstrained result"));
+        var missing = Score([Cell(0.3, 1, 1, 1)], Grid(0.8, 0.85, 0.88));
+        Assert.That(missing.Cells.Single().Verdict, Is.EqualTo("pending"));
+        Assert.That(missing.Cells.Single().Evidence, Does.Contain("no unconstrained result"));
+        Assert.That(missing.Verdict, Is.EqualTo("incomplete"), "pending is neither a pass nor a failure");
         var small = Score([Cell(0.03, 1, 1, 1)], [.. Grid(0.8, 0.85, 0.88).Where(g => !g.Constrained || g.Value == 0.03)]).Cells.Single();
+        Assert.That(small.Verdict, Is.EqualTo("pending"));
         Assert.That(small.Evidence, Does.Contain("needs two"));
+        var noNull = Score([Cell(0.03, 1, 1, 1)], [.. Grid(0.8, 0.85, 0.88).Where(g => !(g.Constrained && g.Value == 0.03))]).Cells.Single();
+        Assert.That(noNull.Verdict, Is.EqualTo("pending"));
+        var nanPending = Score([Cell(0.3, double.NaN, 1, 1), Cell(0.03, 1, 1, 1)], Grid(0.8, 0.85, 0.88));
+        Assert.That(nanPending.Cells[0].Verdict, Is.EqualTo("doesNotHold"), "a NaN forecast fails even before its results exist");
+        Assert.That(nanPending.Verdict, Is.EqualTo("doesNotHold"));
         Assert.That(Score([], Grid(0.8, 0.85, 0.88)).Verdict, Is.EqualTo("doesNotHold"), "nothing to score is not a pass");
     }
 
