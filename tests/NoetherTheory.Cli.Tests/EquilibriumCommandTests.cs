@@ -146,6 +146,23 @@ public sealed class EquilibriumCommandTests
         Assert.That(run.Equilibrated, Is.False, "400 steps < 3 × 500");
     }
 
+    [Test]
+    public void Report_FromTheThreeDocuments_ShowsTheSections()
+    {
+        Grid();
+        string forecastPath = Forecast();
+        string scorePath = Path.Combine(_root, "score.json"), equilibriumPath = Path.Combine(_root, "equilibrium.json");
+        CliRunner.Run("equilibrium", "--score", forecastPath, "--results", Summary(0.8477, 0.8699), "--out", scorePath);
+        CliRunner.Run("equilibrium", "--run", Path.Combine(_root, "grid", "cells", "A-lr0.1-free-s1"), "--out", equilibriumPath);
+        string outDir = Path.Combine(_root, "report");
+        var r = CliRunner.Run("report", "--from", forecastPath, "--from", scorePath, "--from", equilibriumPath, "--out", outDir);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.Error);
+        string index = File.ReadAllText(Path.Combine(outDir, "index.md"));
+        Assert.That(index, Does.Contain("Fig. 4 panel A predicted from the measured equilibrium").And.Contain("**holds**"));
+        Assert.That(index, Does.Contain("Equilibrium: A-lr0.1-free-s1").And.Contain("NOT equilibrated"));
+        Assert.That(File.Exists(Path.Combine(outDir, "manifest.json")), Is.True);
+    }
+
     [TestCase(new[] { "equilibrium" }, "exactly one of")]
     [TestCase(new[] { "equilibrium", "--predict", "--out", "x.json" }, "--grid")]
     [TestCase(new[] { "equilibrium", "--predict", "--grid", "." }, "--out")]
