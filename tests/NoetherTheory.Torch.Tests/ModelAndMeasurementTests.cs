@@ -24,6 +24,27 @@ public sealed class ModelAndMeasurementTests
     [OneTimeSetUp]
     public void RequireTorch() => TorchTestEnvironment.RequireTorch();
 
+    [Test]
+    public void ConvActiveFanIns_CountOnlyTheCentreTapOnA1x1Map()
+    {
+        // Fashion-MNIST at width 1/4: maps 28, 14, 7, 7, 3, 3, 1, 1; the last two convs see 1×1 maps.
+        var options = new Vgg11BnOptions(1, 28, 10, WidthMultiplier: 0.25, Head: Vgg11BnHead.GapLinear);
+        Assert.That(options.ConvActiveFanIns().Select(p => p.Value), Is.EqualTo(new[] { 9, 16 * 9, 32 * 9, 64 * 9, 64 * 9, 128 * 9, 128, 128 }));
+        Assert.That(options.ConvFanIns().Select(p => p.Value), Is.EqualTo(new[] { 9, 16 * 9, 32 * 9, 64 * 9, 64 * 9, 128 * 9, 128 * 9, 128 * 9 }));
+    }
+
+    [TestCase(1, 28, 0.25)]
+    [TestCase(3, 8, 1.0 / 16)]
+    [TestCase(3, 64, 1.0)]
+    public void ConvFanIns_AreTheBuiltConvs_NamesAndWeightsPerFilter(int channels, int size, double width)
+    {
+        using var scope = NewDisposeScope();
+        var options = new Vgg11BnOptions(channels, size, 10, WidthMultiplier: width, Head: Vgg11BnHead.GapLinear);
+        using var model = new Vgg11Bn(options);
+        var built = model.ConvLayers.Select(l => new KeyValuePair<string, int>(l.Name, (int)(l.Conv.weight!.shape[1] * l.Conv.weight.shape[2] * l.Conv.weight.shape[3])));
+        Assert.That(options.ConvFanIns(), Is.EqualTo(built));
+    }
+
     [TestCase(Vgg11BnHead.GapLinear, 8)]
     [TestCase(Vgg11BnHead.Classifier, 8)]
     [TestCase(Vgg11BnHead.Classifier, 64)]

@@ -78,6 +78,14 @@ internal static class GitInfo
         if (root is null)
             return ("unknown (not a checkout)", false);
         var gitDir = Path.Combine(root, ".git");
+        var commonDir = gitDir;
+        // A linked worktree's .git is a file "gitdir: <path>"; its refs live in the common dir that path's commondir names.
+        if (File.Exists(gitDir) && File.ReadAllText(gitDir).Trim() is { } link && link.StartsWith("gitdir: ", StringComparison.Ordinal))
+        {
+            gitDir = Path.GetFullPath(link[8..].Trim(), root);
+            var common = Path.Combine(gitDir, "commondir");
+            commonDir = File.Exists(common) ? Path.GetFullPath(File.ReadAllText(common).Trim(), gitDir) : gitDir;
+        }
         var headFile = Path.Combine(gitDir, "HEAD");
         if (!File.Exists(headFile))
             return ("unknown (not a git checkout)", false);
@@ -86,6 +94,7 @@ internal static class GitInfo
         if (head.StartsWith("ref: ", StringComparison.Ordinal))
         {
             var reference = head[5..];
+            gitDir = File.Exists(Path.Combine(gitDir, reference)) ? gitDir : commonDir;
             var loose = Path.Combine(gitDir, reference);
             if (File.Exists(loose))
                 commit = File.ReadAllText(loose).Trim();

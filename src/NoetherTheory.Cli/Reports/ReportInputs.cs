@@ -25,6 +25,9 @@ internal sealed record ReportInputs
     public IReadOnlyList<ValidateDocument> DeepNet { get; init; } = [];
     public DeriveDocument? Derivations { get; init; }
     public CompareDocument? Comparisons { get; init; }
+    public IReadOnlyList<EquilibriumDocument> Equilibria { get; init; } = [];
+    public ForecastDocument? Forecast { get; init; }
+    public ForecastScoreDocument? ForecastScore { get; init; }
     public IReadOnlyList<string> Sources { get; init; } = [];
 
     /// <summary>Derivations shown in full; the rest are only in the table.</summary>
@@ -46,7 +49,8 @@ internal sealed record ReportInputs
     }
 
     /// <summary>Reads <c>--from</c> paths: each file typed by its kind tag; a folder by its file names (results.json,
-    /// summary.json, derivations.json, comparisons.json), each of which must hold the matching kind.</summary>
+    /// summary.json, derivations.json, comparisons.json; equilibrium.json, forecast.json, forecast-score.json beside them),
+    /// each of which must hold the matching kind.</summary>
     public static ReportInputs FromPaths(IEnumerable<string> paths)
     {
         var inputs = new ReportInputs();
@@ -73,6 +77,9 @@ internal sealed record ReportInputs
                     inputs = inputs with { Verification = Read<VerifyDocument>(results) };
                 if (File.Exists(summary))
                     inputs = inputs with { DeepNet = [.. inputs.DeepNet, Read<ValidateDocument>(summary)] };
+                foreach (var name in new[] { "equilibrium.json", "forecast.json", "forecast-score.json" })
+                    if (File.Exists(Path.Combine(path, name)))
+                        inputs = Add(inputs, Read(Path.Combine(path, name)));
             }
             else
             {
@@ -89,6 +96,9 @@ internal sealed record ReportInputs
         CompareDocument c => inputs with { Comparisons = c },
         DeriveDocument d => inputs with { Derivations = d },
         ValidateDocument s => inputs with { DeepNet = [.. inputs.DeepNet, s] },
+        EquilibriumDocument e => inputs with { Equilibria = [.. inputs.Equilibria, e] },
+        ForecastDocument f => inputs with { Forecast = f },
+        ForecastScoreDocument f => inputs with { ForecastScore = f },
         _ => throw new UsageException($"a {document.Kind} document cannot go into a report."),
     };
 

@@ -41,7 +41,11 @@ internal static class ReportWriter
             ComparisonSection.Write(report, inputs.Comparisons);
         foreach (var summary in inputs.DeepNet)
             DeepNetSection.Write(report, summary);
-        if (inputs.Verification is null && inputs.DeepNet.Count == 0 && inputs.Derivations is null && inputs.Comparisons is null)
+        EquilibriumSection.Write(report, inputs.Forecast, inputs.ForecastScore);
+        foreach (var equilibrium in inputs.Equilibria)
+            EquilibriumSection.Write(report, equilibrium);
+        if (inputs.Verification is null && inputs.DeepNet.Count == 0 && inputs.Derivations is null && inputs.Comparisons is null
+            && inputs.Equilibria.Count == 0 && inputs.Forecast is null && inputs.ForecastScore is null)
             report.Paragraph("No inputs were given: pass results with --from.");
 
         string pdfPath = Path.Combine(dir, "report.pdf");

@@ -16,4 +16,7 @@ namespace NoetherTheory.Core.Documents;
 [JsonSerializable(typeof(ValidateDocument))]
 [JsonSerializable(typeof(LawsDocument))]
 [JsonSerializable(typeof(SymmetriesDocument))]
+[JsonSerializable(typeof(EquilibriumDocument))]
+[JsonSerializable(typeof(ForecastDocument))]
+[JsonSerializable(typeof(ForecastScoreDocument))]
 internal sealed partial class DocumentJsonContext : JsonSerializerContext;

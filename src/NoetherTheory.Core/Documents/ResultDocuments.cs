@@ -10,7 +10,8 @@ public static class ResultDocuments
 {
     /// <summary>Every kind tag this version reads.</summary>
     public static IReadOnlyList<string> Kinds { get; } =
-        [DeriveDocument.KindTag, VerifyDocument.KindTag, CompareDocument.KindTag, ValidateDocument.KindTag, LawsDocument.KindTag, SymmetriesDocument.KindTag];
+        [DeriveDocument.KindTag, VerifyDocument.KindTag, CompareDocument.KindTag, ValidateDocument.KindTag, LawsDocument.KindTag, SymmetriesDocument.KindTag,
+        EquilibriumDocument.KindTag, ForecastDocument.KindTag, ForecastScoreDocument.KindTag];
 
     // The generated metadata with what an attribute cannot carry: non-ASCII text stays readable, and a document
     // that leaves out a field without a default, or gives null where none is allowed, is malformed (not half-read).
@@ -33,6 +34,9 @@ public static class ResultDocuments
     private static readonly JsonTypeInfo<ValidateDocument> ValidateInfo = Info<ValidateDocument>();
     private static readonly JsonTypeInfo<LawsDocument> LawsInfo = Info<LawsDocument>();
     private static readonly JsonTypeInfo<SymmetriesDocument> SymmetriesInfo = Info<SymmetriesDocument>();
+    private static readonly JsonTypeInfo<EquilibriumDocument> EquilibriumInfo = Info<EquilibriumDocument>();
+    private static readonly JsonTypeInfo<ForecastDocument> ForecastInfo = Info<ForecastDocument>();
+    private static readonly JsonTypeInfo<ForecastScoreDocument> ForecastScoreInfo = Info<ForecastScoreDocument>();
 
     private static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
@@ -53,6 +57,9 @@ public static class ResultDocuments
         ValidateDocument s => JsonSerializer.Serialize(s, ValidateInfo),
         LawsDocument l => JsonSerializer.Serialize(l, LawsInfo),
         SymmetriesDocument y => JsonSerializer.Serialize(y, SymmetriesInfo),
+        EquilibriumDocument e => JsonSerializer.Serialize(e, EquilibriumInfo),
+        ForecastDocument f => JsonSerializer.Serialize(f, ForecastInfo),
+        ForecastScoreDocument f => JsonSerializer.Serialize(f, ForecastScoreInfo),
         null => throw new ArgumentNullException(nameof(document)),
         _ => throw new ArgumentException($"no serialiser for {document.GetType().Name}.", nameof(document)),
     };
@@ -101,6 +108,9 @@ public static class ResultDocuments
             ValidateDocument.KindTag => Deserialize(json, source, ValidateInfo),
             LawsDocument.KindTag => Deserialize(json, source, LawsInfo),
             SymmetriesDocument.KindTag => Deserialize(json, source, SymmetriesInfo),
+            EquilibriumDocument.KindTag => Deserialize(json, source, EquilibriumInfo),
+            ForecastDocument.KindTag => Deserialize(json, source, ForecastInfo),
+            ForecastScoreDocument.KindTag => Deserialize(json, source, ForecastScoreInfo),
             _ => throw new DocumentFormatException(source, $"unknown kind \"{kind}\"; this version reads {string.Join(", ", Kinds)}."),
         };
         CheckShapes(document, source);
@@ -176,6 +186,9 @@ public static class ResultDocuments
         : typeof(T) == typeof(ValidateDocument) ? ValidateDocument.KindTag
         : typeof(T) == typeof(LawsDocument) ? LawsDocument.KindTag
         : typeof(T) == typeof(SymmetriesDocument) ? SymmetriesDocument.KindTag
+        : typeof(T) == typeof(EquilibriumDocument) ? EquilibriumDocument.KindTag
+        : typeof(T) == typeof(ForecastDocument) ? ForecastDocument.KindTag
+        : typeof(T) == typeof(ForecastScoreDocument) ? ForecastScoreDocument.KindTag
         : typeof(T).Name;
 
     private static T Deserialize<T>(string json, string source, JsonTypeInfo<T> info)

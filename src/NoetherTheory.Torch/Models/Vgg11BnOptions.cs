@@ -52,6 +52,35 @@ public sealed record Vgg11BnOptions(
         Check(Dropout is >= 0 and < 1, nameof(Dropout), Dropout, "must be in [0, 1)");
     }
 
+    /// <summary>Each BN-preceded conv's name (as <see cref="Vgg11Bn.ConvLayers"/> names it) and the number of weights per
+    /// filter (input channels × 3 × 3), computed as the constructor lays the net out, without building it.</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> ConvFanIns() => ConvWeights(active: false);
+
+    /// <summary>Like <see cref="ConvFanIns"/>, but counting only the weights that can receive a gradient: on a 1×1 input map a
+    /// padded 3×3 conv reads its input through the centre tap alone, so the other eight taps per input channel get no
+    /// gradient and only decay (from a 2×2 map on every tap reaches the input).</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> ConvActiveFanIns() => ConvWeights(active: true);
+
+    private List<KeyValuePair<string, int>> ConvWeights(bool active)
+    {
+        var result = new List<KeyValuePair<string, int>>();
+        int modules = 0, channels = InputChannels, size = InputSize;
+        foreach (int entry in ConfigurationA)
+        {
+            if (entry == 0)
+            {
+                if (size < 2) continue;
+                modules++;
+                size /= 2;
+                continue;
+            }
+            result.Add(new("features." + modules.ToString(CultureInfo.InvariantCulture), channels * (active && size == 1 ? 1 : 9)));
+            modules += 3;
+            channels = Width(entry);
+        }
+        return result;
+    }
+
     /// <summary>The conv widths after the width multiplier.</summary>
     public int Width(int baseWidth) => Math.Max(1, (int)Math.Round(baseWidth * WidthMultiplier, MidpointRounding.AwayFromZero));
 

@@ -15,8 +15,10 @@ namespace NoetherTheory.Validation.DeepNet;
 /// not predicted.</param>
 /// <param name="ReachedAtStep">The first measured step from which the layer's median angle stays within
 /// <see cref="EquilibriumAnalysis.ReachedWithin"/> of θ*, or null when it never does.</param>
+/// <param name="MomentumRatio">Median over filters of ⟨|v|²⟩/⟨|g|²⟩ in the window: how persistent the gradients are. For a
+/// heavy-ball buffer white gradients give 1/(1−β²), persistent ones 1/(1−β)²; NaN for rules without a momentum buffer.</param>
 public sealed record LayerEquilibrium(string Layer, int Filters, double PredictedAngle, double MeasuredAngle, double AngleError,
-    double NormError, double EffectiveLearningRateError, long? ReachedAtStep);
+    double NormError, double EffectiveLearningRateError, long? ReachedAtStep, double MomentumRatio = double.NaN);
 
 /// <summary>The equilibrium report of one run.</summary>
 /// <param name="Rule">The catalog rule the run's optimizer is.</param>
@@ -26,8 +28,15 @@ public sealed record LayerEquilibrium(string Layer, int Filters, double Predicte
 /// <param name="LastStep">The last measured step.</param>
 /// <param name="Layers">Per layer.</param>
 /// <param name="Note">What the numbers mean for this run (for example: ended before one relaxation time).</param>
+/// <param name="Equilibrated">True when the window starts at or after <see cref="EquilibriumAnalysis.EquilibratedAfter"/>
+/// relaxation times (the norms have relaxed to within e⁻³ of their equilibrium); false when the run is too short and the
+/// window is the last <see cref="EquilibriumAnalysis.WindowFraction"/> of it instead.</param>
 public sealed record EquilibriumReport(string Rule, EquilibriumPrediction Prediction, double RelaxationSteps, long WindowStart, long LastStep,
-    IReadOnlyList<LayerEquilibrium> Layers, string Note);
+    IReadOnlyList<LayerEquilibrium> Layers, string Note, bool Equilibrated = false)
+{
+    /// <summary>Median over layers of the per-layer median angle error (NaN without layers).</summary>
+    public double MedianAngleError => EquilibriumAnalysis.MedianOf([.. Layers.Select(l => l.AngleError)]);
+}
 
 /// <summary>
 /// Predicted against measured rotational equilibrium per layer of a training run (issue 16 item 3): the angle each filter
@@ -40,8 +49,16 @@ public static class EquilibriumAnalysis
     /// target for the per-layer median error).</summary>
     public const double ReachedWithin = 0.10;
 
-    /// <summary>The window the RMS angles are taken over: this last fraction of the measured steps.</summary>
+    /// <summary>The window the RMS angles are taken over when the run is shorter than <see cref="EquilibratedAfter"/>
+    /// relaxation times: this last fraction of the measured steps.</summary>
     public const double WindowFraction = 0.25;
+
+    /// <summary>A run counts as equilibrated from this many relaxation times on (e⁻³ ≈ 5% of the initial distance left in
+    /// the relaxing quantity); the window then starts there.</summary>
+    public const double EquilibratedAfter = 3;
+
+    /// <summary>The fewest measured steps an equilibrated window must hold (else the last-fraction window is used).</summary>
+    public const int MinimumWindowSteps = 4;
 
     /// <summary>Compares the traces with the prediction.</summary>
     /// <param name="traces">filters.csv traces (with angles).</param>
@@ -66,6 +83,9 @@ public static class EquilibriumAnalysis
         var steps = traces.SelectMany(t => t.Samples.Where(s => !double.IsNaN(s.AngularUpdate)).Select(s => s.Step)).Distinct().Order().ToList();
         long last = steps[^1];
         long windowStart = steps[(int)Math.Floor(steps.Count * (1 - WindowFraction))];
+        var settled = steps.Where(n => n >= EquilibratedAfter * relax).ToList();
+        bool equilibrated = settled.Count >= MinimumWindowSteps;
+        if (equilibrated) windowStart = settled[0];
         bool adaptive = e.Scale == DrivingScale.Normalised;
         double mu0 = 1;
         if (!adaptive && e.Linearised?.Buffer is not null) mu0 = 1 - BufferStatistics.Derive(e.Linearised).Transition[1][1].Evaluate(v);
@@ -76,6 +96,7 @@ public static class EquilibriumAnalysis
             var angleErrors = new List<double>();
             var normErrors = new List<double>();
             var etaErrors = new List<double>();
+            var momentum = new List<double>();
             foreach (var t in group)
             {
                 var window = t.Samples.Where(s => s.Step >= windowStart && !double.IsNaN(s.AngularUpdate)).ToList();
@@ -83,6 +104,8 @@ public static class EquilibriumAnalysis
                 double rms = Math.Sqrt(window.Average(s => s.AngularUpdate * s.AngularUpdate));
                 angles.Add(rms);
                 angleErrors.Add(Math.Abs(rms - theta) / theta);
+                double v2 = window.Average(s => s.VelocityNormSq), g2 = window.Average(s => s.GradNormSq);
+                if (!adaptive && v2 > 0 && g2 > 0) momentum.Add(v2 / g2);
                 double r2 = window.Average(s => s.WeightNormSq);
                 double? rStar2 = null;
                 if (!adaptive)
@@ -106,14 +129,17 @@ public static class EquilibriumAnalysis
             if (angles.Count == 0) continue;
             layers.Add(new LayerEquilibrium(group.Key, angles.Count, theta, Median(angles), Median(angleErrors),
                 normErrors.Count > 0 ? Median(normErrors) : double.NaN, etaErrors.Count > 0 ? Median(etaErrors) : double.NaN,
-                Reached(group, theta, steps)));
+                Reached(group, theta, steps), momentum.Count > 0 ? Median(momentum) : double.NaN));
         }
-        string note = last < relax
+        string note = equilibrated
+            ? $"the run lasted {last / relax:F1} relaxation times ({relax:G4} steps each); equilibrated window from step {windowStart} ({windowStart / relax:F1} relaxation times) to {last}"
+            : last < relax
             ? $"the run ended at step {last}, before one relaxation time ({relax:G4} steps): equilibrium is not expected yet, and the errors measure the distance from it"
             : last < 3 * relax
                 ? $"the run lasted {last / relax:F1} relaxation times ({relax:G4} steps each): the norms are still relaxing"
                 : $"the run lasted {last / relax:F1} relaxation times ({relax:G4} steps each)";
-        return new EquilibriumReport(rule.Id, e, relax, windowStart, last, layers, note);
+        if (!equilibrated) note += $"; not equilibrated (fewer than {MinimumWindowSteps} measured steps after {EquilibratedAfter:G} relaxation times), window = last {WindowFraction:P0}";
+        return new EquilibriumReport(rule.Id, e, relax, windowStart, last, layers, note, equilibrated);
     }
 
     // The first measured step from which the layer's median angle (a running RMS over the last 8 measured steps, to average
@@ -137,6 +163,15 @@ public static class EquilibriumAnalysis
         return since;
     }
 
+    /// <summary>The median of the finite values (NaN when there are none, or when any value is NaN: a NaN error must not
+    /// vanish into a median).</summary>
+    public static double MedianOf(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0 || values.Any(double.IsNaN)) return double.NaN;
+        return Median([.. values]);
+    }
+
     private static double Median(List<double> x)
     {
         x.Sort();
@@ -151,10 +186,12 @@ public static class EquilibriumAnalysis
         var sb = new System.Text.StringBuilder();
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         sb.Append(inv, $"rule {report.Rule}: θ*² = {report.Prediction.AngularUpdateSquared}, relaxation {report.RelaxationSteps:G4} steps; window steps {report.WindowStart}..{report.LastStep}\n");
-        sb.Append("  layer          filters  θ* (rad)    θ rms med   θ rel.err  |r| rel.err  η_eff rel.err  within 10% from\n");
+        sb.Append("  layer          filters  θ* (rad)    θ rms med   θ rel.err  |r| rel.err  η_eff rel.err  within 10% from  |v|²/|g|²\n");
         foreach (var l in report.Layers)
-            sb.Append(inv, $"  {l.Layer,-14} {l.Filters,7}  {l.PredictedAngle,-10:G4}  {l.MeasuredAngle,-10:G4}  {l.AngleError,-9:P1}  {l.NormError,-11:P1}  {l.EffectiveLearningRateError,-13:P1}  {(l.ReachedAtStep is { } s ? s.ToString(inv) : "never")}\n");
-        sb.Append(inv, $"  median over layers of the per-layer median angle error: {Median([.. report.Layers.Select(l => l.AngleError)]):P1}; {report.Note}\n");
+            sb.Append(inv, $"  {l.Layer,-14} {l.Filters,7}  {l.PredictedAngle,-10:G4}  {l.MeasuredAngle,-10:G4}  {l.AngleError,-9:P1}  {l.NormError,-11:P1}  {l.EffectiveLearningRateError,-13:P1}  {(l.ReachedAtStep is { } s ? s.ToString(inv) : "never"),-15}  {l.MomentumRatio:G3}\n");
+        sb.Append(inv, $"  median over layers of the per-layer median angle error: {report.MedianAngleError:P1}; {report.Note}\n");
+        if (report.Layers.Any(l => !double.IsNaN(l.MomentumRatio)) && report.Prediction.Linearised is not null)
+            sb.Append("  |v|²/|g|²: white gradients give 1/(1−β²), persistent ones 1/(1−β)²\n");
         return sb.ToString();
     }
 }

@@ -32,6 +32,8 @@ public sealed class DocumentInputTests
         yield return ("comparisons missing", "{\"kind\": \"noether.compare/1\"}", "comparisons");
         yield return ("an empty object", "{}", "kind");
         yield return ("summary {} under a validate kind", "{\"kind\": \"noether.validate/1\"}", "lacks");
+        yield return ("forecast {} under its kind", "{\"kind\": \"noether.forecast/1\"}", "lacks");
+        yield return ("score with null cells", "{\"kind\": \"noether.forecast-score/1\", \"cells\": null}", "cells");
         yield return ("modelLaws only", "{\"modelLaws\": []}", "kind");
         yield return ("derive kind with modelLaws only", "{\"kind\": \"noether.derive/1\", \"modelLaws\": []}", "lacks");
         yield return ("checkCount with nothing else", "{\"checkCount\": 3}", "lacks");

@@ -70,6 +70,40 @@ public sealed class EquilibriumAnalysisTests
     }
 
     [Test]
+    public void ALongRun_IsEquilibratedFromThreeRelaxationTimes_AShortOneUsesItsLastQuarter()
+    {
+        var longRun = EquilibriumAnalysis.Analyse(Traces(1, 1, steps: 1000), HeavyBall, Values);
+        Assert.That(longRun.Equilibrated, Is.True);
+        Assert.That(longRun.WindowStart, Is.EqualTo(150), "3 × 50 steps");
+        Assert.That(longRun.MedianAngleError, Is.LessThan(0.01));
+        var shortRun = EquilibriumAnalysis.Analyse(Traces(1, 1, steps: 100), HeavyBall, Values);
+        Assert.That(shortRun.Equilibrated, Is.False);
+        Assert.That(shortRun.WindowStart, Is.EqualTo(75));
+        Assert.That(shortRun.Note, Does.Contain("not equilibrated"));
+    }
+
+    [Test]
+    public void TheMomentumRatio_IsTheBufferOverTheGradient()
+    {
+        // |v|² = 1/(1 − β²)·|g|²: white gradients.
+        var traces = Traces(1, 1).Select(t => t with
+        {
+            Samples = [.. t.Samples.Select(s => s with { VelocityNormSq = s.GradNormSq / (1 - (0.9 * 0.9)) })],
+        }).ToList();
+        var report = EquilibriumAnalysis.Analyse(traces, HeavyBall, Values);
+        Assert.That(report.Layers.Select(l => l.MomentumRatio), Is.All.EqualTo(1 / 0.19).Within(1e-9));
+        Assert.That(EquilibriumAnalysis.Analyse(Traces(1, 1), HeavyBall, Values).Layers[0].MomentumRatio, Is.NaN, "no buffer measured");
+    }
+
+    [Test]
+    public void MedianOf_KeepsANaN()
+    {
+        Assert.That(EquilibriumAnalysis.MedianOf([0.1, double.NaN, 0.3]), Is.NaN);
+        Assert.That(EquilibriumAnalysis.MedianOf([0.3, 0.1, 0.2]), Is.EqualTo(0.2));
+        Assert.That(EquilibriumAnalysis.MedianOf([]), Is.NaN);
+    }
+
+    [Test]
     public void ALogWithoutAngles_IsRefused()
     {
         var traces = new[] { new FilterTrace("features.0", 0, [new FilterSample(0, 1, 1, 0, 0, 0)]) };
