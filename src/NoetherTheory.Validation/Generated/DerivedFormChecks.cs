@@ -105,7 +105,7 @@ internal static class DerivedFormChecks
         if (result.Law is not { } law || law.Kind == ChargeLawKind.None)
         {
             skipped.Add(new SkippedRule(rule.Id, where + "no closed charge law is derived"
-                + (result.Law?.Obstruction is { } o ? $" ({o})" : "") + ", so there is no Green's law to check"));
+                + (result.Law is { Obstruction: not null } l ? $": {DerivationFormatter.Reason(l)}" : "") + "; nothing to check"));
             yield break;
         }
         if (law.Kind == ChargeLawKind.Decay)
@@ -215,7 +215,7 @@ internal static class DerivedFormChecks
     }
 
     /// <summary>Per-step contraction of the discrete angular momentum ⟨ξ(q_n), q_n − q_(n−1)⟩ (NaN if it becomes non-finite).</summary>
-    private static double AngularMomentumContraction(RuleSimulator sim, int dim, Func<double[], double>[] xi, double gap)
+    internal static double AngularMomentumContraction(RuleSimulator sim, int dim, Func<double[], double>[] xi, double gap)
     {
         var q = new double[dim];
         for (int i = 0; i < dim; i++) q[i] = i + 1;
