@@ -26,6 +26,16 @@ public sealed class Fig4AnalysisTests
     }
 
     [Test]
+    public void PanelAClaims_NameTheLearningRatesTheGridHas()
+    {
+        // A grid at 0.01 … 0.1 (fig4-equilibrium-cpu) must not be described with the paper's 0.001 and 0.03.
+        var runs = Pair("A", 0.01, 0.80, 0.80).Concat(Pair("A", 0.1, 0.90, 0.85)).ToList();
+        var claims = Fig4Analysis.Analyse(runs).Claims.ToDictionary(c => c.Id);
+        Assert.That(claims["A-small-lr"].Statement, Does.Contain("η = 0.01,").And.Not.Contain("0.001"));
+        Assert.That(claims["A-large-lr"].Statement, Does.Contain("η = 0.1,").And.Not.Contain("0.03"));
+    }
+
+    [Test]
     public void Analyse_ReversedOrTinyEffects_AreReportedAsSuch()
     {
         var runs = Pair("A", 0.001, 0.80, 0.70).Concat(Pair("A", 0.03, 0.85, 0.90))
