@@ -70,7 +70,12 @@ public sealed class InterruptTests
             Assert.That(process.HasExited, Is.False, "still training");
             using (var kill = Process.Start("/bin/kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 kill.WaitForExit();
-            Assert.That(process.WaitForExit(TimeSpan.FromMinutes(1)), Is.True, "the process stops after SIGINT");
+            // Generous: once (of many runs) a fresh-clone CI under extra load saw no exit within one minute, and it could not be
+            // reproduced since; the message carries the process's stderr so the next occurrence says where it was.
+            bool exited = process.WaitForExit(TimeSpan.FromMinutes(3));
+            string soFar;
+            lock (stderr) soFar = stderr.ToString();
+            Assert.That(exited, Is.True, "the process stops after SIGINT; its stderr so far:\n" + soFar);
         }
         finally
         {
