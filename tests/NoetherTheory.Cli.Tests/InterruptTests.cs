@@ -15,6 +15,20 @@ public sealed class InterruptTests
     {
         if (!TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
         if (!File.Exists("/bin/kill")) Assert.Ignore("no /bin/kill to send SIGINT with");
+        // A process tree started in the background by a non-interactive shell (`cmd &`, nohup) has SIGINT ignored, the
+        // child inherits that, and .NET keeps an inherited ignore: Ctrl+C cannot reach the run, so there is nothing to test.
+        if (SigIntIgnored()) Assert.Ignore("SIGINT is ignored in this process tree (started in the background by a non-interactive shell); run the tests in the foreground");
+    }
+
+    // Bit 1 (signal 2) of the SigIgn mask in /proc/self/status.
+    private static bool SigIntIgnored()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return false;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out ulong mask)
+            && (mask & 0b10) != 0;
     }
 
     [SetUp]
@@ -70,9 +84,7 @@ public sealed class InterruptTests
             Assert.That(process.HasExited, Is.False, "still training");
             using (var kill = Process.Start("/bin/kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 kill.WaitForExit();
-            // Generous: once (of many runs) a fresh-clone CI under extra load saw no exit within one minute, and it could not be
-            // reproduced since; the message carries the process's stderr so the next occurrence says where it was.
-            bool exited = process.WaitForExit(TimeSpan.FromMinutes(3));
+            bool exited = process.WaitForExit(TimeSpan.FromMinutes(1));
             string soFar;
             lock (stderr) soFar = stderr.ToString();
             Assert.That(exited, Is.True, "the process stops after SIGINT; its stderr so far:\n" + soFar);
