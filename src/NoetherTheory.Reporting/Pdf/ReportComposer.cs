@@ -370,18 +370,25 @@ internal sealed class ReportComposer
     /// verdicts) keep them whole; only the columns with the longest words break them.</summary>
     private float[] Level(float[] whole, float[] broken)
     {
-        float Total(float level) => whole.Select((w, c) => Math.Clamp(level, broken[c], w)).Sum();
-        float low = 0, high = whole.Max();
+        float low = LargestFitting(level => whole.Select((w, c) => Math.Clamp(level, broken[c], w)).Sum(), whole.Max());
+        return [.. whole.Select((w, c) => Math.Clamp(low, broken[c], w))];
+    }
+
+    /// <summary>The largest x in [0, <paramref name="high"/>] with total(x) ≤ the text width, for a total that grows with x
+    /// (bisection, 40 halvings).</summary>
+    private float LargestFitting(Func<float, float> total, float high)
+    {
+        float low = 0;
         for (int i = 0; i < 40; i++)
         {
             float mid = 0.5f * (low + high);
-            if (Total(mid) <= Width)
+            if (total(mid) <= Width)
                 low = mid;
             else
                 high = mid;
         }
 
-        return [.. whole.Select((w, c) => Math.Clamp(low, broken[c], w))];
+        return low;
     }
 
     private (TextStyle Body, TextStyle Header) TableStyles(float scale) =>
@@ -420,17 +427,8 @@ internal sealed class ReportComposer
         if (natural.Sum() <= Width)
             return natural;
 
-        float Total(float t) => Enumerable.Range(0, n).Sum(c => Math.Clamp(t * natural[c], minimum[c], natural[c]));
-        float low = 0, high = 1;   // Total(0) = Σ minimum ≤ Width < Σ natural = Total(1); Total grows with t
-        for (int i = 0; i < 40; i++)
-        {
-            float mid = 0.5f * (low + high);
-            if (Total(mid) <= Width)
-                low = mid;
-            else
-                high = mid;
-        }
-
+        // Total(0) = Σ minimum ≤ Width < Σ natural = Total(1); Total grows with t.
+        float low = LargestFitting(t => Enumerable.Range(0, n).Sum(c => Math.Clamp(t * natural[c], minimum[c], natural[c])), 1);
         return [.. Enumerable.Range(0, n).Select(c => Math.Clamp(low * natural[c], minimum[c], natural[c]))];
     }
 

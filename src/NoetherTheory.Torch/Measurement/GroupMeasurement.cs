@@ -62,6 +62,7 @@ public sealed class GroupMeasurement : IDisposable
     private readonly (SymmetryGroup Group, (GroupTensor Tensor, int Index, long SliceSize)[][] Components)[] _bound;
     private readonly long _bufferLength;
     private Tensor? _rows;
+    private Tensor? _picks;
     private bool _disposed;
 
     /// <summary>Binds the groups to the optimizer's parameters by name.</summary>
@@ -144,6 +145,8 @@ public sealed class GroupMeasurement : IDisposable
         var device = _optimizer.Parameters[0].device;
         if (PackedLength == 0) return scope.MoveToOuter(zeros(0, dtype: ScalarType.Float64, device: device));
         _rows ??= empty(_bufferLength, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();
+        // |θ|², ⟨θ,g⟩, ⟨θ,v⟩, |g|², |v|² in a row-major 3×3 Gram matrix of (θ, g, v); made once, not per tensor and step.
+        _picks ??= tensor(new long[] { 0, 1, 2, 4, 8 }, device: device).DetachFromDisposeScope();
         var parts = new List<Tensor>();
         foreach (var (group, components) in _bound)
         foreach (var component in components)
@@ -161,7 +164,7 @@ public sealed class GroupMeasurement : IDisposable
                 if (velocity is not null) rows.select(1, 2).copy_(Slices(velocity, t.Slices));
                 else rows.select(1, 2).zero_();
                 var gram = bmm(rows, rows.transpose(1, 2)).view(n, 9);         // [n, 3, 3] Gram matrices
-                parts.Add(gram.index_select(1, GramPicks(device)).flatten());
+                parts.Add(gram.index_select(1, _picks).flatten());
             }
             else
             {
@@ -172,9 +175,6 @@ public sealed class GroupMeasurement : IDisposable
         }
         return scope.MoveToOuter(cat(parts, 0));
     }
-
-    // |θ|², ⟨θ,g⟩, ⟨θ,v⟩, |g|², |v|² in a row-major 3×3 Gram matrix of (θ, g, v).
-    private static Tensor GramPicks(Device device) => tensor(new long[] { 0, 1, 2, 4, 8 }, device: device);
 
     // [n, K] view (or copy) of the slices of a tensor shaped like its parameter.
     private static Tensor Slices(Tensor t, SliceFamily s)
@@ -228,11 +228,13 @@ public sealed class GroupMeasurement : IDisposable
         return new GroupStepMeasurement(step, groups);
     }
 
-    /// <summary>Frees the float64 work buffer (allocated again if <see cref="Pack"/> is called after this).</summary>
+    /// <summary>Frees the float64 work buffer and the index tensor (allocated again if <see cref="Pack"/> is called after this).</summary>
     public void Dispose()
     {
         _rows?.Dispose();
         _rows = null;
+        _picks?.Dispose();
+        _picks = null;
         _disposed = true;
     }
 }

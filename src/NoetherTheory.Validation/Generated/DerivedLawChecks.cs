@@ -302,12 +302,18 @@ public static class DerivedLawChecks
     }
 
     /// <summary>The checks as a <c>noether.verify/1</c> document (suite "derived").</summary>
-    public static VerifyDocument ToDocument(DerivedCheckReport report)
+    public static VerifyDocument ToDocument(DerivedCheckReport report) =>
+        ToDocument(report, "derived", c => $"{c.Rule}/{c.Symmetry}/{c.Law.Replace(' ', '-')}", c => c.Predicted);
+
+    /// <summary>A generated-check report as a <c>noether.verify/1</c> document of <paramref name="suite"/>: one entry per
+    /// check, id suite/<paramref name="idStem"/>/forcing, with <paramref name="reference"/> as the reference value.</summary>
+    internal static VerifyDocument ToDocument(DerivedCheckReport report, string suite, Func<DerivedCheck, string> idStem,
+        Func<DerivedCheck, double> reference)
     {
         ArgumentNullException.ThrowIfNull(report);
         var entries = report.Checks.Select(c => new VerificationEntry(
-            $"derived/{c.Rule}/{c.Symmetry}/{c.Law.Replace(' ', '-')}/{c.Forcing.ToString().ToLowerInvariant()}", "derived", c.Law,
-            $"{c.Law} ({c.Forcing.ToString().ToLowerInvariant()} gradients)", c.Measured, c.Predicted, c.Error,
+            $"{suite}/{idStem(c)}/{c.Forcing.ToString().ToLowerInvariant()}", suite, c.Law,
+            $"{c.Law} ({c.Forcing.ToString().ToLowerInvariant()} gradients)", c.Measured, reference(c), c.Error,
             c.Tolerance, c.Tolerance, c.RelativeTolerance, null, c.Passed, 0, c.Reason)).ToList();
         return new VerifyDocument(entries.Count(e => e.Passed), entries.Count(e => !e.Passed), entries);
     }

@@ -244,15 +244,8 @@ public static class EquilibriumChecks
     }
 
     /// <summary>The checks as a <c>noether.verify/1</c> document (suite "equilibrium").</summary>
-    public static VerifyDocument ToDocument(DerivedCheckReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var entries = report.Checks.Select(c => new VerificationEntry(
-            $"equilibrium/{c.Rule}/{c.Law.Replace(' ', '-')}/{c.Forcing.ToString().ToLowerInvariant()}", "equilibrium", c.Law,
-            $"{c.Law} ({c.Forcing.ToString().ToLowerInvariant()} gradients)", c.Measured, c.Expected, c.Error,
-            c.Tolerance, c.Tolerance, c.RelativeTolerance, null, c.Passed, 0, c.Reason)).ToList();
-        return new VerifyDocument(entries.Count(e => e.Passed), entries.Count(e => !e.Passed), entries);
-    }
+    public static VerifyDocument ToDocument(DerivedCheckReport report) =>
+        DerivedLawChecks.ToDocument(report, "equilibrium", c => $"{c.Rule}/{c.Law.Replace(' ', '-')}", c => c.Expected);
 
     /// <summary>A plain-text table per rule, then the skipped rules and the totals.</summary>
     public static string FormatTable(DerivedCheckReport report)
