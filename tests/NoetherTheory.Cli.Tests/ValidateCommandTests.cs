@@ -34,6 +34,9 @@ public sealed class ValidateCommandTests
         var first = CliRunner.Run("validate", "--experiment", TestProtocol, "--out", outDir, "--jobs", "2");
         Assert.That(first.ExitCode, Is.EqualTo(0), first.Error + first.Out);
         Assert.That(first.Out, Does.Contain("synthetic images"), "the data set is named in the output");
+        string threads = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TorchRuntime.OpenMpThreadsVariable))
+            ? $"{TorchRuntime.ThreadsPerJob(Environment.ProcessorCount, 2)} CPU thread" : "(OMP_NUM_THREADS)";
+        Assert.That(first.Error, Does.Contain(threads), "two concurrent cells share the cores instead of each taking all of them");
 
         var summary = ResultDocuments.Read<ValidateDocument>(Path.Combine(outDir, "summary.json"));
         Assert.That(summary.Kind, Is.EqualTo("noether.validate/1"));
@@ -90,6 +93,17 @@ public sealed class ValidateCommandTests
         var r = CliRunner.Run("validate", "--experiment", path);
         Assert.That(r.ExitCode, Is.EqualTo(2));
         Assert.That(r.Error, Does.Contain("bad.yaml:8:"));
+    }
+
+    [TestCase("0")]
+    [TestCase("-1")]
+    [TestCase("two")]
+    public void Validate_ThreadsBelowOneOrNotANumber_ExitsTwoNamingTheOption(string threads)
+    {
+        var r = CliRunner.Run("validate", "--experiment", TestProtocol, "--out", _root, "--threads", threads);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.BadInput), r.Error);
+        Assert.That(r.Error, Does.Contain($"--threads '{threads}'").And.Contain("≥ 1"));
+        Assert.That(Directory.EnumerateFileSystemEntries(_root), Is.Empty, "nothing is trained or written");
     }
 
     [Test]

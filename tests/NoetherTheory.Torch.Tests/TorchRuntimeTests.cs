@@ -38,6 +38,39 @@ public sealed class TorchRuntimeTests
         Assert.That(info.CompatStepApplied, Is.True, "host lacks GLIBCXX_3.4.32 but the loaded copy was not patched\n" + info.Trace);
     }
 
+    [TestCase(2, 1, 2)]
+    [TestCase(2, 2, 1)]
+    [TestCase(2, 5, 1)]
+    [TestCase(16, 3, 5)]
+    [TestCase(1, 1, 1)]
+    public void ThreadsPerJob_DividesTheCores_RoundingDown_NeverBelowOne(int cores, int jobs, int expected) =>
+        Assert.That(TorchRuntime.ThreadsPerJob(cores, jobs), Is.EqualTo(expected));
+
+    [Test]
+    public void ConfigureThreads_AskedCount_IsLibTorchsCount_AndBadCountsAreRefused()
+    {
+        int before = TorchSharp.torch.get_num_threads();
+        try
+        {
+            var three = TorchRuntime.ConfigureThreads(3, jobs: 2);
+            Assert.That(three.Count, Is.EqualTo(3));
+            Assert.That(TorchSharp.torch.get_num_threads(), Is.EqualTo(3), "the asked count wins over cores / jobs");
+            Assert.That(three.Words, Does.Contain("3 CPU threads per run").And.Contain("--threads"));
+            if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TorchRuntime.OpenMpThreadsVariable)))
+            {
+                var chosen = TorchRuntime.ConfigureThreads(null, jobs: 2);
+                Assert.That(chosen.Count, Is.EqualTo(TorchRuntime.ThreadsPerJob(Environment.ProcessorCount, 2)));
+                Assert.That(TorchSharp.torch.get_num_threads(), Is.EqualTo(chosen.Count));
+            }
+            Assert.That(() => TorchRuntime.ConfigureThreads(0, jobs: 1), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => TorchRuntime.ConfigureThreads(1, jobs: 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        }
+        finally
+        {
+            TorchRuntime.UseThreads(before);
+        }
+    }
+
     [Test]
     public void ResolveDevice_Cpu_IsCpu_AndUnknownNames_AreRejected()
     {

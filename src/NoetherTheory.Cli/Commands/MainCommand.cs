@@ -23,17 +23,18 @@ internal static class MainCommand
         var jobs = new Option<int>("--jobs") { Description = "Grid cells trained concurrently", DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount) };
         var filters = new Option<string>("--filters-protocol") { Description = "Filter-check protocol", DefaultValueFactory = _ => "filters-cpu" };
         var grid = new Option<string>("--grid-protocol") { Description = "Fig. 4 grid protocol", DefaultValueFactory = _ => "fig4-cpu" };
+        var threads = new ThreadsOption();
         var command = new Command("main", "Run the whole pipeline (derive, verify, compare, train + filter checks, Fig. 4 grid) and write the report.")
         {
-            output, device, quick, jobs, filters, grid,
+            output, device, quick, jobs, filters, grid, threads,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(context, Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(device)!,
-            parse.GetValue(quick), parse.GetValue(jobs), parse.GetValue(filters)!, parse.GetValue(grid)!, cancel)));
+            parse.GetValue(quick), parse.GetValue(jobs), parse.GetValue(filters)!, parse.GetValue(grid)!, parse.GetValue(threads), cancel)));
         return command;
     }
 
     private static int Run(CliContext context, string outDir, string device, bool quick, int jobs, string filtersProtocol, string gridProtocol,
-        CancellationToken cancel)
+        int? threads, CancellationToken cancel)
     {
         // Options are checked before the first stage runs (a bad protocol must not surface only after three stages).
         if (jobs < 1) throw new UsageException($"--jobs {jobs}: must be ≥ 1.");
@@ -93,14 +94,14 @@ internal static class MainCommand
 
         Stage($"training VGG11-BN with filter-level checks ({filtersProtocol})");
         string filtersDir = Path.Combine(outDir, "filters");
-        if (ValidateCommand.Run(context, Protocol(filtersProtocol), device, filtersDir, 1, [], null, cancel) != ExitCodes.Ok)
+        if (ValidateCommand.Run(context, Protocol(filtersProtocol), device, filtersDir, 1, [], null, cancel, threads: threads) != ExitCodes.Ok)
             failures.Add("the exact heavy-ball recursion failed on a filter (filters/summary.json)");
 
         string gridDir = Path.Combine(outDir, "fig4");
         if (!quick)
         {
             Stage($"training the Fig. 4 grid ({gridProtocol}, {jobs} at a time)");
-            if (ValidateCommand.Run(context, Protocol(gridProtocol), device, gridDir, jobs, [], null, cancel) != ExitCodes.Ok)
+            if (ValidateCommand.Run(context, Protocol(gridProtocol), device, gridDir, jobs, [], null, cancel, threads: threads) != ExitCodes.Ok)
                 failures.Add("the exact heavy-ball recursion failed in the grid (fig4/summary.json)");
         }
 

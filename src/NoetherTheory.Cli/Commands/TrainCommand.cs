@@ -18,17 +18,18 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's last checkpoint" };
         var dataPath = new Option<string?>("--dataset-path") { Description = "Override dataset.path (e.g. the bundle's data/fashion-mnist)" };
         var tf32 = new Tf32Option();
+        var threads = new ThreadsOption();
         var command = new Command("train", "Train VGG11-BN with per-filter measurement (metrics, filters.csv, checkpoints in the run folder).")
         {
-            config, device, output, resume, dataPath, tf32,
+            config, device, output, resume, dataPath, tf32, threads,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(context, parse.GetValue(config)!, parse.GetValue(device)!,
-            parse.GetValue(output), parse.GetValue(resume), parse.GetValue(dataPath), parse.GetValue(tf32), cancel)));
+            parse.GetValue(output), parse.GetValue(resume), parse.GetValue(dataPath), parse.GetValue(tf32), parse.GetValue(threads), cancel)));
         return command;
     }
 
     private static int Run(CliContext context, FileInfo configFile, string device, string? output, bool resume, string? datasetPath,
-        bool tf32, CancellationToken cancel)
+        bool tf32, int? threads, CancellationToken cancel)
     {
         var config = LoadConfig(configFile.FullName);
         if (datasetPath is not null)
@@ -40,6 +41,8 @@ internal static class TrainCommand
         string outDir = output ?? Path.Combine("runs", config.Name);
         string precision = Tf32Option.Apply(device, tf32);
         if (precision != "float32") context.Error.WriteLine($"train {config.Name}: arithmetic {precision}");
+        var threadCount = ThreadsOption.Apply(threads, 1);
+        if (threads is not null) context.Error.WriteLine($"train {config.Name}: {threadCount.Words}");
         var result = RunTraining(context, config, new TrainingRunOptions(outDir, device, resume, Log: line => context.Error.WriteLine($"train {config.Name}: {line}")), cancel);
         if (result.AlreadyComplete)
         {

@@ -30,19 +30,20 @@ internal static class ValidateCommand
         var cells = new Option<string[]>("--cell") { Description = "Run only this cell id (repeatable; no summary is written)", AllowMultipleArgumentsPerToken = false };
         var dataPath = new Option<string?>("--dataset-path") { Description = "Override dataset.path of every run (e.g. the bundle's data/fashion-mnist)" };
         var tf32 = new Tf32Option();
+        var threads = new ThreadsOption();
         var emit = new Option<string?>("--emit") { Description = "slurm: write an sbatch array script (one cell per task) into the output folder instead of running" };
         var command = new Command("validate", "Run a deep-network validation protocol: filter-level checks of the learning-dynamics laws and the NLD Fig. 4 grid.")
         {
-            experiment, device, output, jobs, cells, emit, dataPath, tf32,
+            experiment, device, output, jobs, cells, emit, dataPath, tf32, threads,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(context, parse.GetValue(experiment)!.FullName, parse.GetValue(device)!,
             parse.GetValue(output), parse.GetValue(jobs), parse.GetValue(cells) ?? [], parse.GetValue(emit), cancel, parse.GetValue(dataPath),
-            parse.GetValue(tf32))));
+            parse.GetValue(tf32), parse.GetValue(threads))));
         return command;
     }
 
     internal static int Run(CliContext context, string protocolPath, string device, string? output, int jobs, string[] only, string? emit,
-        CancellationToken cancel, string? datasetPath = null, bool tf32 = false)
+        CancellationToken cancel, string? datasetPath = null, bool tf32 = false, int? threads = null)
     {
         if (jobs < 1) throw new UsageException($"--jobs {jobs}: must be ≥ 1.");
         var protocol = WithDatasetPath(LoadProtocol(protocolPath), datasetPath);
@@ -55,13 +56,14 @@ internal static class ValidateCommand
             return ExitCodes.Ok;
         }
         string precision = Tf32Option.Apply(device, tf32);
-        context.Error.WriteLine($"validate {protocol.Name}: {protocol.Cells.Count} runs on {protocol.DatasetName}, device {device} ({precision}), {jobs} at a time → {outDir}");
+        var threadCount = ThreadsOption.Apply(threads, Math.Min(jobs, Math.Max(1, only.Length > 0 ? only.Length : protocol.Cells.Count)));
+        context.Error.WriteLine($"validate {protocol.Name}: {protocol.Cells.Count} runs on {protocol.DatasetName}, device {device} ({precision}), {jobs} at a time, {threadCount.Words} → {outDir}");
         IReadOnlyList<CellOutcome> outcomes;
         try
         {
             var progress = new CellProgressLines(context.Error, protocol.Cells.ToDictionary(c => c.Id, c => c.Config.Steps));
             outcomes = DeepNetValidation.Train(protocol, new ExperimentRunOptions(outDir, device, jobs, only.Length > 0 ? only.ToHashSet() : null,
-                line => { lock (context.Error) context.Error.WriteLine($"validate {protocol.Name}: {line}"); }), progress, cancel);
+                line => { lock (context.Error) context.Error.WriteLine($"validate {protocol.Name}: {line}"); }, threadCount.Count), progress, cancel);
         }
         catch (ArgumentException e) when (e.ParamName == "options") { throw new UsageException("--cell: " + e.Message); }
         catch (TrainingConfigException e) { throw new UsageException(e.Message); }

@@ -11,8 +11,10 @@ namespace NoetherTheory.Torch.Experiments;
 /// <param name="Jobs">Cells trained concurrently in this process (≥ 1).</param>
 /// <param name="OnlyCells">Run only these cell ids (null: all); used by array jobs that run one cell each.</param>
 /// <param name="Log">Data-loading messages of every cell (<see cref="Runs.TrainingRunOptions.Log"/>); null: silent.</param>
+/// <param name="Threads">libtorch CPU threads of each cell, set on the thread that trains it
+/// (<see cref="Runtime.TorchRuntime.ConfigureThreads"/> chooses one); null: leave libtorch's count as it is.</param>
 public sealed record ExperimentRunOptions(string OutDir, string Device = "cpu", int Jobs = 1, IReadOnlySet<string>? OnlyCells = null,
-    Action<string>? Log = null);
+    Action<string>? Log = null, int? Threads = null);
 
 /// <summary>Progress of one cell.</summary>
 /// <param name="CellId">The cell.</param>
@@ -52,6 +54,7 @@ public static class ExperimentRunner
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Jobs, 1);
+        if (options.Threads is { } t) ArgumentOutOfRangeException.ThrowIfLessThan(t, 1, nameof(options));
         if (options.OnlyCells is { } only && only.FirstOrDefault(id => protocol.Cells.All(c => c.Id != id)) is { } unknown)
             throw new ArgumentException($"cell '{unknown}' is not in protocol '{protocol.Name}' (ids: {string.Join(", ", protocol.Cells.Select(c => c.Id))}).", nameof(options));
         var cells = protocol.Cells.Where(c => options.OnlyCells?.Contains(c.Id) ?? true).ToList();
@@ -86,6 +89,7 @@ public static class ExperimentRunner
     {
         if (TryReadFinished(options.OutDir, cell) is { } done) return done;
         string dir = CellDirectory(options.OutDir, cell);
+        if (options.Threads is { } threads) Runtime.TorchRuntime.UseThreads(threads);
         var wall = Stopwatch.StartNew();
         var forward = progress is null ? null : new ForwardProgress(p => progress.Report(new CellProgress(cell.Id, p)));
         var result = Trainer.Run(cell.Config, new TrainingRunOptions(dir, options.Device, Resume: true, Log: options.Log), forward, ct);

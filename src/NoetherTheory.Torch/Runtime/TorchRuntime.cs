@@ -97,6 +97,63 @@ public static class TorchRuntime
         return tf32 ? "tf32 (cuDNN convolutions, cuBLAS matmuls)" : "float32 (TF32 off)";
     }
 
+    /// <summary>Environment variable through which OpenMP (and so libtorch) takes its CPU thread count.</summary>
+    public const string OpenMpThreadsVariable = "OMP_NUM_THREADS";
+
+    /// <summary>Chooses libtorch's CPU (intra-op) thread count for this process, for <paramref name="jobs"/> runs training at
+    /// once: <paramref name="threads"/> when given; else what <c>OMP_NUM_THREADS</c> set, when it is set; else the cores
+    /// divided among the jobs (at least 1). libtorch's own default is one thread per core for every run, so concurrent runs
+    /// oversubscribe the cores, and its waiting threads spin: on cores shared with other work a run then slows many-fold.</summary>
+    /// <remarks>libtorch keeps the count process-wide, but OpenMP keeps it per thread, and a thread reads the process-wide
+    /// count only the first time it runs a parallel operation: a run on a reused worker thread must call
+    /// <see cref="UseThreads"/> on that thread (ExperimentRunner does, per cell).</remarks>
+    /// <param name="threads">The count asked for (null: choose).</param>
+    /// <param name="jobs">Runs that will train concurrently in this process (≥ 1).</param>
+    /// <returns>The count, and the count in words for logs and summaries.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> or <paramref name="jobs"/> is below 1.</exception>
+    /// <exception cref="TorchUnavailableException">libtorch did not load.</exception>
+    public static (int Count, string Words) ConfigureThreads(int? threads, int jobs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(jobs, 1);
+        if (threads is { } t) ArgumentOutOfRangeException.ThrowIfLessThan(t, 1, nameof(threads));
+        Require();
+        string source;
+        int n;
+        if (threads is { } asked)
+        {
+            n = asked;
+            source = "--threads";
+        }
+        else if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(OpenMpThreadsVariable)))
+        {
+            n = torch.get_num_threads();
+            source = OpenMpThreadsVariable;
+        }
+        else
+        {
+            n = ThreadsPerJob(Environment.ProcessorCount, jobs);
+            source = jobs == 1 ? "one per core" : $"{Environment.ProcessorCount} cores / {jobs} concurrent runs";
+        }
+        UseThreads(n);
+        return (n, string.Create(CultureInfo.InvariantCulture, $"{n} CPU thread{(n == 1 ? "" : "s")} per run ({source})"));
+    }
+
+    /// <summary>Sets libtorch's CPU thread count, process-wide and for the calling thread.</summary>
+    /// <param name="threads">The count (≥ 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
+    /// <exception cref="TorchUnavailableException">libtorch did not load.</exception>
+    public static void UseThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        Require();
+        torch.set_num_threads(threads);
+    }
+
+    /// <summary>The cores divided among concurrent runs, rounded down, at least 1.</summary>
+    /// <param name="cores">Cores of the machine.</param>
+    /// <param name="jobs">Concurrent runs.</param>
+    public static int ThreadsPerJob(int cores, int jobs) => Math.Max(1, cores / Math.Max(1, jobs));
+
     private static TorchRuntimeInfo Load()
     {
         var trace = new StringBuilder();
