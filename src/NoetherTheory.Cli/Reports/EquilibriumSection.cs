@@ -12,6 +12,11 @@ internal static class EquilibriumSection
 
     private static string P(double x) => double.IsNaN(x) ? "–" : x.ToString("P1", CultureInfo.InvariantCulture);
 
+    private static string MomentumNote(RunEquilibriumEntry run) =>
+        run.WhiteMomentumRatio is { } white && run.PersistentMomentumRatio is { } persistent
+            ? $" |v|²/|g|² would be {N(white)} for white gradients and {N(persistent)} for persistent ones."
+            : "";
+
     public static void Write(ReportContext report, EquilibriumDocument document)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -21,14 +26,16 @@ internal static class EquilibriumSection
             "the run's rule under white gradients (theory/05-learning-dynamics.md#eq-5-8): θ* = √(2ηk/(1+β)) for heavy ball, √(2ηk(1−β₁)/(1+β₁)) " +
             "for AdamW. A run counts as equilibrated from three relaxation times on; shorter runs are judged on their last quarter and say so. " +
             "Errors are per-layer medians over filters of the relative error of the RMS angle (θ), of |r| against r* from the filter's own " +
-            "measured |ĝ|² (SGD family) or fan-in (AdamW), and of η_eff. |v|²/|g|² tells white (1/(1−β²)) from persistent (1/(1−β)²) gradients.");
+            "measured |ĝ|² (SGD family) or fan-in (AdamW), and of η_eff. |v|²/|g|² (momentum buffer over gradient) tells white from persistent " +
+            "gradients: for a buffer v' = a·v + c·g it is c²/(1−a²) for white and c²/(1−a)² for persistent ones (each run states both); below " +
+            "the white value, successive gradients anticorrelate.");
         foreach (var run in document.Runs)
         {
             report.Heading($"Equilibrium: {run.Run}", 2);
             report.Paragraph(string.Create(CultureInfo.InvariantCulture,
                 $"Rule {run.Rule}, η = {run.LearningRate}, k = {run.WeightDecay}: θ* = {N(run.PredictedAngle, 4)} rad per step, relaxation {N(run.RelaxationSteps, 4)} steps; " +
                 $"window steps {run.WindowStart}–{run.LastStep} ({(run.Equilibrated ? "equilibrated" : "NOT equilibrated")}); median over layers of the per-layer " +
-                $"median angle error {P(run.MedianAngleError)} (target ≤ 10%). {run.Note}."));
+                $"median angle error {P(run.MedianAngleError)} (target ≤ 10%). {run.Note}.{MomentumNote(run)}"));
             report.Table(new ReportTable(
                 [
                     new TableColumn("layer"), new TableColumn("filters", ColumnAlignment.Right), new TableColumn("θ rms (rad)", ColumnAlignment.Right),

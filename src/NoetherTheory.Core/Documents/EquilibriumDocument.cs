@@ -24,9 +24,12 @@ public sealed record EquilibriumDocument(IReadOnlyList<RunEquilibriumEntry> Runs
 /// <param name="MedianAngleError">Median over layers of the per-layer median relative angle error.</param>
 /// <param name="Layers">Per layer.</param>
 /// <param name="Note">What the numbers mean for this run.</param>
+/// <param name="WhiteMomentumRatio">|v|²/|g|² of the rule's buffer under white gradients (c²/(1−a²) for v' = a·v + c·g), or
+/// null when the rule has no such buffer (and in documents written before it was recorded).</param>
+/// <param name="PersistentMomentumRatio">The same under persistent gradients (c²/(1−a)²), or null.</param>
 public sealed record RunEquilibriumEntry(string Run, string Rule, double LearningRate, double WeightDecay, double PredictedAngle,
     double RelaxationSteps, long WindowStart, long LastStep, bool Equilibrated, double MedianAngleError, IReadOnlyList<LayerEquilibriumEntry> Layers,
-    string Note);
+    string Note, double? WhiteMomentumRatio = null, double? PersistentMomentumRatio = null);
 
 /// <summary>One layer's measured equilibrium.</summary>
 /// <param name="Layer">The conv's name.</param>
@@ -36,7 +39,8 @@ public sealed record RunEquilibriumEntry(string Run, string Rule, double Learnin
 /// <param name="NormError">Median over filters of |r − r*|/r* (NaN when not predicted).</param>
 /// <param name="EffectiveLearningRateError">Median over filters of the relative η_eff error (NaN when not predicted).</param>
 /// <param name="ReachedAtStep">First measured step from which the layer's running RMS angle stays within 10% of θ*, or null.</param>
-/// <param name="MomentumRatio">Median over filters of |v|²/|g|² in the window (white gradients: 1/(1−β²); persistent:
-/// 1/(1−β)²); NaN for rules without a momentum buffer.</param>
+/// <param name="MomentumRatio">Median over filters of |v|²/|g|² in the window (compare the run's
+/// <see cref="RunEquilibriumEntry.WhiteMomentumRatio"/> and <see cref="RunEquilibriumEntry.PersistentMomentumRatio"/>); NaN for
+/// rules without a momentum buffer.</param>
 public sealed record LayerEquilibriumEntry(string Layer, int Filters, double MeasuredAngle, double AngleError, double NormError,
     double EffectiveLearningRateError, long? ReachedAtStep, double MomentumRatio);

@@ -16,7 +16,8 @@ namespace NoetherTheory.Validation.DeepNet;
 /// <param name="ReachedAtStep">The first measured step from which the layer's median angle stays within
 /// <see cref="EquilibriumAnalysis.ReachedWithin"/> of θ*, or null when it never does.</param>
 /// <param name="MomentumRatio">Median over filters of ⟨|v|²⟩/⟨|g|²⟩ in the window: how persistent the gradients are. For a
-/// heavy-ball buffer white gradients give 1/(1−β²), persistent ones 1/(1−β)²; NaN for rules without a momentum buffer.</param>
+/// buffer v' = a·v + c·g white gradients give c²/(1−a²), persistent ones c²/(1−a)² (<see cref="MomentumReferences"/>); NaN
+/// for rules without a momentum buffer.</param>
 public sealed record LayerEquilibrium(string Layer, int Filters, double PredictedAngle, double MeasuredAngle, double AngleError,
     double NormError, double EffectiveLearningRateError, long? ReachedAtStep, double MomentumRatio = double.NaN);
 
@@ -31,11 +32,61 @@ public sealed record LayerEquilibrium(string Layer, int Filters, double Predicte
 /// <param name="Equilibrated">True when the window starts at or after <see cref="EquilibriumAnalysis.EquilibratedAfter"/>
 /// relaxation times (the norms have relaxed to within e⁻³ of their equilibrium); false when the run is too short and the
 /// window is the last <see cref="EquilibriumAnalysis.WindowFraction"/> of it instead.</param>
+/// <param name="Momentum">What |v|²/|g|² would be under white and under persistent gradients for the rule's buffer, or null
+/// when the rule has no buffer of that form.</param>
 public sealed record EquilibriumReport(string Rule, EquilibriumPrediction Prediction, double RelaxationSteps, long WindowStart, long LastStep,
-    IReadOnlyList<LayerEquilibrium> Layers, string Note, bool Equilibrated = false)
+    IReadOnlyList<LayerEquilibrium> Layers, string Note, bool Equilibrated = false, MomentumReferences? Momentum = null)
 {
     /// <summary>Median over layers of the per-layer median angle error (NaN without layers).</summary>
     public double MedianAngleError => EquilibriumAnalysis.MedianOf([.. Layers.Select(l => l.AngleError)]);
+}
+
+/// <summary>The stationary |v|²/|g|² of a rule's first buffer v' = a·v + c·g (+ terms in q), read off its catalog update:
+/// c²/(1−a²) when successive gradients are independent (white), c²/(1−a)² when they repeat (persistent). A measured ratio
+/// between the two says how persistent the gradients are; below the white value, that successive gradients anticorrelate.</summary>
+/// <param name="Buffer">The buffer's name in the catalog.</param>
+/// <param name="Decay">a: the buffer's coefficient in its own update.</param>
+/// <param name="Gain">c: the gradient's coefficient.</param>
+public sealed record MomentumReferences(string Buffer, double Decay, double Gain)
+{
+    // The catalog's position coordinate (update expressions are written in q and g(q)).
+    private static readonly Symbol Q = Expr.Symbol("q");
+
+    /// <summary>c²/(1−a²): independent gradients.</summary>
+    public double White => Gain * Gain / (1 - (Decay * Decay));
+
+    /// <summary>c²/(1−a)²: the same gradient every step.</summary>
+    public double Persistent => Gain * Gain / ((1 - Decay) * (1 - Decay));
+
+    /// <summary>Reads a and c off the rule's first buffer update at the run's hyperparameters (q = 0, so weight decay in the
+    /// buffer drops out); null when the rule has no buffer, its update is not affine in (v, g) with |a| &lt; 1, or a
+    /// hyperparameter it needs has no value.</summary>
+    /// <param name="rule">The rule.</param>
+    /// <param name="values">Hyperparameter values by symbol.</param>
+    public static MomentumReferences? Of(LearningRule rule, IReadOnlyDictionary<Symbol, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(values);
+        if (rule.Buffers.Length == 0) return null;
+        string name = rule.Buffers[0];
+        var update = rule.Update.FirstOrDefault(u => u.Target == name + "_next");
+        if (update is null) return null;
+        var v = Expr.Symbol(name);
+        var g = Expr.Symbol("noether_gradient_");
+        var form = update.Value.Substitute(Expr.Apply("g", Q), g);
+        double At(double buffer, double gradient)
+        {
+            var at = new Dictionary<Symbol, double>(values) { [v] = buffer, [g] = gradient, [Q] = 0 };
+            try { return form.Evaluate(at); }
+            catch (EvaluationException) { return double.NaN; }
+        }
+        double zero = At(0, 0), a = At(1, 0) - zero, c = At(0, 1) - zero;
+        // Affine in (v, g): the value at (2, 3) must be the sum of the parts (a nonlinear buffer, e.g. a squared gradient, fails).
+        double check = At(2, 3) - zero;
+        bool affine = double.IsFinite(check) && Math.Abs(check - (2 * a) - (3 * c)) <= 1e-12 * (1 + Math.Abs(check));
+        if (!affine || !(Math.Abs(a) < 1) || !double.IsFinite(c) || c == 0) return null;
+        return new MomentumReferences(name, a, c);
+    }
 }
 
 /// <summary>
@@ -87,6 +138,7 @@ public static class EquilibriumAnalysis
         bool equilibrated = settled.Count >= MinimumWindowSteps;
         if (equilibrated) windowStart = settled[0];
         bool adaptive = e.Scale == DrivingScale.Normalised;
+        var momentumReferences = MomentumReferences.Of(rule, v);
         double mu0 = 1;
         if (!adaptive && e.Linearised?.Buffer is not null) mu0 = 1 - BufferStatistics.Derive(e.Linearised).Transition[1][1].Evaluate(v);
         var layers = new List<LayerEquilibrium>();
@@ -105,7 +157,7 @@ public static class EquilibriumAnalysis
                 angles.Add(rms);
                 angleErrors.Add(Math.Abs(rms - theta) / theta);
                 double v2 = window.Average(s => s.VelocityNormSq), g2 = window.Average(s => s.GradNormSq);
-                if (!adaptive && v2 > 0 && g2 > 0) momentum.Add(v2 / g2);
+                if (momentumReferences is not null && v2 > 0 && g2 > 0) momentum.Add(v2 / g2);
                 double r2 = window.Average(s => s.WeightNormSq);
                 double? rStar2 = null;
                 if (!adaptive)
@@ -139,7 +191,7 @@ public static class EquilibriumAnalysis
                 ? $"the run lasted {last / relax:F1} relaxation times ({relax:G4} steps each): the norms are still relaxing"
                 : $"the run lasted {last / relax:F1} relaxation times ({relax:G4} steps each)";
         if (!equilibrated) note += $"; not equilibrated (fewer than {MinimumWindowSteps} measured steps after {EquilibratedAfter:G} relaxation times), window = last {WindowFraction:P0}";
-        return new EquilibriumReport(rule.Id, e, relax, windowStart, last, layers, note, equilibrated);
+        return new EquilibriumReport(rule.Id, e, relax, windowStart, last, layers, note, equilibrated, momentumReferences);
     }
 
     // The first measured step from which the layer's median angle (a running RMS over the last 8 measured steps, to average
@@ -190,8 +242,8 @@ public static class EquilibriumAnalysis
         foreach (var l in report.Layers)
             sb.Append(inv, $"  {l.Layer,-14} {l.Filters,7}  {l.PredictedAngle,-10:G4}  {l.MeasuredAngle,-10:G4}  {l.AngleError,-9:P1}  {l.NormError,-11:P1}  {l.EffectiveLearningRateError,-13:P1}  {(l.ReachedAtStep is { } s ? s.ToString(inv) : "never"),-15}  {l.MomentumRatio:G3}\n");
         sb.Append(inv, $"  median over layers of the per-layer median angle error: {report.MedianAngleError:P1}; {report.Note}\n");
-        if (report.Layers.Any(l => !double.IsNaN(l.MomentumRatio)) && report.Prediction.Linearised is not null)
-            sb.Append("  |v|²/|g|²: white gradients give 1/(1−β²), persistent ones 1/(1−β)²\n");
+        if (report.Momentum is { } m)
+            sb.Append(inv, $"  |v|²/|g|² of buffer {m.Buffer} (v' = {m.Decay:G4}·v + {m.Gain:G4}·g): white gradients give {m.White:G3}, persistent ones {m.Persistent:G3}\n");
         return sb.ToString();
     }
 }

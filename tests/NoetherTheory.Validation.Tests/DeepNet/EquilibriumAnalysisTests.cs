@@ -122,4 +122,51 @@ public sealed class EquilibriumAnalysisTests
         Assert.That(() => FilterCsv.Parse(new StringReader(FilterCsv.Header + "\n0,features.0,0,4,1,0,0.02,0,0.02,1\n"), "f.csv"),
             Throws.TypeOf<InvalidDataException>().With.Message.Contains("f.csv:2"));
     }
+    private static readonly Catalog FullCatalog = Catalog.Load(RepositoryPaths.Combine("theory", "catalog"));
+
+    [Test]
+    public void MomentumReferences_AreReadOffTheRulesOwnBufferUpdate()
+    {
+        var hb = MomentumReferences.Of(HeavyBall, new Dictionary<Symbol, double>(Values) { [Expr.Symbol("delta")] = 0.5 });
+        Assert.That(hb, Is.Not.Null);
+        Assert.That(hb!.Decay, Is.EqualTo(0.9).Within(1e-15));
+        Assert.That(hb.Gain, Is.EqualTo(0.5).Within(1e-15), "dampening δ scales the gradient by 1 − δ");
+        Assert.That(hb.White, Is.EqualTo(0.25 / 0.19).Within(1e-12));
+        Assert.That(hb.Persistent, Is.EqualTo(25).Within(1e-9));
+
+        var adamValues = new Dictionary<Symbol, double>
+        {
+            [Coordinates.Eta] = 1e-3, [Expr.Symbol("beta1")] = 0.9, [Expr.Symbol("beta2")] = 0.999, [Expr.Symbol("eps")] = 1e-8, [Coordinates.K] = 1,
+        };
+        var adam = MomentumReferences.Of(FullCatalog.Rule("adamw"), adamValues);
+        Assert.That(adam, Is.Not.Null);
+        Assert.That(adam!.White, Is.EqualTo(0.1 / 1.9).Within(1e-12), "(1 − β₁)/(1 + β₁)");
+        Assert.That(adam.Persistent, Is.EqualTo(1).Within(1e-12), "an average of one repeated gradient is that gradient");
+
+        Assert.That(MomentumReferences.Of(FullCatalog.Rule("gd"), Values), Is.Null, "no buffer");
+        Assert.That(MomentumReferences.Of(HeavyBall, new Dictionary<Symbol, double> { [Coordinates.Beta] = 0.9 }), Is.Null,
+            "a hyperparameter without a value (δ) gives no references instead of a guess");
+    }
+
+    [Test]
+    public void MomentumReferences_AgreeWithTheBufferDrivenByWhiteAndByPersistentGradients()
+    {
+        var refs = MomentumReferences.Of(HeavyBall, Values)!;
+        var random = new Random(7);
+        double v = 0, v2 = 0, g2 = 0, vp = 0;
+        const int burnIn = 200, steps = 200_000;
+        for (int n = 0; n < burnIn + steps; n++)
+        {
+            double g = (random.NextDouble() * 2) - 1;
+            v = (refs.Decay * v) + (refs.Gain * g);
+            vp = (refs.Decay * vp) + refs.Gain;
+            if (n < burnIn) continue;
+            v2 += v * v;
+            g2 += g * g;
+        }
+        // White: the ratio's relative standard error is ≈ √(2(1+a²)/((1−a²)·N)) ≈ 1 % here; 4 % is four of them.
+        Assert.That(v2 / g2, Is.EqualTo(refs.White).Within(4).Percent);
+        Assert.That(vp * vp, Is.EqualTo(refs.Persistent).Within(1e-9).Percent, "a constant gradient: the buffer's fixed point c/(1 − a)");
+        Assert.That(refs.White, Is.Not.EqualTo(refs.Persistent).Within(50).Percent, "the two references are far apart at β = 0.9");
+    }
 }
