@@ -65,7 +65,7 @@ internal static class EquilibriumCommand
                 report.Layers.Count > 0 ? report.Layers[0].PredictedAngle : double.NaN, report.RelaxationSteps, report.WindowStart, report.LastStep,
                 report.Equilibrated, report.MedianAngleError,
                 [.. report.Layers.Select(l => new LayerEquilibriumEntry(l.Layer, l.Filters, l.MeasuredAngle, l.AngleError, l.NormError,
-                    l.EffectiveLearningRateError, l.ReachedAtStep, l.MomentumRatio))], report.Note, report.Momentum?.White, report.Momentum?.Persistent));
+                    l.EffectiveLearningRateError, l.ReachedAtStep, l.MomentumRatio, l.FirstWithinStep))], report.Note, report.Momentum?.White, report.Momentum?.Persistent));
         }
         if (output is not null)
         {

@@ -12,6 +12,8 @@ internal static class EquilibriumSection
 
     private static string P(double x) => double.IsNaN(x) ? "–" : x.ToString("P1", CultureInfo.InvariantCulture);
 
+    private static string Step(long? step) => step is { } s ? s.ToString(CultureInfo.InvariantCulture) : "never";
+
     private static string MomentumNote(RunEquilibriumEntry run) =>
         run.WhiteMomentumRatio is { } white && run.PersistentMomentumRatio is { } persistent
             ? $" |v|²/|g|² would be {N(white)} for white gradients and {N(persistent)} for persistent ones."
@@ -25,6 +27,8 @@ internal static class EquilibriumSection
         report.Paragraph("Each BN-preceded filter's angle per step, norm and effective learning rate against the equilibrium the engine derives from " +
             "the run's rule under white gradients (theory/05-learning-dynamics.md#eq-5-8): θ* = √(2ηk/(1+β)) for heavy ball, √(2ηk(1−β₁)/(1+β₁)) " +
             "for AdamW. A run counts as equilibrated from three relaxation times on; shorter runs are judged on their last quarter and say so. " +
+            "The time to equilibrium uses the layer's RMS angle over its filters and its last eight measured steps: the first step at which it is " +
+            "within 10% of θ*, and the step from which it stays within 10% to the end (never, when a late excursion leaves the band). " +
             "Errors are per-layer medians over filters of the relative error of the RMS angle (θ), of |r| against r* from the filter's own " +
             "measured |ĝ|² (SGD family) or fan-in (AdamW), and of η_eff. |v|²/|g|² (momentum buffer over gradient) tells white from persistent " +
             "gradients: for a buffer v' = a·v + c·g it is c²/(1−a²) for white and c²/(1−a)² for persistent ones (each run states both); below " +
@@ -40,13 +44,14 @@ internal static class EquilibriumSection
                 [
                     new TableColumn("layer"), new TableColumn("filters", ColumnAlignment.Right), new TableColumn("θ rms (rad)", ColumnAlignment.Right),
                     new TableColumn("θ error", ColumnAlignment.Right), new TableColumn("|r| error", ColumnAlignment.Right),
-                    new TableColumn("η_eff error", ColumnAlignment.Right), new TableColumn("within 10% from step", ColumnAlignment.Right),
+                    new TableColumn("η_eff error", ColumnAlignment.Right), new TableColumn("first within 10%", ColumnAlignment.Right),
+                    new TableColumn("stays within from", ColumnAlignment.Right),
                     new TableColumn("|v|²/|g|²", ColumnAlignment.Right),
                 ],
                 run.Layers.Select(l => (IReadOnlyList<string>)
                 [
                     l.Layer, l.Filters.ToString(CultureInfo.InvariantCulture), N(l.MeasuredAngle, 4), P(l.AngleError), P(l.NormError),
-                    P(l.EffectiveLearningRateError), l.ReachedAtStep is { } s ? s.ToString(CultureInfo.InvariantCulture) : "never", N(l.MomentumRatio),
+                    P(l.EffectiveLearningRateError), Step(l.FirstWithinStep), Step(l.ReachedAtStep), N(l.MomentumRatio),
                 ]).ToList()) { Caption = $"{run.Run}: measured against predicted equilibrium per layer (medians over filters)." });
         }
     }

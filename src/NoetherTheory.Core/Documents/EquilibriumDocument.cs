@@ -39,8 +39,10 @@ public sealed record RunEquilibriumEntry(string Run, string Rule, double Learnin
 /// <param name="NormError">Median over filters of |r − r*|/r* (NaN when not predicted).</param>
 /// <param name="EffectiveLearningRateError">Median over filters of the relative η_eff error (NaN when not predicted).</param>
 /// <param name="ReachedAtStep">First measured step from which the layer's running RMS angle stays within 10% of θ*, or null.</param>
+/// <param name="FirstWithinStep">First measured step at which it is within 10% of θ* (it may leave again), or null (also in
+/// documents written before it was recorded).</param>
 /// <param name="MomentumRatio">Median over filters of |v|²/|g|² in the window (compare the run's
 /// <see cref="RunEquilibriumEntry.WhiteMomentumRatio"/> and <see cref="RunEquilibriumEntry.PersistentMomentumRatio"/>); NaN for
 /// rules without a momentum buffer.</param>
 public sealed record LayerEquilibriumEntry(string Layer, int Filters, double MeasuredAngle, double AngleError, double NormError,
-    double EffectiveLearningRateError, long? ReachedAtStep, double MomentumRatio);
+    double EffectiveLearningRateError, long? ReachedAtStep, double MomentumRatio, long? FirstWithinStep = null);

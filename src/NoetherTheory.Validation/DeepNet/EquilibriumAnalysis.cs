@@ -13,13 +13,18 @@ namespace NoetherTheory.Validation.DeepNet;
 /// the window (s = ⟨|g|²|w|²⟩ for the SGD family; C = fan-in for the adaptive family); NaN when not predicted.</param>
 /// <param name="EffectiveLearningRateError">Median over filters of |η_eff − η_eff*|/η_eff* (η/((1−β)r²) or η/r); NaN when
 /// not predicted.</param>
-/// <param name="ReachedAtStep">The first measured step from which the layer's median angle stays within
-/// <see cref="EquilibriumAnalysis.ReachedWithin"/> of θ*, or null when it never does.</param>
+/// <param name="ReachedAtStep">The first measured step from which the layer's running RMS angle stays within
+/// <see cref="EquilibriumAnalysis.ReachedWithin"/> of θ*, or null when it does not stay there to the end.</param>
 /// <param name="MomentumRatio">Median over filters of ⟨|v|²⟩/⟨|g|²⟩ in the window: how persistent the gradients are. For a
 /// buffer v' = a·v + c·g white gradients give c²/(1−a²), persistent ones c²/(1−a)² (<see cref="MomentumReferences"/>); NaN
 /// for rules without a momentum buffer.</param>
 public sealed record LayerEquilibrium(string Layer, int Filters, double PredictedAngle, double MeasuredAngle, double AngleError,
-    double NormError, double EffectiveLearningRateError, long? ReachedAtStep, double MomentumRatio = double.NaN);
+    double NormError, double EffectiveLearningRateError, long? ReachedAtStep, double MomentumRatio = double.NaN)
+{
+    /// <summary>The first measured step at which the layer's running RMS angle is within
+    /// <see cref="EquilibriumAnalysis.ReachedWithin"/> of θ* (it may leave again), or null when it never is.</summary>
+    public long? FirstWithinStep { get; init; }
+}
 
 /// <summary>The equilibrium report of one run.</summary>
 /// <param name="Rule">The catalog rule the run's optimizer is.</param>
@@ -179,9 +184,10 @@ public static class EquilibriumAnalysis
                 }
             }
             if (angles.Count == 0) continue;
+            var (firstWithin, stays) = Reached(group, theta, steps);
             layers.Add(new LayerEquilibrium(group.Key, angles.Count, theta, Median(angles), Median(angleErrors),
                 normErrors.Count > 0 ? Median(normErrors) : double.NaN, etaErrors.Count > 0 ? Median(etaErrors) : double.NaN,
-                Reached(group, theta, steps), momentum.Count > 0 ? Median(momentum) : double.NaN));
+                stays, momentum.Count > 0 ? Median(momentum) : double.NaN) { FirstWithinStep = firstWithin });
         }
         string note = equilibrated
             ? $"the run lasted {last / relax:F1} relaxation times ({relax:G4} steps each); equilibrated window from step {windowStart} ({windowStart / relax:F1} relaxation times) to {last}"
@@ -194,13 +200,14 @@ public static class EquilibriumAnalysis
         return new EquilibriumReport(rule.Id, e, relax, windowStart, last, layers, note, equilibrated, momentumReferences);
     }
 
-    // The first measured step from which the layer's median angle (a running RMS over the last 8 measured steps, to average
-    // the minibatch noise) stays within ReachedWithin of θ*.
-    private static long? Reached(IEnumerable<FilterTrace> layer, double theta, List<long> steps)
+    // The layer's running RMS angle: over its filters (mean of θ², the quantity θ* predicts; a median of θ² would sit below
+    // it for a skewed spread) and over the last 8 measured steps (to average the minibatch noise). Returns the first step
+    // at which it is within ReachedWithin of θ*, and the first from which it stays there.
+    private static (long? First, long? Stays) Reached(IEnumerable<FilterTrace> layer, double theta, List<long> steps)
     {
         var byStep = layer.SelectMany(t => t.Samples).Where(s => !double.IsNaN(s.AngularUpdate))
-            .GroupBy(s => s.Step).ToDictionary(g => g.Key, g => Median(g.Select(s => s.AngularUpdate * s.AngularUpdate).ToList()));
-        long? since = null;
+            .GroupBy(s => s.Step).ToDictionary(g => g.Key, g => g.Average(s => s.AngularUpdate * s.AngularUpdate));
+        long? since = null, first = null;
         var recent = new Queue<double>();
         foreach (long n in steps)
         {
@@ -209,10 +216,14 @@ public static class EquilibriumAnalysis
             if (recent.Count > 8) recent.Dequeue();
             double rms = Math.Sqrt(recent.Average());
             bool inside = recent.Count == 8 && Math.Abs(rms - theta) <= ReachedWithin * theta;
-            if (inside) since ??= n;
+            if (inside)
+            {
+                since ??= n;
+                first ??= n;
+            }
             else since = null;
         }
-        return since;
+        return (first, since);
     }
 
     /// <summary>The median of the finite values (NaN when there are none, or when any value is NaN: a NaN error must not
@@ -238,9 +249,9 @@ public static class EquilibriumAnalysis
         var sb = new System.Text.StringBuilder();
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         sb.Append(inv, $"rule {report.Rule}: θ*² = {report.Prediction.AngularUpdateSquared}, relaxation {report.RelaxationSteps:G4} steps; window steps {report.WindowStart}..{report.LastStep}\n");
-        sb.Append("  layer          filters  θ* (rad)    θ rms med   θ rel.err  |r| rel.err  η_eff rel.err  within 10% from  |v|²/|g|²\n");
+        sb.Append("  layer          filters  θ* (rad)    θ rms med   θ rel.err  |r| rel.err  η_eff rel.err  first within 10%  stays within from  |v|²/|g|²\n");
         foreach (var l in report.Layers)
-            sb.Append(inv, $"  {l.Layer,-14} {l.Filters,7}  {l.PredictedAngle,-10:G4}  {l.MeasuredAngle,-10:G4}  {l.AngleError,-9:P1}  {l.NormError,-11:P1}  {l.EffectiveLearningRateError,-13:P1}  {(l.ReachedAtStep is { } s ? s.ToString(inv) : "never"),-15}  {l.MomentumRatio:G3}\n");
+            sb.Append(inv, $"  {l.Layer,-14} {l.Filters,7}  {l.PredictedAngle,-10:G4}  {l.MeasuredAngle,-10:G4}  {l.AngleError,-9:P1}  {l.NormError,-11:P1}  {l.EffectiveLearningRateError,-13:P1}  {(l.FirstWithinStep is { } f ? f.ToString(inv) : "never"),-16}  {(l.ReachedAtStep is { } s ? s.ToString(inv) : "never"),-17}  {l.MomentumRatio:G3}\n");
         sb.Append(inv, $"  median over layers of the per-layer median angle error: {report.MedianAngleError:P1}; {report.Note}\n");
         if (report.Momentum is { } m)
             sb.Append(inv, $"  |v|²/|g|² of buffer {m.Buffer} (v' = {m.Decay:G4}·v + {m.Gain:G4}·g): white gradients give {m.White:G3}, persistent ones {m.Persistent:G3}\n");

@@ -169,4 +169,30 @@ public sealed class EquilibriumAnalysisTests
         Assert.That(vp * vp, Is.EqualTo(refs.Persistent).Within(1e-9).Percent, "a constant gradient: the buffer's fixed point c/(1 − a)");
         Assert.That(refs.White, Is.Not.EqualTo(refs.Persistent).Within(50).Percent, "the two references are far apart at β = 0.9");
     }
+    [Test]
+    public void TimeToEquilibrium_UsesTheRmsOverFilters_AndSeparatesFirstArrivalFromStaying()
+    {
+        // Three filters turn at 0.5·θ*, one at √3.25·θ*: the layer's RMS angle is θ* exactly, while the median of θ² is
+        // (0.5·θ*)²; and steps 100–119 are an excursion 30% high (θ² × 1.69: the 8-step window is back within 10% once it
+        // holds at most two of them, at step 125).
+        var traces = new List<FilterTrace>();
+        for (int f = 0; f < 4; f++)
+        {
+            double factor = f < 3 ? 0.5 : Math.Sqrt(3.25);
+            var samples = Enumerable.Range(0, 200).Select(n => new FilterSample(n, 2, 0.02, 0, 0, 0,
+                AngularUpdate: Theta * factor * (n is >= 100 and < 120 ? 1.3 : 1))).ToList();
+            traces.Add(new FilterTrace("features.0", f, samples));
+        }
+        var layer = EquilibriumAnalysis.Analyse(traces, HeavyBall, Values).Layers.Single();
+        Assert.That(layer.FirstWithinStep, Is.EqualTo(7), "the RMS over filters is θ* from the start");
+        Assert.That(layer.ReachedAtStep, Is.EqualTo(125), "back inside once the running window has left the excursion");
+
+        var low = traces.Select(t => t with
+        {
+            Samples = [.. t.Samples.Where(x => x.Step < 100).Select(x => x with { AngularUpdate = x.AngularUpdate * 0.85 })],
+        }).ToList();
+        var lowLayer = EquilibriumAnalysis.Analyse(low, HeavyBall, Values).Layers.Single();
+        Assert.That(lowLayer.FirstWithinStep, Is.Null, "15% low is never within 10%");
+        Assert.That(lowLayer.ReachedAtStep, Is.Null);
+    }
 }
