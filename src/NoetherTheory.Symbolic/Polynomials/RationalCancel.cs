@@ -22,8 +22,9 @@ public static class RationalCancel
     private static readonly Expr[] SmallRoots = [Expr.One, Expr.MinusOne, Expr.Number(2), Expr.Number(-2), Expr.Half, Expr.Number(-1, 2)];
 
     /// <summary>
-    /// <see cref="Cancel"/>, after splitting every denominator factor that is a polynomial in one symbol into linear
-    /// factors at small rational roots (±1, ±2, ±1/2), so that e.g. (1 + β)/((1 − β)(1 − β²)) becomes 1/(1 − β)².
+    /// <see cref="Cancel"/>, after splitting every polynomial denominator factor into linear factors x − r at small
+    /// rational roots (±1, ±2, ±1/2) of any one of its symbols — a root for every value of the others, so that e.g.
+    /// (1 + β)/((1 − β)(1 − β²)) becomes 1/(1 − β)², and an expanded (1 − δ)³(1 + β)(1 − β²) gives up its (1 − δ)³.
     /// </summary>
     public static Expr CancelWithRoots(Expr e)
     {
@@ -35,18 +36,15 @@ public static class RationalCancel
         {
             var rest = b;
             var linear = new List<Expr>();
-            var symbols = b.FreeSymbols().ToList();
-            if (b is Sum && symbols.Count == 1)
-            {
-                var x = symbols[0];
-                foreach (var r in SmallRoots)
-                    while (rest.Contains(x) && IsZero(rest.Substitute(x, r)))
-                    {
-                        rest = DivideLinear(rest.Expand(), x, r);
-                        linear.Add(x - r);
-                        changed = true;
-                    }
-            }
+            if (b is Sum)
+                foreach (var x in b.FreeSymbols().Order().ToList())
+                    foreach (var r in SmallRoots)
+                        while (rest.Contains(x) && IsZero(rest.Substitute(x, r)))
+                        {
+                            rest = DivideLinear(rest.Expand(), x, r);
+                            linear.Add(x - r);
+                            changed = true;
+                        }
             parts.Add(Expr.Pow(rest * Expr.Multiply(linear), Expr.Number(n)));
         }
         return changed ? Cancel(form.Numerator / Expr.Multiply(parts)) : c;
