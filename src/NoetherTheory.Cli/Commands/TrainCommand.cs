@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NoetherTheory.Torch.Data;
+using NoetherTheory.Torch.Models;
 using NoetherTheory.Torch.Runs;
 using NoetherTheory.Torch.Runtime;
 using Spectre.Console;
@@ -58,13 +59,22 @@ internal static class TrainCommand
         return config.Groups is null || CheckGroups(context, config, result.RunDirectory) ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 
-    // The exact laws of every measured group (measure: in the config), printed and kept as group-checks.txt in the run folder.
+    // The exact laws of every measured group (measure: in the config), printed and kept as group-checks.txt and group-checks.json
+    // (the report's section per model) in the run folder.
     private static bool CheckGroups(CliContext context, TrainingConfig config, string runDirectory)
     {
-        var report = NoetherTheory.Validation.DeepNet.GroupChecks.Analyse(NoetherTheory.Validation.DeepNet.GroupRun.Read(runDirectory),
-            NoetherTheory.Validation.DeepNet.GroupChecks.SettingsFor(config));
+        var run = NoetherTheory.Validation.DeepNet.GroupRun.Read(runDirectory);
+        var report = NoetherTheory.Validation.DeepNet.GroupChecks.Analyse(run, NoetherTheory.Validation.DeepNet.GroupChecks.SettingsFor(config));
         string text = NoetherTheory.Validation.DeepNet.GroupCheckText.Format(report);
         NoetherTheory.Core.IO.AtomicFile.Write(Path.Combine(runDirectory, "group-checks.txt"), text);
+        var document = NoetherTheory.Validation.DeepNet.GroupCheckDocuments.Create(report, run, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory))),
+            (config.Network ?? new NetworkConfig(Vgg: config.Model)).Architecture + " on " + config.Dataset.Kind switch
+            {
+                DatasetKind.Synthetic => "synthetic images",
+                DatasetKind.FashionMnist => "Fashion-MNIST",
+                _ => "Tiny ImageNet",
+            });
+        NoetherTheory.Core.IO.AtomicFile.Write(Path.Combine(runDirectory, NoetherTheory.Core.Documents.GroupChecksDocument.FileName), NoetherTheory.Core.Documents.ResultDocuments.Serialize(document));
         context.Out.Write(text);
         if (!report.Passed) context.Error.WriteLine($"noether: run {runDirectory}: a group law failed (group-checks.txt).");
         return report.Passed;
