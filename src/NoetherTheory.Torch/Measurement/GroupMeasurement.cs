@@ -58,7 +58,9 @@ public sealed record GroupStepMeasurement(long Step, IReadOnlyList<GroupValues> 
 /// group laws' tolerances are set from measured recursion errors, theory/08-group-laws.md), because the float64 batched
 /// product and the float32 → float64 copies cost 5–10× more on the CPU. Where the step's <see cref="FilterMeasurement"/>
 /// already has a conv's per-filter float64 Gram matrices (VGG11-BN's BN-preceded convs), the axis-0 table of that conv is
-/// read from it instead of computed again, so those groups give the very numbers of filters.csv.</para>
+/// read from it instead of computed again, so those groups give the very numbers of filters.csv. Vectors (biases, γ, β) have
+/// one element per index: all of them are concatenated and their moments formed in float64 together (a few operations in
+/// all, not a dozen per vector).</para>
 /// <para>The host combines the index rows of each slice (a block of rows, or all rows for a whole tensor) and the tensors of
 /// a component with their powers (<see cref="Unpack"/>), into one flat array per group read by index (no object per
 /// generator is made until one is read).</para>
@@ -69,11 +71,14 @@ public sealed class GroupMeasurement : IDisposable
 
     private readonly TrainingOptimizer _optimizer;
     private readonly Table[] _tables;
+    private readonly Table[] _vectors;
     private readonly (SymmetryGroup Group, (GroupTensor Tensor, Table Table, long SliceSize)[][] Components)[] _bound;
     private readonly long _bufferLength;
     private Tensor? _rows;
     private Tensor? _picks3;
     private Tensor? _picks4;
+    private Tensor? _left;
+    private Tensor? _right;
     private bool _disposed;
 
     // One moment table: the per-index moments of parameter Parameter along Axis (Pre × Rows × Post elements), packed from
@@ -88,6 +93,7 @@ public sealed class GroupMeasurement : IDisposable
         public bool Linear { get; set; }
         public int Offset { get; set; }
         public int FilterOffset { get; set; } = -1;
+        public bool Vector { get; set; }
         public int Width => Linear ? LinearWidth : ScaleWidth;
     }
 
@@ -176,7 +182,15 @@ public sealed class GroupMeasurement : IDisposable
             var entry = _bound[g].Components[c][t];
             _bound[g].Components[c][t] = (entry.Tensor, table, entry.SliceSize);
         }
-        _tables = [.. tables.Values];
+        // Vectors (biases, γ, β: one element per index) are done together: one concatenation and a few float64 products
+        // instead of a dozen tensor operations each.
+        foreach (var t in tables.Values.Where(t => t.Pre * t.Post == 1 && optimizer.Parameters[t.Parameter].dim() == 1))
+        {
+            t.Vector = true;
+            t.Linear = true;
+        }
+        _tables = [.. tables.Values.Where(t => t.Vector), .. tables.Values.Where(t => !t.Vector)];
+        _vectors = [.. _tables.Where(t => t.Vector)];
         int length = 0;
         long largest = 0;
         foreach (var t in _tables)
@@ -188,7 +202,7 @@ public sealed class GroupMeasurement : IDisposable
             }
             t.Offset = length;
             length += (int)t.Rows * t.Width;
-            largest = Math.Max(largest, (t.Linear ? 4 : 3) * t.Rows * t.Pre * t.Post);
+            if (!t.Vector) largest = Math.Max(largest, (t.Linear ? 4 : 3) * t.Rows * t.Pre * t.Post);
         }
         _bufferLength = largest;
         PackedLength = length + _tables.Where(t => t.FilterOffset >= 0).Sum(t => (int)t.Rows * t.Width);
@@ -221,12 +235,33 @@ public sealed class GroupMeasurement : IDisposable
         _picks3 ??= tensor(new long[] { 0, 1, 2, 4, 8 }, device: device).DetachFromDisposeScope();
         _picks4 ??= tensor(new long[] { 0, 1, 2, 5, 10, 3, 7, 11 }, device: device).DetachFromDisposeScope();
         var parts = new List<Tensor>(_tables.Length);
-        foreach (var t in _tables.Where(t => t.FilterOffset < 0))
+        if (_vectors.Length > 0) parts.Add(VectorMoments(device));
+        foreach (var t in _tables.Where(t => t.FilterOffset < 0 && !t.Vector))
             parts.Add(Moments(t, device));
         foreach (var t in _tables.Where(t => t.FilterOffset >= 0))
             parts.Add(filterPack is null ? Moments(t, device)
                 : filterPack.narrow(0, t.FilterOffset, 9 * t.Rows).view(t.Rows, 9).index_select(1, _picks3).flatten());
         return scope.MoveToOuter(cat(parts, 0));
+    }
+
+    // [Σ Rows · 8] float64 for every vector table at once: the vectors' θ, g, v concatenated, widened to float64, and their
+    // products |θ|², θg, θv, |g|², |v|² (exact for float32 inputs) with θ, g, v themselves, row by row.
+    private Tensor VectorMoments(Device device)
+    {
+        _left ??= tensor(new long[] { 0, 0, 0, 1, 2 }, device: device).DetachFromDisposeScope();
+        _right ??= tensor(new long[] { 0, 1, 2, 1, 2 }, device: device).DetachFromDisposeScope();
+        var theta = new Tensor[_vectors.Length];
+        var grad = new Tensor[_vectors.Length];
+        var velocity = new Tensor[_vectors.Length];
+        for (int i = 0; i < _vectors.Length; i++)
+        {
+            var p = _optimizer.Parameters[_vectors[i].Parameter];
+            theta[i] = p;
+            grad[i] = p.grad ?? throw new InvalidOperationException($"parameter {_vectors[i].Parameter} has no gradient: measure after backward.");
+            velocity[i] = _optimizer.Velocity(_vectors[i].Parameter) ?? zeros_like(p);
+        }
+        var x = stack([cat(theta, 0), cat(grad, 0), cat(velocity, 0)]).to(ScalarType.Float64);   // [3, Σ Rows]
+        return cat([x.index_select(0, _left) * x.index_select(0, _right), x], 0).t().flatten();
     }
 
     // [Rows · Width] float64: each index's moments. θ, g, v (and ones) fill R contiguous [Rows, K] blocks of the float32 work
@@ -326,6 +361,10 @@ public sealed class GroupMeasurement : IDisposable
         _picks3 = null;
         _picks4?.Dispose();
         _picks4 = null;
+        _left?.Dispose();
+        _left = null;
+        _right?.Dispose();
+        _right = null;
         _disposed = true;
     }
 
