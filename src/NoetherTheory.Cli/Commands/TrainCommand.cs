@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using NoetherTheory.Torch.Data;
-using NoetherTheory.Torch.Models;
 using NoetherTheory.Torch.Runs;
 using NoetherTheory.Torch.Runtime;
 using Spectre.Console;
@@ -63,21 +62,13 @@ internal static class TrainCommand
     // (the report's section per model) in the run folder.
     private static bool CheckGroups(CliContext context, TrainingConfig config, string runDirectory)
     {
-        var run = NoetherTheory.Validation.DeepNet.GroupRun.Read(runDirectory);
-        var report = NoetherTheory.Validation.DeepNet.GroupChecks.Analyse(run, NoetherTheory.Validation.DeepNet.GroupChecks.SettingsFor(config));
-        string text = NoetherTheory.Validation.DeepNet.GroupCheckText.Format(report);
+        var (text, document) = NoetherTheory.Validation.DeepNet.GroupCheckDocuments.Check(runDirectory, config,
+            Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory))));
         NoetherTheory.Core.IO.AtomicFile.Write(Path.Combine(runDirectory, "group-checks.txt"), text);
-        var document = NoetherTheory.Validation.DeepNet.GroupCheckDocuments.Create(report, run, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory))),
-            (config.Network ?? new NetworkConfig(Vgg: config.Model)).Architecture + " on " + config.Dataset.Kind switch
-            {
-                DatasetKind.Synthetic => "synthetic images",
-                DatasetKind.FashionMnist => "Fashion-MNIST",
-                _ => "Tiny ImageNet",
-            });
         NoetherTheory.Core.IO.AtomicFile.Write(Path.Combine(runDirectory, NoetherTheory.Core.Documents.GroupChecksDocument.FileName), NoetherTheory.Core.Documents.ResultDocuments.Serialize(document));
         context.Out.Write(text);
-        if (!report.Passed) context.Error.WriteLine($"noether: run {runDirectory}: a group law failed (group-checks.txt).");
-        return report.Passed;
+        if (!document.Passed) context.Error.WriteLine($"noether: run {runDirectory}: a group law failed (group-checks.txt).");
+        return document.Passed;
     }
 
     /// <summary>Loads a config, turning its errors into usage errors (file:line:column and field).</summary>

@@ -40,7 +40,11 @@ internal static class ReportWriter
         if (inputs.Comparisons is not null)
             ComparisonSection.Write(report, inputs.Comparisons);
         foreach (var summary in inputs.DeepNet)
+        {
             DeepNetSection.Write(report, summary);
+            foreach (var groups in summary.Groups ?? [])
+                GroupsSection.Write(report, groups);
+        }
         EquilibriumSection.Write(report, inputs.Forecast, inputs.ForecastScore);
         foreach (var equilibrium in inputs.Equilibria)
             EquilibriumSection.Write(report, equilibrium);
