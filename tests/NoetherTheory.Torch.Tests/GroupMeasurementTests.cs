@@ -111,6 +111,26 @@ public sealed class GroupMeasurementTests
     }
 
     [Test]
+    public void Pack_RowsLongerThanAChunk_AreSplitAndSummed()
+    {
+        // 5×13×13 inputs: the first layer's rows have K = 845 elements, cut into 5 sub-rows of 169 (the smallest divisor of
+        // 845 leaving chunks of at most 512); its whole-tensor and column tables too.
+        var config = new NetworkConfig(ModelKind.Mlp, 5, 13, 3, Hidden: 8, Depth: 2);
+        using var scope = NewDisposeScope();
+        var (network, optimizer) = Trained(config);
+        using var n = network;
+        using var o = optimizer;
+        var first = network.Description.Parameters.First(p => p.Role == ParameterRole.LinearWeight);
+        Assert.That(first.Shape, Is.EqualTo(new long[] { 8, 845 }));
+        var groups = Discovered(config).Concat(
+        [
+            new SymmetryGroup("hand:whole", GroupKind.Scale, GroupAction.Scale, [[new GroupTensor(new SliceFamily(first.Name, null, 1, 0, 1))]], "test"),
+        ]).ToList();
+        using var measurement = new GroupMeasurement(groups, network.Module.named_parameters(), optimizer);
+        AssertMatches(measurement.Unpack(1, measurement.Pack().cpu().data<double>().ToArray()), groups, Host(network, optimizer));
+    }
+
+    [Test]
     public void Comparison_CatchesAPerturbedSlice()
     {
         using var scope = NewDisposeScope();

@@ -54,9 +54,10 @@ public sealed record GroupStepMeasurement(long Step, IReadOnlyList<GroupValues> 
 /// Per table, θ, g and v are copied into the float32 rows of one persistent [N, R, K] work buffer (R = 3, or 4 with a row
 /// of ones for the linear sums) and one batched product gives every index's R×R Gram matrix, of which the wanted entries
 /// are converted to float64 and packed: about a dozen tensor operations per table and one pass over each tensor per axis,
-/// however many groups use it. The products accumulate in float32 (a rounding of about √K·2⁻²⁴ relative per entry; the
-/// group laws' tolerances are set from measured recursion errors, theory/08-group-laws.md), because the float64 batched
-/// product and the float32 → float64 copies cost 5–10× more on the CPU. Where the step's <see cref="FilterMeasurement"/>
+/// however many groups use it. The products accumulate in float32 over chunks of at most <see cref="MaxChunk"/> elements
+/// (longer indices are cut into sub-rows that the host sums in float64), which bounds the rounding below the group laws'
+/// recursion tolerance (theory/08-group-laws.md), because the float64 batched product and the float32 → float64 copies cost
+/// 5–10× more on the CPU. Where the step's <see cref="FilterMeasurement"/>
 /// already has a conv's per-filter float64 Gram matrices (VGG11-BN's BN-preceded convs), the axis-0 table of that conv is
 /// read from it instead of computed again, so those groups give the very numbers of filters.csv. Vectors (biases, γ, β) have
 /// one element per index: all of them are concatenated and their moments formed in float64 together (a few operations in
@@ -68,6 +69,14 @@ public sealed record GroupStepMeasurement(long Step, IReadOnlyList<GroupValues> 
 public sealed class GroupMeasurement : IDisposable
 {
     private const int ScaleWidth = 5, LinearWidth = 8;
+
+    /// <summary>
+    /// The most elements one float32 Gram entry sums. The batched product accumulates each entry's K products in float32 over
+    /// SIMD lanes (8 or 16 on the CPU), so a sum of K positive terms rounds by at most about (K/8)·2⁻²⁴ relative: 3.8e-6 for
+    /// K = 512, below the group laws' recursion tolerance (1e-5) even at worst, where K = 100 000 would not be. A longer index
+    /// is cut into equal sub-rows of at most this many elements, summed on the host in float64.
+    /// </summary>
+    private const long MaxChunk = 512;
 
     private readonly TrainingOptimizer _optimizer;
     private readonly Table[] _tables;
@@ -95,6 +104,12 @@ public sealed class GroupMeasurement : IDisposable
         public int FilterOffset { get; set; } = -1;
         public bool Vector { get; set; }
         public int Width => Linear ? LinearWidth : ScaleWidth;
+
+        // Sub-rows per index: the smallest divisor of K = Pre·Post that leaves chunks of at most MaxChunk elements (1 for the
+        // filter measurement's float64 rows and for vectors).
+        public long Split { get; set; } = 1;
+
+        public long PackedRows => Rows * Split;
     }
 
     /// <summary>Binds the groups to the optimizer's parameters by name.</summary>
@@ -200,8 +215,15 @@ public sealed class GroupMeasurement : IDisposable
                 t.FilterOffset = filterOffset;
                 continue;
             }
+            long k = t.Pre * t.Post;
+            if (!t.Vector && k > MaxChunk)
+            {
+                long split = (k + MaxChunk - 1) / MaxChunk;
+                while (k % split != 0) split++;
+                t.Split = split;
+            }
             t.Offset = length;
-            length += (int)t.Rows * t.Width;
+            length += (int)t.PackedRows * t.Width;
             if (!t.Vector) largest = Math.Max(largest, (t.Linear ? 4 : 3) * t.Rows * t.Pre * t.Post);
         }
         _bufferLength = largest;
@@ -264,10 +286,11 @@ public sealed class GroupMeasurement : IDisposable
         return cat([x.index_select(0, _left) * x.index_select(0, _right), x], 0).t().flatten();
     }
 
-    // [Rows · Width] float64: each index's moments. θ, g, v (and ones) fill R contiguous [Rows, K] blocks of the float32 work
+    // [Rows · Split · Width] float64: each index's moments (in Split sub-rows). θ, g, v (and ones) fill R contiguous [Rows, K] blocks of the float32 work
     // buffer, in index order along the axis: a plain copy for axis 0, and for another axis of a matrix a 2-D transposed
     // copy into a contiguous block (libtorch's blocked transpose; into an interleaved layout the same copy is ~10× slower).
-    // One batched product over the [Rows, R, K] view (a permutation, no copy) gives the R×R Gram matrix of every index.
+    // One batched product over the [Rows·Split, R, K/Split] view (a permutation, no copy) gives the R×R Gram matrix of every
+    // sub-row.
     private Tensor Moments(Table t, Device device)
     {
         var p = _optimizer.Parameters[t.Parameter];
@@ -289,8 +312,8 @@ public sealed class GroupMeasurement : IDisposable
         if (velocity is not null) Fill(2, velocity);
         else blocks[2].zero_();
         if (t.Linear) blocks[3].fill_(1);
-        var rows = blocks.permute(1, 0, 2);                                   // [Rows, R, K]
-        var gram = bmm(rows, rows.transpose(1, 2)).view(t.Rows, r * r);
+        var rows = blocks.view(r, t.PackedRows, k / t.Split).permute(1, 0, 2);   // [Rows·Split, R, K/Split]
+        var gram = bmm(rows, rows.transpose(1, 2)).view(t.PackedRows, r * r);
         return gram.index_select(1, t.Linear ? _picks4! : _picks3!).to(ScalarType.Float64).flatten();
     }
 
@@ -325,7 +348,8 @@ public sealed class GroupMeasurement : IDisposable
                     double power = gt.Power, magnitude = scale ? Math.Abs(power) : size;
                     for (long c = 0; c < n; c++)
                     {
-                        long first = s.Axis is null ? 0 : s.Start + c * s.Block, count = s.Axis is null ? table.Rows : s.Block;
+                        long first = (s.Axis is null ? 0 : s.Start + c * s.Block) * table.Split,
+                            count = (s.Axis is null ? table.Rows : s.Block) * table.Split;
                         double ww = 0, wg = 0, wv = 0, gg = 0, vv = 0, sw = 0, sg = 0, sv = 0;
                         for (long i = first; i < first + count; i++)
                         {
