@@ -49,19 +49,19 @@ public sealed record GroupStepMeasurement(long Step, IReadOnlyList<GroupValues> 
 /// </summary>
 /// <remarks>
 /// <para>The device computes per-index moment tables, one per (parameter tensor, axis) that any measured group slices, shared
-/// by every group that slices that tensor along that axis (a whole-tensor slice reads the axis-0 table): for each index i
-/// along the axis, |θ_i|², ⟨θ_i, g_i⟩, ⟨θ_i, v_i⟩, |g_i|², |v_i|² and, where a translation needs them, Σθ_i, Σg_i, Σv_i.
-/// Per table, θ, g and v are copied into the float32 rows of one persistent [N, R, K] work buffer (R = 3, or 4 with a row
-/// of ones for the linear sums) and one batched product gives every index's R×R Gram matrix, of which the wanted entries
-/// are converted to float64 and packed: about a dozen tensor operations per table and one pass over each tensor per axis,
-/// however many groups use it. The products accumulate in float32 over chunks of at most <see cref="MaxChunk"/> elements
-/// (longer indices are cut into sub-rows that the host sums in float64), which bounds the rounding below the group laws'
-/// recursion tolerance (theory/08-group-laws.md), because the float64 batched product and the float32 → float64 copies cost
-/// 5–10× more on the CPU. Where the step's <see cref="FilterMeasurement"/>
-/// already has a conv's per-filter float64 Gram matrices (VGG11-BN's BN-preceded convs), the axis-0 table of that conv is
-/// read from it instead of computed again, so those groups give the very numbers of filters.csv. Vectors (biases, γ, β) have
-/// one element per index: all of them are concatenated and their moments formed in float64 together (a few operations in
-/// all, not a dozen per vector).</para>
+/// by every group that slices that tensor along that axis (a whole-tensor slice sums all rows of any table of its tensor):
+/// for each index i along the axis, |θ_i|², ⟨θ_i, g_i⟩, ⟨θ_i, v_i⟩, |g_i|², |v_i|² and, where a translation needs them,
+/// Σθ_i, Σg_i, Σv_i. Per table, θ, g and v are copied into contiguous float32 [N, K] blocks of one persistent work buffer
+/// (plus a block of ones for the linear sums) and one batched product over the [N, R, K] view gives every index's R×R Gram
+/// matrix, of which the wanted entries are converted to float64 and packed: about a dozen tensor operations per table and
+/// one pass over each tensor per axis, however many groups use it. The products accumulate in float32 (the float64 batched
+/// product and the float32 → float64 copies cost 5–10× more on the CPU), over chunks of at most <see cref="MaxChunk"/>
+/// elements (longer indices are cut into sub-rows that the host sums in float64), which keeps the rounding below the group
+/// laws' recursion tolerance (theory/08-group-laws.md). Where the step's <see cref="FilterMeasurement"/> already has a
+/// conv's per-filter float64 Gram matrices (VGG11-BN's BN-preceded convs), the axis-0 table of that conv is read from it
+/// instead of computed again, so those groups give the very numbers of filters.csv. Vectors (biases, γ, β) have one element
+/// per index: all of them are concatenated and their moments formed in float64 together (a few operations in all, not a
+/// dozen per vector).</para>
 /// <para>The host combines the index rows of each slice (a block of rows, or all rows for a whole tensor) and the tensors of
 /// a component with their powers (<see cref="Unpack"/>), into one flat array per group read by index (no object per
 /// generator is made until one is read).</para>
