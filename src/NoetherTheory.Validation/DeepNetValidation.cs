@@ -7,7 +7,8 @@ namespace NoetherTheory.Validation;
 
 /// <summary>
 /// A deep-network protocol (validation/experiments) end to end: train its cells (<see cref="ExperimentRunner"/>), then
-/// analyse the filter runs (<see cref="FilterCheckValidation"/>) and the Fig. 4 grid (<see cref="Fig4GridValidation"/>)
+/// analyse the filter runs (<see cref="FilterCheckValidation"/>), the Fig. 4 grid (<see cref="Fig4GridValidation"/>) and the
+/// symmetry groups of every run that measured them (<see cref="DeepNet.GroupCheckDocuments"/>)
 /// into the <c>noether.validate/1</c> document (summary.json) and its two tables (grid.csv, filter-checks.csv).
 /// </summary>
 public static class DeepNetValidation
@@ -33,16 +34,19 @@ public static class DeepNetValidation
             o.ResumedFromStep, o.RunDirectory, ExperimentProtocol.DescribeDataset(o.Cell.Config.Dataset))).ToList();
         var gridRuns = outcomes.Where(o => o.Cell.Kind == CellKind.Grid).Select(Fig4GridValidation.Read).ToList();
         var filters = outcomes.Where(o => o.Cell.Kind == CellKind.Filters).Select(FilterCheckValidation.Analyse).ToList();
+        var groups = outcomes.Where(o => o.Cell.Config.Groups is not null)
+            .Select(o => DeepNet.GroupCheckDocuments.Check(o.RunDirectory, o.Cell.Config, o.Cell.Id).Document).ToList();
         return new ValidateDocument(protocol.Name, protocol.Source, protocol.DatasetName, device, cells, gridRuns,
-            gridRuns.Count > 0 ? Fig4GridValidation.Analyse(gridRuns) : null, filters, precision);
+            gridRuns.Count > 0 ? Fig4GridValidation.Analyse(gridRuns) : null, filters, precision, groups.Count > 0 ? groups : null);
     }
 
-    /// <summary>Whether the protocol found a bookkeeping error (the exact heavy-ball recursion broken on a filter run). The
-    /// Fig. 4 claims are empirical findings and never count as failures.</summary>
+    /// <summary>Whether the protocol found a bookkeeping error (the exact heavy-ball recursion broken on a filter run) or a
+    /// failed symmetry-group law (a recursion or a holding group's identity, theory/08-group-laws.md). The Fig. 4 claims are
+    /// empirical findings and never count as failures.</summary>
     public static bool Failed(ValidateDocument summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return FilterCheckValidation.AnyRecursionFails(summary.Filters);
+        return FilterCheckValidation.AnyRecursionFails(summary.Filters) || (summary.Groups?.Any(g => !g.Passed) ?? false);
     }
 
     /// <summary>grid.csv: one row per cell (numbers round-trip).</summary>

@@ -61,16 +61,17 @@ internal static class TrainCommand
         return config.Groups is null || CheckGroups(context, config, result.RunDirectory) ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 
-    // The exact laws of every measured group (measure: in the config), printed and kept as group-checks.txt in the run folder.
+    // The exact laws of every measured group (measure: in the config), printed and kept as group-checks.txt and group-checks.json
+    // (the report's section per model) in the run folder.
     private static bool CheckGroups(CliContext context, TrainingConfig config, string runDirectory)
     {
-        var report = NoetherTheory.Validation.DeepNet.GroupChecks.Analyse(NoetherTheory.Validation.DeepNet.GroupRun.Read(runDirectory),
-            NoetherTheory.Validation.DeepNet.GroupChecks.SettingsFor(config));
-        string text = NoetherTheory.Validation.DeepNet.GroupCheckText.Format(report);
+        var (text, document) = NoetherTheory.Validation.DeepNet.GroupCheckDocuments.Check(runDirectory, config,
+            Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory))));
         NoetherTheory.Core.IO.AtomicFile.Write(Path.Combine(runDirectory, "group-checks.txt"), text);
+        NoetherTheory.Core.IO.AtomicFile.Write(Path.Combine(runDirectory, NoetherTheory.Core.Documents.GroupChecksDocument.FileName), NoetherTheory.Core.Documents.ResultDocuments.Serialize(document));
         context.Out.Write(text);
-        if (!report.Passed) context.Error.WriteLine($"noether: run {runDirectory}: a group law failed (group-checks.txt).");
-        return report.Passed;
+        if (!document.Passed) context.Error.WriteLine($"noether: run {runDirectory}: a group law failed (group-checks.txt).");
+        return document.Passed;
     }
 
     /// <summary>Loads a config, turning its errors into usage errors (file:line:column and field).</summary>

@@ -79,6 +79,8 @@ internal static class ValidateCommand
             return ExitCodes.Ok;
         }
         var summary = DeepNetValidation.Summarise(protocol, outcomes, device, precision);
+        foreach (var groups in summary.Groups ?? [])   // each run keeps its own checks too, as after `noether train`
+            AtomicFile.Write(Path.Combine(summary.Cells.Single(c => c.Id == groups.Run).RunDirectory, GroupChecksDocument.FileName), ResultDocuments.Serialize(groups));
         AtomicFile.Write(Path.Combine(outDir, SummaryFile), ResultDocuments.Serialize(summary));
         AtomicFile.Write(Path.Combine(outDir, "grid.csv"), DeepNetValidation.GridCsv(summary));
         AtomicFile.Write(Path.Combine(outDir, "filter-checks.csv"), FilterCheckValidation.ChecksCsv(summary.Filters));
@@ -124,6 +126,13 @@ internal static class ValidateCommand
             foreach (var l in r.Layers)
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {l.Layer,-12} NM Green median rel. err {l.GreenLaw.Median:E2}, Eq. 17 {l.Eq17.Median:E2}, regime {FilterCheckValidation.EnumName(l.Regime)} (index {l.PersistenceIndex:F2}), |cos(w,g)| median {l.SymmetryCosine.Median:E2}"));
+        }
+        foreach (var groups in s.Groups ?? [])
+        {
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{groups.Run}: {groups.Candidates.Count} candidate groups, {groups.Groups.Count} measured; group laws {(groups.Passed ? "hold" : "FAIL")} (group-checks.json in the run)"));
+            foreach (var x in groups.Groups.Where(x => x.RecursionHolds == false || x.IdentityHolds == false))
+                o.WriteLine($"  {x.Name}: {(x.RecursionHolds == false ? "recursion FAILS" : "")}{(x.RecursionHolds == false && x.IdentityHolds == false ? ", " : "")}{(x.IdentityHolds == false ? "identity FAILS" : "")}");
         }
         if (s.Grid is { } g)
             foreach (var c in g.Claims)

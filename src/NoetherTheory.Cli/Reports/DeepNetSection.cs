@@ -178,6 +178,7 @@ internal static class DeepNetSection
             foreach (bool constrained in new[] { false, true })
             {
                 var line = cells.Where(c => c.Constrained == constrained).OrderBy(c => c.Value).ToList();
+                if (line.Count == 0) continue;   // a grid of unconstrained runs only (e.g. a groups protocol on an MLP)
                 items.Add(new BandPlot(constrained ? "constrained" : "unconstrained", line.Select(c => c.Value).ToList(),
                     line.Select(c => c.MeanAccuracy).ToList(), line.Select(c => c.MeanAccuracy - c.AccuracyHalfRange).ToList(),
                     line.Select(c => c.MeanAccuracy + c.AccuracyHalfRange).ToList(), constrained ? SeriesStyle.Prediction : null));

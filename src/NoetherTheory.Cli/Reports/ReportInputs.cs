@@ -28,6 +28,7 @@ internal sealed record ReportInputs
     public IReadOnlyList<EquilibriumDocument> Equilibria { get; init; } = [];
     public ForecastDocument? Forecast { get; init; }
     public ForecastScoreDocument? ForecastScore { get; init; }
+    public IReadOnlyList<GroupChecksDocument> GroupChecks { get; init; } = [];
     public IReadOnlyList<string> Sources { get; init; } = [];
 
     /// <summary>Derivations shown in full; the rest are only in the table.</summary>
@@ -49,7 +50,8 @@ internal sealed record ReportInputs
     }
 
     /// <summary>Reads <c>--from</c> paths: each file typed by its kind tag; a folder by its file names (results.json,
-    /// summary.json, derivations.json, comparisons.json; equilibrium.json, forecast.json, forecast-score.json beside them),
+    /// summary.json, derivations.json, group-checks.json of a training run, comparisons.json; equilibrium.json, forecast.json,
+    /// forecast-score.json beside them),
     /// each of which must hold the matching kind.</summary>
     public static ReportInputs FromPaths(IEnumerable<string> paths)
     {
@@ -66,8 +68,11 @@ internal sealed record ReportInputs
                 var results = Path.Combine(path, "results.json");
                 var summary = Path.Combine(path, "summary.json");
                 var derivations = Path.Combine(path, "derivations.json");
-                if (!File.Exists(results) && !File.Exists(summary) && !File.Exists(derivations))
-                    throw new UsageException($"--from '{path}': a folder must hold results.json (`noether verify --out`), summary.json (`noether validate`) or derivations.json (`noether derive --all --format json --out`).");
+                var groupChecks = Path.Combine(path, GroupChecksDocument.FileName);
+                if (!File.Exists(results) && !File.Exists(summary) && !File.Exists(derivations) && !File.Exists(groupChecks))
+                    throw new UsageException($"--from '{path}': a folder must hold results.json (`noether verify --out`), summary.json (`noether validate`), derivations.json (`noether derive --all --format json --out`) or {GroupChecksDocument.FileName} (a `noether train` run that measured symmetry groups).");
+                if (File.Exists(groupChecks))
+                    inputs = inputs with { GroupChecks = [.. inputs.GroupChecks, Read<GroupChecksDocument>(groupChecks)] };
                 var comparisons = Path.Combine(path, "comparisons.json");
                 if (File.Exists(comparisons))
                     inputs = inputs with { Comparisons = Read<CompareDocument>(comparisons) };
@@ -99,6 +104,7 @@ internal sealed record ReportInputs
         EquilibriumDocument e => inputs with { Equilibria = [.. inputs.Equilibria, e] },
         ForecastDocument f => inputs with { Forecast = f },
         ForecastScoreDocument f => inputs with { ForecastScore = f },
+        GroupChecksDocument g => inputs with { GroupChecks = [.. inputs.GroupChecks, g] },
         _ => throw new UsageException($"a {document.Kind} document cannot go into a report."),
     };
 

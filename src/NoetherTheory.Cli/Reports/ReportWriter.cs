@@ -40,12 +40,18 @@ internal static class ReportWriter
         if (inputs.Comparisons is not null)
             ComparisonSection.Write(report, inputs.Comparisons);
         foreach (var summary in inputs.DeepNet)
+        {
             DeepNetSection.Write(report, summary);
+            foreach (var groups in summary.Groups ?? [])
+                GroupsSection.Write(report, groups);
+        }
         EquilibriumSection.Write(report, inputs.Forecast, inputs.ForecastScore);
         foreach (var equilibrium in inputs.Equilibria)
             EquilibriumSection.Write(report, equilibrium);
+        foreach (var groups in inputs.GroupChecks)
+            GroupsSection.Write(report, groups);
         if (inputs.Verification is null && inputs.DeepNet.Count == 0 && inputs.Derivations is null && inputs.Comparisons is null
-            && inputs.Equilibria.Count == 0 && inputs.Forecast is null && inputs.ForecastScore is null)
+            && inputs.Equilibria.Count == 0 && inputs.Forecast is null && inputs.ForecastScore is null && inputs.GroupChecks.Count == 0)
             report.Paragraph("No inputs were given: pass results with --from.");
 
         string pdfPath = Path.Combine(dir, "report.pdf");

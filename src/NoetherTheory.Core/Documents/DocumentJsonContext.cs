@@ -19,4 +19,5 @@ namespace NoetherTheory.Core.Documents;
 [JsonSerializable(typeof(EquilibriumDocument))]
 [JsonSerializable(typeof(ForecastDocument))]
 [JsonSerializable(typeof(ForecastScoreDocument))]
+[JsonSerializable(typeof(GroupChecksDocument))]
 internal sealed partial class DocumentJsonContext : JsonSerializerContext;

@@ -11,7 +11,7 @@ public static class ResultDocuments
     /// <summary>Every kind tag this version reads.</summary>
     public static IReadOnlyList<string> Kinds { get; } =
         [DeriveDocument.KindTag, VerifyDocument.KindTag, CompareDocument.KindTag, ValidateDocument.KindTag, LawsDocument.KindTag, SymmetriesDocument.KindTag,
-        EquilibriumDocument.KindTag, ForecastDocument.KindTag, ForecastScoreDocument.KindTag];
+        EquilibriumDocument.KindTag, ForecastDocument.KindTag, ForecastScoreDocument.KindTag, GroupChecksDocument.KindTag];
 
     // The generated metadata with what an attribute cannot carry: non-ASCII text stays readable, and a document
     // that leaves out a field without a default, or gives null where none is allowed, is malformed (not half-read).
@@ -37,6 +37,7 @@ public static class ResultDocuments
     private static readonly JsonTypeInfo<EquilibriumDocument> EquilibriumInfo = Info<EquilibriumDocument>();
     private static readonly JsonTypeInfo<ForecastDocument> ForecastInfo = Info<ForecastDocument>();
     private static readonly JsonTypeInfo<ForecastScoreDocument> ForecastScoreInfo = Info<ForecastScoreDocument>();
+    private static readonly JsonTypeInfo<GroupChecksDocument> GroupChecksInfo = Info<GroupChecksDocument>();
 
     private static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
@@ -60,6 +61,7 @@ public static class ResultDocuments
         EquilibriumDocument e => JsonSerializer.Serialize(e, EquilibriumInfo),
         ForecastDocument f => JsonSerializer.Serialize(f, ForecastInfo),
         ForecastScoreDocument f => JsonSerializer.Serialize(f, ForecastScoreInfo),
+        GroupChecksDocument g => JsonSerializer.Serialize(g, GroupChecksInfo),
         null => throw new ArgumentNullException(nameof(document)),
         _ => throw new ArgumentException($"no serialiser for {document.GetType().Name}.", nameof(document)),
     };
@@ -111,6 +113,7 @@ public static class ResultDocuments
             EquilibriumDocument.KindTag => Deserialize(json, source, EquilibriumInfo),
             ForecastDocument.KindTag => Deserialize(json, source, ForecastInfo),
             ForecastScoreDocument.KindTag => Deserialize(json, source, ForecastScoreInfo),
+            GroupChecksDocument.KindTag => Deserialize(json, source, GroupChecksInfo),
             _ => throw new DocumentFormatException(source, $"unknown kind \"{kind}\"; this version reads {string.Join(", ", Kinds)}."),
         };
         CheckShapes(document, source);
@@ -189,6 +192,7 @@ public static class ResultDocuments
         : typeof(T) == typeof(EquilibriumDocument) ? EquilibriumDocument.KindTag
         : typeof(T) == typeof(ForecastDocument) ? ForecastDocument.KindTag
         : typeof(T) == typeof(ForecastScoreDocument) ? ForecastScoreDocument.KindTag
+        : typeof(T) == typeof(GroupChecksDocument) ? GroupChecksDocument.KindTag
         : typeof(T).Name;
 
     private static T Deserialize<T>(string json, string source, JsonTypeInfo<T> info)

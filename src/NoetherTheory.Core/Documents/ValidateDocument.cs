@@ -13,8 +13,11 @@ namespace NoetherTheory.Core.Documents;
 /// <param name="Grid">The Fig. 4 analysis, or null without grid runs.</param>
 /// <param name="Filters">The filter checks of each filter run.</param>
 /// <param name="Precision">Matrix-multiply precision (float32 or tf32).</param>
+/// <param name="Groups">The symmetry-group checks of each run that measured groups (<c>measure:</c> in the protocol), in cell
+/// order; null when no run did.</param>
 public sealed record ValidateDocument(string Protocol, string Source, string Dataset, string Device, IReadOnlyList<CellEntry> Cells,
-    IReadOnlyList<GridRunEntry> GridRuns, Fig4Entry? Grid, IReadOnlyList<FilterRunEntry> Filters, string Precision = "float32")
+    IReadOnlyList<GridRunEntry> GridRuns, Fig4Entry? Grid, IReadOnlyList<FilterRunEntry> Filters, string Precision = "float32",
+    IReadOnlyList<GroupChecksDocument>? Groups = null)
     : ResultDocument(KindTag)
 {
     /// <summary>The kind tag of this document.</summary>

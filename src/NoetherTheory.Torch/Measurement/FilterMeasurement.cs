@@ -237,6 +237,21 @@ public sealed class FilterMeasurement : IDisposable
         return cat([squares, stack([ob, ob.grad ?? zeros_like(ob)]).to(ScalarType.Float64).sum(1)], 0);
     }
 
+    /// <summary>Where this measurement's packed vector holds the per-filter row-major 3×3 Gram matrices of (w, g, v) of the
+    /// optimizer's parameter <paramref name="parameterIndex"/> (9 values per filter, filters in order), if it is one of the
+    /// BN-preceded convs.</summary>
+    internal bool TryGetGramOffset(int parameterIndex, out int offset)
+    {
+        for (int i = 0; i < _convIndex.Length; i++)
+            if (_convIndex[i] == parameterIndex)
+            {
+                offset = _layerOffset[i];
+                return true;
+            }
+        offset = -1;
+        return false;
+    }
+
     /// <summary>Number of BN-preceded conv filters (the length of <see cref="AngularUpdate(IReadOnlyList{Tensor})"/>).</summary>
     public int FilterCount => _filters;
 

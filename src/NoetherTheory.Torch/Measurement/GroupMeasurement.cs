@@ -48,30 +48,80 @@ public sealed record GroupStepMeasurement(long Step, IReadOnlyList<GroupValues> 
 /// <see cref="FilterMeasurement.Pack"/>).
 /// </summary>
 /// <remarks>
-/// <para>Scale action: per tensor of a component, the slices θ, g, v are copied (float32 → float64 in the copy) into a
-/// float64 [n, 3, K] view of one persistent work buffer and one batched product gives each slice's 3×3 Gram matrix, of which
-/// |θ|², ⟨θ,g⟩, ⟨θ,v⟩, |g|², |v|² are packed (5 per slice): the mechanism of <see cref="FilterMeasurement"/>, so a VGG
-/// conv's scale group gives the very numbers of filters.csv. Translate action: the per-slice sums and squared norms of θ,
-/// g, v (6 per slice). The host combines the tensors of a component with their powers (<see cref="Unpack"/>).</para>
+/// <para>The device computes per-index moment tables, one per (parameter tensor, axis) that any measured group slices, shared
+/// by every group that slices that tensor along that axis (a whole-tensor slice sums all rows of any table of its tensor):
+/// for each index i along the axis, |θ_i|², ⟨θ_i, g_i⟩, ⟨θ_i, v_i⟩, |g_i|², |v_i|² and, where a translation needs them,
+/// Σθ_i, Σg_i, Σv_i. Per table, θ, g and v are copied into contiguous float32 [N, K] blocks of one persistent work buffer
+/// (plus a block of ones for the linear sums) and one batched product over the [N, R, K] view gives every index's R×R Gram
+/// matrix, of which the wanted entries are converted to float64 and packed: about a dozen tensor operations per table and
+/// one pass over each tensor per axis, however many groups use it. The products accumulate in float32 (the float64 batched
+/// product and the float32 → float64 copies cost 5–10× more on the CPU), over chunks of at most <see cref="MaxChunk"/>
+/// elements (longer indices are cut into sub-rows that the host sums in float64), which keeps the rounding below the group
+/// laws' recursion tolerance (theory/08-group-laws.md). Where the step's <see cref="FilterMeasurement"/> already has a
+/// conv's per-filter float64 Gram matrices (VGG11-BN's BN-preceded convs), the axis-0 table of that conv is read from it
+/// instead of computed again, so those groups give the very numbers of filters.csv. Vectors (biases, γ, β) have one element
+/// per index: all of them are concatenated and their moments formed in float64 together (a few operations in all, not a
+/// dozen per vector).</para>
+/// <para>The host combines the index rows of each slice (a block of rows, or all rows for a whole tensor) and the tensors of
+/// a component with their powers (<see cref="Unpack"/>), into one flat array per group read by index (no object per
+/// generator is made until one is read).</para>
 /// </remarks>
 public sealed class GroupMeasurement : IDisposable
 {
-    private const int ScaleValues = 5, TranslateValues = 6;
+    private const int ScaleWidth = 5, LinearWidth = 8;
+
+    /// <summary>
+    /// The most elements one float32 Gram entry sums. The batched product accumulates each entry's K products in float32 over
+    /// SIMD lanes (8 or 16 on the CPU), so a sum of K positive terms rounds by at most about (K/8)·2⁻²⁴ relative: 3.8e-6 for
+    /// K = 512, below the group laws' recursion tolerance (1e-5) even at worst, where K = 100 000 would not be. A longer index
+    /// is cut into equal sub-rows of at most this many elements, summed on the host in float64.
+    /// </summary>
+    private const long MaxChunk = 512;
 
     private readonly TrainingOptimizer _optimizer;
-    private readonly (SymmetryGroup Group, (GroupTensor Tensor, int Index, long SliceSize)[][] Components)[] _bound;
+    private readonly Table[] _tables;
+    private readonly Table[] _vectors;
+    private readonly (SymmetryGroup Group, (GroupTensor Tensor, Table Table, long SliceSize)[][] Components)[] _bound;
     private readonly long _bufferLength;
     private Tensor? _rows;
-    private Tensor? _picks;
+    private Tensor? _picks3;
+    private Tensor? _picks4;
+    private Tensor? _left;
+    private Tensor? _right;
     private bool _disposed;
+
+    // One moment table: the per-index moments of parameter Parameter along Axis (Pre × Rows × Post elements), packed from
+    // Offset as Rows × Width values; FilterOffset ≥ 0: read from the filter measurement's Gram matrices at that offset.
+    private sealed class Table(int parameter, int axis, long rows, long pre, long post)
+    {
+        public int Parameter { get; } = parameter;
+        public int Axis { get; } = axis;
+        public long Rows { get; } = rows;
+        public long Pre { get; } = pre;
+        public long Post { get; } = post;
+        public bool Linear { get; set; }
+        public int Offset { get; set; }
+        public int FilterOffset { get; set; } = -1;
+        public bool Vector { get; set; }
+        public int Width => Linear ? LinearWidth : ScaleWidth;
+
+        // Sub-rows per index: the smallest divisor of K = Pre·Post that leaves chunks of at most MaxChunk elements (1 for the
+        // filter measurement's float64 rows and for vectors).
+        public long Split { get; set; } = 1;
+
+        public long PackedRows => Rows * Split;
+    }
 
     /// <summary>Binds the groups to the optimizer's parameters by name.</summary>
     /// <param name="groups">The groups to measure (each checked against the names).</param>
     /// <param name="parameters">The module's named parameters (<c>named_parameters()</c>, after any device move).</param>
     /// <param name="optimizer">The optimizer over those parameters.</param>
+    /// <param name="filters">The step's per-filter measurement, whose float64 Gram matrices of the BN-preceded convs the
+    /// groups reuse (pass its packed tensor to <see cref="Pack(Tensor?)"/>); null: none.</param>
     /// <exception cref="ArgumentException">A group names a tensor the module lacks or the optimizer does not update, or a
     /// slice does not fit its tensor.</exception>
-    public GroupMeasurement(IReadOnlyList<SymmetryGroup> groups, IEnumerable<(string Name, Parameter Parameter)> parameters, TrainingOptimizer optimizer)
+    public GroupMeasurement(IReadOnlyList<SymmetryGroup> groups, IEnumerable<(string Name, Parameter Parameter)> parameters, TrainingOptimizer optimizer,
+        FilterMeasurement? filters = null)
     {
         ArgumentNullException.ThrowIfNull(groups);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -86,45 +136,98 @@ public sealed class GroupMeasurement : IDisposable
                 if (optimizer.Parameters[i].Handle == p.Handle) return i;
             throw new ArgumentException($"group {group}: the optimizer does not update {name}.", nameof(groups));
         }
-        _bound = new (SymmetryGroup, (GroupTensor, int, long)[][])[groups.Count];
-        long largest = 0;
-        int length = 0;
+        var tables = new Dictionary<(int, int), Table>();
+        Table TableOf(int index, int axis)
+        {
+            if (tables.TryGetValue((index, axis), out var t)) return t;
+            var shape = optimizer.Parameters[index].shape;
+            long pre = 1, post = 1;
+            for (int d = 0; d < axis; d++) pre *= shape[d];
+            for (int d = axis + 1; d < shape.Length; d++) post *= shape[d];
+            t = new Table(index, axis, shape.Length == 0 ? 1 : shape[axis], pre, post);
+            tables.Add((index, axis), t);
+            return t;
+        }
+        _bound = new (SymmetryGroup, (GroupTensor, Table, long)[][])[groups.Count];
+        var wholes = new List<(int Group, int Component, int Tensor, int Index, bool Translate)>();
         for (int g = 0; g < groups.Count; g++)
         {
             var group = groups[g];
-            var components = new (GroupTensor, int, long)[group.Components.Count][];
+            var components = new (GroupTensor, Table, long)[group.Components.Count][];
             for (int c = 0; c < group.Components.Count; c++)
             {
-                components[c] = new (GroupTensor, int, long)[group.Components[c].Count];
+                components[c] = new (GroupTensor, Table, long)[group.Components[c].Count];
                 for (int t = 0; t < group.Components[c].Count; t++)
                 {
                     var gt = group.Components[c][t];
                     int index = IndexOf(gt.Slices.Parameter, group.Name);
                     var p = optimizer.Parameters[index];
                     var s = gt.Slices;
-                    long n = s.Count, size;
+                    long size;
+                    Table table;
                     if (s.Axis is { } a)
                     {
-                        if (a < 0 || a >= p.dim() || s.Start < 0 || s.Block < 1 || s.Start + s.Count * s.Block > p.shape[a])
+                        if (a < 0 || a >= p.dim() || s.Start < 0 || s.Block < 1 || s.Count < 1 || s.Start + s.Count * s.Block > p.shape[a])
                             throw new ArgumentException($"group {group.Name}: the slices of {s.Parameter} do not fit its shape [{string.Join(", ", p.shape)}].", nameof(groups));
                         size = p.numel() / p.shape[a] * s.Block;
+                        table = TableOf(index, a);
                     }
                     else
                     {
-                        if (n != 1) throw new ArgumentException($"group {group.Name}: a whole-tensor slice of {s.Parameter} is one slice.", nameof(groups));
+                        if (s.Count != 1) throw new ArgumentException($"group {group.Name}: a whole-tensor slice of {s.Parameter} is one slice.", nameof(groups));
                         size = p.numel();
+                        wholes.Add((g, c, t, index, group.Action == GroupAction.Translate));
+                        components[c][t] = (gt, null!, size);   // any table of the tensor sums to it: chosen below
+                        continue;
                     }
-                    components[c][t] = (gt, index, size);
-                    largest = Math.Max(largest, 3 * n * size);
-                    length += (int)n * (group.Action == GroupAction.Scale ? ScaleValues : TranslateValues);
+                    if (group.Action == GroupAction.Translate) table.Linear = true;
+                    components[c][t] = (gt, table, size);
                 }
                 if (components[c].Select(x => x.Item1.Slices.Count).Distinct().Count() != 1)
                     throw new ArgumentException($"group {group.Name}: the tensors of a component must have equal slice counts.", nameof(groups));
             }
             _bound[g] = (group, components);
         }
+        // A whole-tensor slice is the sum of every row of any table of its tensor: it reuses one another group needs (e.g. the
+        // per-column table of a LayerNorm translation serves the layer's whole-tensor scale), else reads the axis-0 table.
+        foreach (var (g, c, t, index, translate) in wholes)
+        {
+            var table = tables.Values.FirstOrDefault(x => x.Parameter == index) ?? TableOf(index, 0);
+            if (translate) table.Linear = true;
+            var entry = _bound[g].Components[c][t];
+            _bound[g].Components[c][t] = (entry.Tensor, table, entry.SliceSize);
+        }
+        // Vectors (biases, γ, β: one element per index) are done together: one concatenation and a few float64 products
+        // instead of a dozen tensor operations each.
+        foreach (var t in tables.Values.Where(t => t.Pre * t.Post == 1 && optimizer.Parameters[t.Parameter].dim() == 1))
+        {
+            t.Vector = true;
+            t.Linear = true;
+        }
+        _tables = [.. tables.Values.Where(t => t.Vector), .. tables.Values.Where(t => !t.Vector)];
+        _vectors = [.. _tables.Where(t => t.Vector)];
+        int length = 0;
+        long largest = 0;
+        foreach (var t in _tables)
+        {
+            if (!t.Linear && t.Axis == 0 && filters is not null && filters.TryGetGramOffset(t.Parameter, out int filterOffset))
+            {
+                t.FilterOffset = filterOffset;
+                continue;
+            }
+            long k = t.Pre * t.Post;
+            if (!t.Vector && k > MaxChunk)
+            {
+                long split = (k + MaxChunk - 1) / MaxChunk;
+                while (k % split != 0) split++;
+                t.Split = split;
+            }
+            t.Offset = length;
+            length += (int)t.PackedRows * t.Width;
+            if (!t.Vector) largest = Math.Max(largest, (t.Linear ? 4 : 3) * t.Rows * t.Pre * t.Post);
+        }
         _bufferLength = largest;
-        PackedLength = length;
+        PackedLength = length + _tables.Where(t => t.FilterOffset >= 0).Sum(t => (int)t.Rows * t.Width);
         Groups = groups;
     }
 
@@ -134,54 +237,84 @@ public sealed class GroupMeasurement : IDisposable
     /// <summary>Number of float64 values <see cref="Pack"/> produces.</summary>
     public int PackedLength { get; }
 
-    /// <summary>Computes every group's values on the device into one float64 vector of length <see cref="PackedLength"/>.
-    /// Call after backward and before the optimizer step. The result belongs to the caller's dispose scope.</summary>
+    /// <summary>Number of moment tables (distinct tensor and axis pairs) the device computes or reuses per measured step.</summary>
+    public int TableCount => _tables.Length;
+
+    /// <summary>Computes every group's moment tables on the device into one float64 vector of length
+    /// <see cref="PackedLength"/>. Call after backward and before the optimizer step. The result belongs to the caller's
+    /// dispose scope.</summary>
+    /// <param name="filterPack">This step's <see cref="FilterMeasurement.Pack"/> result when the measurement was bound to
+    /// that filter measurement (its Gram matrices are reused); null computes every table here.</param>
     /// <exception cref="InvalidOperationException">A measured tensor has no gradient (call after backward).</exception>
-    public Tensor Pack()
+    public Tensor Pack(Tensor? filterPack = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         ObjectDisposedException.ThrowIf(_disposed, this);
         var device = _optimizer.Parameters[0].device;
         if (PackedLength == 0) return scope.MoveToOuter(zeros(0, dtype: ScalarType.Float64, device: device));
-        _rows ??= empty(_bufferLength, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();
-        // |θ|², ⟨θ,g⟩, ⟨θ,v⟩, |g|², |v|² in a row-major 3×3 Gram matrix of (θ, g, v); made once, not per tensor and step.
-        _picks ??= tensor(new long[] { 0, 1, 2, 4, 8 }, device: device).DetachFromDisposeScope();
-        var parts = new List<Tensor>();
-        foreach (var (group, components) in _bound)
-        foreach (var component in components)
-        foreach (var (t, index, size) in component)
-        {
-            var p = _optimizer.Parameters[index];
-            var grad = p.grad ?? throw new InvalidOperationException($"{t.Slices.Parameter} has no gradient: measure after backward.");
-            var velocity = _optimizer.Velocity(index);
-            long n = t.Slices.Count;
-            if (group.Action == GroupAction.Scale)
-            {
-                var rows = _rows.narrow(0, 0, 3 * n * size).view(n, 3, size);   // rows θ, g, v of each slice
-                rows.select(1, 0).copy_(Slices(p, t.Slices));
-                rows.select(1, 1).copy_(Slices(grad, t.Slices));
-                if (velocity is not null) rows.select(1, 2).copy_(Slices(velocity, t.Slices));
-                else rows.select(1, 2).zero_();
-                var gram = bmm(rows, rows.transpose(1, 2)).view(n, 9);         // [n, 3, 3] Gram matrices
-                parts.Add(gram.index_select(1, _picks).flatten());
-            }
-            else
-            {
-                var stacked = stack([Slices(p, t.Slices), Slices(grad, t.Slices), velocity is null ? zeros(n, size, dtype: p.dtype, device: device) : Slices(velocity, t.Slices)], 1)
-                    .to(ScalarType.Float64);                                     // [n, 3, K]
-                parts.Add(cat([stacked.sum(2), stacked.square().sum(2)], 1).flatten());
-            }
-        }
+        // Row-major Gram entries |θ|², ⟨θ,g⟩, ⟨θ,v⟩, |g|², |v|² (3×3), and with a row of ones also Σθ, Σg, Σv (4×4); made once.
+        _picks3 ??= tensor(new long[] { 0, 1, 2, 4, 8 }, device: device).DetachFromDisposeScope();
+        _picks4 ??= tensor(new long[] { 0, 1, 2, 5, 10, 3, 7, 11 }, device: device).DetachFromDisposeScope();
+        var parts = new List<Tensor>(_tables.Length);
+        if (_vectors.Length > 0) parts.Add(VectorMoments(device));
+        foreach (var t in _tables.Where(t => t.FilterOffset < 0 && !t.Vector))
+            parts.Add(Moments(t, device));
+        foreach (var t in _tables.Where(t => t.FilterOffset >= 0))
+            parts.Add(filterPack is null ? Moments(t, device)
+                : filterPack.narrow(0, t.FilterOffset, 9 * t.Rows).view(t.Rows, 9).index_select(1, _picks3).flatten());
         return scope.MoveToOuter(cat(parts, 0));
     }
 
-    // [n, K] view (or copy) of the slices of a tensor shaped like its parameter.
-    private static Tensor Slices(Tensor t, SliceFamily s)
+    // [Σ Rows · 8] float64 for every vector table at once: the vectors' θ, g, v concatenated, widened to float64, and their
+    // products |θ|², θg, θv, |g|², |v|² (exact for float32 inputs) with θ, g, v themselves, row by row.
+    private Tensor VectorMoments(Device device)
     {
-        if (s.Axis is not { } a) return t.reshape(1, -1);
-        var part = t.narrow(a, s.Start, s.Count * s.Block);
-        return (a == 0 ? part : part.movedim([(long)a], [0L])).reshape(s.Count, -1);
+        _left ??= tensor(new long[] { 0, 0, 0, 1, 2 }, device: device).DetachFromDisposeScope();
+        _right ??= tensor(new long[] { 0, 1, 2, 1, 2 }, device: device).DetachFromDisposeScope();
+        var theta = new Tensor[_vectors.Length];
+        var grad = new Tensor[_vectors.Length];
+        var velocity = new Tensor[_vectors.Length];
+        for (int i = 0; i < _vectors.Length; i++)
+        {
+            var p = _optimizer.Parameters[_vectors[i].Parameter];
+            theta[i] = p;
+            grad[i] = p.grad ?? throw new InvalidOperationException($"parameter {_vectors[i].Parameter} has no gradient: measure after backward.");
+            velocity[i] = _optimizer.Velocity(_vectors[i].Parameter) ?? zeros_like(p);
+        }
+        var x = stack([cat(theta, 0), cat(grad, 0), cat(velocity, 0)]).to(ScalarType.Float64);   // [3, Σ Rows]
+        return cat([x.index_select(0, _left) * x.index_select(0, _right), x], 0).t().flatten();
+    }
+
+    // [Rows · Split · Width] float64: each index's moments (in Split sub-rows). θ, g, v (and ones) fill R contiguous [Rows, K] blocks of the float32 work
+    // buffer, in index order along the axis: a plain copy for axis 0, and for another axis of a matrix a 2-D transposed
+    // copy into a contiguous block (libtorch's blocked transpose; into an interleaved layout the same copy is ~10× slower).
+    // One batched product over the [Rows·Split, R, K/Split] view (a permutation, no copy) gives the R×R Gram matrix of every
+    // sub-row.
+    private Tensor Moments(Table t, Device device)
+    {
+        var p = _optimizer.Parameters[t.Parameter];
+        var grad = p.grad ?? throw new InvalidOperationException($"parameter {t.Parameter} has no gradient: measure after backward.");
+        var velocity = _optimizer.Velocity(t.Parameter);
+        _rows ??= empty(_bufferLength, dtype: ScalarType.Float32, device: device).DetachFromDisposeScope();
+        int r = t.Linear ? 4 : 3;
+        long k = t.Pre * t.Post;
+        var blocks = _rows.narrow(0, 0, r * t.Rows * k).view(r, t.Rows, k);
+        void Fill(int i, Tensor x)
+        {
+            var block = blocks[i];
+            if (t.Axis == 0) block.copy_(x.view(t.Rows, k));
+            else if (t.Post == 1) block.copy_(x.view(t.Pre, t.Rows).t());
+            else block.view(t.Rows, t.Pre, t.Post).copy_(x.view(t.Pre, t.Rows, t.Post).permute(1, 0, 2));
+        }
+        Fill(0, p);
+        Fill(1, grad);
+        if (velocity is not null) Fill(2, velocity);
+        else blocks[2].zero_();
+        if (t.Linear) blocks[3].fill_(1);
+        var rows = blocks.view(r, t.PackedRows, k / t.Split).permute(1, 0, 2);   // [Rows·Split, R, K/Split]
+        var gram = bmm(rows, rows.transpose(1, 2)).view(t.PackedRows, r * r);
+        return gram.index_select(1, t.Linear ? _picks4! : _picks3!).to(ScalarType.Float64).flatten();
     }
 
     /// <summary>Reads a packed vector (from <see cref="Pack"/>, copied to the host) starting at <paramref name="offset"/>.</summary>
@@ -190,51 +323,98 @@ public sealed class GroupMeasurement : IDisposable
     {
         if (offset < 0 || packed.Length - offset < PackedLength)
             throw new ArgumentException($"A packed group measurement needs {PackedLength} values from offset {offset}; the span holds {packed.Length}.", nameof(packed));
-        int at = offset;
+        int computed = PackedLength - _tables.Where(t => t.FilterOffset >= 0).Sum(t => (int)t.Rows * t.Width);
+        int reused = 0;
+        var start = new Dictionary<Table, int>(_tables.Length);
+        foreach (var t in _tables.Where(t => t.FilterOffset < 0)) start[t] = offset + t.Offset;
+        foreach (var t in _tables.Where(t => t.FilterOffset >= 0))
+        {
+            start[t] = offset + computed + reused;
+            reused += (int)t.Rows * t.Width;
+        }
         var groups = new List<GroupValues>(_bound.Length);
         foreach (var (group, components) in _bound)
         {
-            var generators = new List<GeneratorValues>();
+            var values = new double[group.Dimension * GeneratorTable.Fields];
+            int generator = 0;
+            bool scale = group.Action == GroupAction.Scale;
             foreach (var component in components)
             {
                 long n = component[0].Tensor.Slices.Count;
-                var sums = new double[n, 7];
-                foreach (var (t, _, size) in component)
+                foreach (var (gt, table, size) in component)
                 {
+                    var s = gt.Slices;
+                    int w = table.Width, at = start[table];
+                    double power = gt.Power, magnitude = scale ? Math.Abs(power) : size;
                     for (long c = 0; c < n; c++)
                     {
-                        if (group.Action == GroupAction.Scale)
+                        long first = (s.Axis is null ? 0 : s.Start + c * s.Block) * table.Split,
+                            count = (s.Axis is null ? table.Rows : s.Block) * table.Split;
+                        double ww = 0, wg = 0, wv = 0, gg = 0, vv = 0, sw = 0, sg = 0, sv = 0;
+                        for (long i = first; i < first + count; i++)
                         {
-                            double p = t.Power, ap = Math.Abs(p);
-                            double ww = packed[at], wg = packed[at + 1], wv = packed[at + 2], gg = packed[at + 3], vv = packed[at + 4];
-                            sums[c, 0] += p * ww; sums[c, 1] += p * wv; sums[c, 2] += p * wg; sums[c, 3] += p * vv;
-                            sums[c, 4] += ap * ww; sums[c, 5] += ap * gg; sums[c, 6] += ap * vv;
-                            at += ScaleValues;
+                            var row = packed.Slice(at + (int)(i * w), w);
+                            ww += row[0]; wg += row[1]; wv += row[2]; gg += row[3]; vv += row[4];
+                            if (!scale) { sw += row[5]; sg += row[6]; sv += row[7]; }
+                        }
+                        var x = values.AsSpan((int)((generator + c) * GeneratorTable.Fields), GeneratorTable.Fields);
+                        if (scale)
+                        {
+                            x[0] += power * ww; x[1] += power * wv; x[2] += power * wg; x[3] += power * vv;
                         }
                         else
                         {
-                            double w = packed[at], g = packed[at + 1], v = packed[at + 2], ww = packed[at + 3], gg = packed[at + 4], vv = packed[at + 5];
-                            sums[c, 0] += w; sums[c, 1] += v; sums[c, 2] += g;
-                            sums[c, 4] += size * ww; sums[c, 5] += size * gg; sums[c, 6] += size * vv;
-                            at += TranslateValues;
+                            x[0] += sw; x[1] += sv; x[2] += sg;
                         }
+                        x[4] += magnitude * ww; x[5] += magnitude * gg; x[6] += magnitude * vv;
                     }
                 }
-                for (long c = 0; c < n; c++)
-                    generators.Add(new GeneratorValues(sums[c, 0], sums[c, 1], sums[c, 2], sums[c, 3], sums[c, 4], sums[c, 5], sums[c, 6]));
+                generator += (int)n;
             }
-            groups.Add(new GroupValues(group.Name, group.Kind, generators));
+            groups.Add(new GroupValues(group.Name, group.Kind, new GeneratorTable(values)));
         }
         return new GroupStepMeasurement(step, groups);
     }
 
-    /// <summary>Frees the float64 work buffer and the index tensor (allocated again if <see cref="Pack"/> is called after this).</summary>
+    /// <summary>Frees the work buffer and the index tensors (allocated again if <see cref="Pack"/> is called after this).</summary>
     public void Dispose()
     {
         _rows?.Dispose();
         _rows = null;
-        _picks?.Dispose();
-        _picks = null;
+        _picks3?.Dispose();
+        _picks3 = null;
+        _picks4?.Dispose();
+        _picks4 = null;
+        _left?.Dispose();
+        _left = null;
+        _right?.Dispose();
+        _right = null;
         _disposed = true;
+    }
+
+    // A group's generators as one flat array (Fields values each), each record made when it is read.
+    private sealed class GeneratorTable(double[] values) : IReadOnlyList<GeneratorValues>
+    {
+        public const int Fields = 7;
+
+        public int Count => values.Length / Fields;
+
+        public GeneratorValues this[int index]
+        {
+            get
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(index);
+                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+                int a = index * Fields;
+                return new GeneratorValues(values[a], values[a + 1], values[a + 2], values[a + 3], values[a + 4], values[a + 5], values[a + 6]);
+            }
+        }
+
+        public IEnumerator<GeneratorValues> GetEnumerator()
+        {
+            for (int i = 0; i < Count; i++) yield return this[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -93,13 +93,16 @@ public sealed record NetworkConfig(
     };
 
     /// <summary>The model in words (kind and size).</summary>
-    public string Summary => Kind switch
+    public string Summary => Architecture + Inv($" on {InputChannels}×{InputSize}×{InputSize} inputs, {Classes} classes");
+
+    /// <summary>The model's kind and size in words, without its inputs (e.g. "mlp (3 hidden × 256, relu, with biases)").</summary>
+    public string Architecture => Kind switch
     {
         ModelKind.Vgg11Bn => Inv($"vgg11-bn (width {VggOptions.WidthMultiplier}, {(VggOptions.Head == Vgg11BnHead.GapLinear ? "gap" : "classifier")} head, ε {VggOptions.BatchNormEpsilon})"),
         ModelKind.ResNet18 => Inv($"resnet18 (width {WidthMultiplier}, {Depth} blocks per stage, ε {NormEpsilon})"),
         ModelKind.Mlp => Inv($"mlp ({Depth} hidden × {Hidden}, {NameOf(Activation)}, {(Bias ? "with" : "without")} biases)"),
         _ => Inv($"layernorm-net ({Depth} hidden × {Hidden}, {NameOf(Activation)}, {(Bias ? "with" : "without")} biases, ε {NormEpsilon})"),
-    } + Inv($" on {InputChannels}×{InputSize}×{InputSize} inputs, {Classes} classes");
+    };
 
     /// <summary>Throws when a value is out of range, naming the YAML field (model.…).</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>

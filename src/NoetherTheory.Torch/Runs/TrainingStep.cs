@@ -120,7 +120,7 @@ public sealed class TrainingStep : IDisposable
         Options = options;
         _generator = generator;
         Measurement = vgg is null ? null : new FilterMeasurement(vgg, optimizer);
-        if (groups is { Count: > 0 }) Groups = new GroupMeasurement(groups, module.named_parameters(), optimizer);
+        if (groups is { Count: > 0 }) Groups = new GroupMeasurement(groups, module.named_parameters(), optimizer, Measurement);
         var device = optimizer.Parameters[0].device;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -210,8 +210,9 @@ public sealed class TrainingStep : IDisposable
             if (measure && Measurement is not null) before = Measurement.Snapshot();   // for the angle turned by this step's update
             var sums = cat([stack([LossSum, CorrectSum]), _firstNonFinite.to(ScalarType.Float64)], 0);
             var values = sums;                                               // computed before the update below
-            if (measure && Measurement is not null) values = cat([values, Measurement.Pack()], 0);
-            if (measure && Groups is not null) values = cat([values, Groups.Pack()], 0);
+            var filterPack = measure && Measurement is not null ? Measurement.Pack() : null;
+            if (filterPack is not null) values = cat([values, filterPack], 0);
+            if (measure && Groups is not null) values = cat([values, Groups.Pack(filterPack)], 0);   // reuses the convs' Gram matrices
             _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure));
             LossSum.zero_();
             CorrectSum.zero_();

@@ -82,9 +82,12 @@ public static class GroupChecks
     /// <summary>
     /// Bound on each recursion error. The float32 update q ← q − ηv rounds each weight by ≤ 2⁻²⁴ relative, which moves a
     /// quadratic charge by ≤ 2·2⁻²⁴·W2 (1.2e-7 of the scale it is divided by) and a linear charge by ≤ 2⁻²⁴·Σ|θ| ≤ 2⁻²⁴·√W2;
-    /// the buffer's rounding adds as much relative to the velocity scale; the reductions are float64. 1e-5 is the filter
-    /// checks' bound (<see cref="FilterChecks.RecursionTolerance"/>, a margin of about 80) and lies below any bookkeeping
-    /// error (a wrong η, a missing decay or momentum term, an off-by-one buffer), which shows at ≳ ηk or η|v|/|q|.
+    /// the buffer's rounding adds as much relative to the velocity scale. The reductions accumulate in float32 (GroupMeasurement's
+    /// batched product over each index's K elements, rows summed in float64; VGG's conv scale groups reuse the filter
+    /// measurement's float64 ones), which adds about √K·2⁻²⁴ relative: the validation/groups runs measure ≤ 4.4e-7 (≤ 1.2e-7 with
+    /// float64 reductions). 1e-5 is the filter checks' bound (<see cref="FilterChecks.RecursionTolerance"/>, a margin of about 20)
+    /// and lies below any bookkeeping error (a wrong η, a missing decay or momentum term, an off-by-one buffer), which shows at
+    /// ≳ ηk or η|v|/|q|.
     /// </summary>
     public const double RecursionTolerance = FilterChecks.RecursionTolerance;
 

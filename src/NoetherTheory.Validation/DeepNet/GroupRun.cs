@@ -10,7 +10,14 @@ namespace NoetherTheory.Validation.DeepNet;
 /// <param name="Cause">What breaks a broken group (none, epsilon, bias, skip).</param>
 /// <param name="Generators">Number of generators.</param>
 /// <param name="Measured">Whether groups.csv holds it.</param>
-public sealed record GroupEntry(string Name, string Kind, string Verdict, string Cause, long Generators, bool Measured);
+public sealed record GroupEntry(string Name, string Kind, string Verdict, string Cause, long Generators, bool Measured)
+{
+    /// <summary>Discovery's worst float32 gradient-identity residual (symmetries.csv gradient_f32; NaN when not read).</summary>
+    public double Float32Gradient { get; init; } = double.NaN;
+
+    /// <summary>The same in float64 (gradient_f64; NaN when not read).</summary>
+    public double Float64Gradient { get; init; } = double.NaN;
+}
 
 /// <summary>One generator's values at one measured step (the groups.csv columns).</summary>
 /// <param name="Step">Step n.</param>
@@ -43,7 +50,11 @@ public sealed record GroupRun(IReadOnlyList<GroupEntry> Groups, IReadOnlyDiction
             if (!File.Exists(f)) throw new InvalidDataException($"{f}: not found (a run measures groups when its config says measure: auto or lists group kinds).");
         var entries = new List<GroupEntry>();
         foreach (var (cells, line) in Rows(symmetries, GroupLogSchema.SymmetriesHeader))
-            entries.Add(new GroupEntry(cells[0], cells[1], cells[2], cells[3], Long(cells[4], symmetries, line), cells[5] == "true"));
+            entries.Add(new GroupEntry(cells[0], cells[1], cells[2], cells[3], Long(cells[4], symmetries, line), cells[5] == "true")
+            {
+                Float32Gradient = Double(cells[6], symmetries, line),
+                Float64Gradient = Double(cells[7], symmetries, line),
+            });
         var samples = new Dictionary<string, List<List<GeneratorSample>>>(StringComparer.Ordinal);
         foreach (var (cells, line) in Rows(groups, GroupLogSchema.GroupsHeader))
         {

@@ -103,14 +103,16 @@ public sealed class GroupLawRunTests
             double P(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
             Assert.That(new[] { s.Q, s.G2, s.V2, s.G, s.B }, Is.EqualTo(new[] { P(3), P(4), P(5), P(6), P(7) }), $"{f[1]} filter {f[2]} step {step}");
         }
-        // The translation charge: Σ_j (Σ_c W_cj)² is metrics.csv's translation_w2 (summed in another order: round-off only).
+        // The translation charge: Σ_j (Σ_c W_cj)² is metrics.csv's translation_w2. The group path sums the classes in float32
+        // (GroupMeasurement's batched product; metrics.csv's sums are float64): each class sum rounds by ≤ 3·2⁻²⁴ of Σ_c|W_cj| over
+        // the 4 classes, so w2 agrees to ~1e-7 relative at random weights (3e-8 measured); 1e-6 relative leaves a margin.
         foreach (var m in File.ReadLines(Path.Combine(result.RunDirectory, RunLogSchema.MetricsFile)).Skip(1).Select(l => l.Split(',')))
         {
             long step = long.Parse(m[0], CultureInfo.InvariantCulture);
             var columns = run.Samples["translation:output"];
             double w2 = columns.Take(columns.Count - 1).Sum(c => Math.Pow(c.Single(x => x.Step == step).Q, 2));
             double bias = columns[^1].Single(x => x.Step == step).Q;
-            Assert.That(w2, Is.EqualTo(double.Parse(m[5], CultureInfo.InvariantCulture)).Within(1e-12).Percent, $"step {step} translation_w2");
+            Assert.That(w2, Is.EqualTo(double.Parse(m[5], CultureInfo.InvariantCulture)).Within(1e-4).Percent, $"step {step} translation_w2");
             Assert.That(bias, Is.EqualTo(double.Parse(m[7], CultureInfo.InvariantCulture)).Within(1e-10).Percent, $"step {step} bias_sum");
         }
 

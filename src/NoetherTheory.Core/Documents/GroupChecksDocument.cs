@@ -1,0 +1,75 @@
+namespace NoetherTheory.Core.Documents;
+
+// noether.group-checks/1: what `noether train` writes as group-checks.json into a run folder that measured symmetry groups.
+
+/// <summary>The symmetry groups of one training run, their verdicts and the exact laws of the measured ones
+/// (theory/08-group-laws.md; <c>noether.group-checks/1</c>).</summary>
+/// <param name="Run">The run folder's name.</param>
+/// <param name="Model">The network in words.</param>
+/// <param name="Momentum">Heavy ball's β.</param>
+/// <param name="WeightDecay">The coupled weight decay k.</param>
+/// <param name="Inapplicable">Why the heavy-ball recursions do not apply to the run, or null when they do.</param>
+/// <param name="RecursionTolerance">The bound on every recursion error.</param>
+/// <param name="IdentityMedianTolerance">The bound on a holding group's median identity residual.</param>
+/// <param name="Passed">Every measured group's recursion holds (where it applies) and every holding group's identity holds.</param>
+/// <param name="Candidates">Every candidate group (discovered, then declared), measured or not.</param>
+/// <param name="Groups">The measured groups' laws.</param>
+/// <param name="Kinds">Each law's error distribution per group kind (scale, rescale, translation; kinds without a measured
+/// group left out).</param>
+public sealed record GroupChecksDocument(string Run, string Model, double Momentum, double WeightDecay, string? Inapplicable,
+    double RecursionTolerance, double IdentityMedianTolerance, bool Passed, IReadOnlyList<GroupCandidateEntry> Candidates,
+    IReadOnlyList<GroupLawEntry> Groups, IReadOnlyList<GroupKindEntry> Kinds) : ResultDocument(KindTag)
+{
+    /// <summary>The kind tag of this document.</summary>
+    public const string KindTag = "noether.group-checks/1";
+
+    /// <summary>The file name a run folder holds it under.</summary>
+    public const string FileName = "group-checks.json";
+}
+
+/// <summary>One candidate group of a run as discovery decided it (symmetries.csv).</summary>
+/// <param name="Name">Its id.</param>
+/// <param name="Kind">scale, rescale or translation.</param>
+/// <param name="Verdict">holds, broken or refuted.</param>
+/// <param name="Cause">What breaks a broken group (epsilon, bias, skip), none otherwise.</param>
+/// <param name="Generators">Number of generators.</param>
+/// <param name="Measured">Whether the run measured it.</param>
+/// <param name="Float32Gradient">Discovery's worst |⟨g, ξ⟩| relative to Σ|g||ξ| in float32.</param>
+/// <param name="Float64Gradient">The same in float64.</param>
+public sealed record GroupCandidateEntry(string Name, string Kind, string Verdict, string Cause, long Generators, bool Measured,
+    double Float32Gradient, double Float64Gradient);
+
+/// <summary>A distribution of non-negative errors.</summary>
+/// <param name="Count">Number of values.</param>
+/// <param name="Median">Median (NaN when empty).</param>
+/// <param name="P90">90th percentile (NaN when empty).</param>
+/// <param name="Max">Largest value (NaN when empty).</param>
+public sealed record ErrorDistributionEntry(int Count, double Median, double P90, double Max);
+
+/// <summary>The laws of one measured group over a run.</summary>
+/// <param name="Name">The group.</param>
+/// <param name="Kind">scale, rescale or translation.</param>
+/// <param name="Verdict">Discovery's verdict (holds or broken).</param>
+/// <param name="Cause">What breaks a broken group.</param>
+/// <param name="Generators">Generators measured.</param>
+/// <param name="Pairs">Step pairs × generators checked against the recursion.</param>
+/// <param name="ChargeRecursion">The charge recursion's errors.</param>
+/// <param name="VelocityRecursion">The velocity term's recursion errors.</param>
+/// <param name="Identity">The identity residuals |G| relative to their Cauchy–Schwarz scale (a broken group's violation).</param>
+/// <param name="FirstNonFinite">The first non-finite measured value, or null.</param>
+/// <param name="RecursionHolds">Whether the recursion holds; null when it does not apply to the run.</param>
+/// <param name="IdentityHolds">Whether the identity holds; null for a broken group (its violation is reported, not bounded).</param>
+public sealed record GroupLawEntry(string Name, string Kind, string Verdict, string Cause, int Generators, int Pairs,
+    ErrorDistributionEntry ChargeRecursion, ErrorDistributionEntry VelocityRecursion, ErrorDistributionEntry Identity, string? FirstNonFinite,
+    bool? RecursionHolds, bool? IdentityHolds);
+
+/// <summary>Each law's error distribution over all generator-steps of one group kind.</summary>
+/// <param name="Kind">scale, rescale or translation.</param>
+/// <param name="Groups">Measured groups of the kind.</param>
+/// <param name="Holding">Of which discovery found to hold.</param>
+/// <param name="ChargeRecursion">The charge recursion's errors.</param>
+/// <param name="VelocityRecursion">The velocity term's recursion errors.</param>
+/// <param name="Identity">The identity residuals of the holding groups.</param>
+/// <param name="Violation">The identity residuals of the broken groups.</param>
+public sealed record GroupKindEntry(string Kind, int Groups, int Holding, ErrorDistributionEntry ChargeRecursion, ErrorDistributionEntry VelocityRecursion,
+    ErrorDistributionEntry Identity, ErrorDistributionEntry Violation);

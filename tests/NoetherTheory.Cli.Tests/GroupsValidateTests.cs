@@ -1,0 +1,48 @@
+using NoetherTheory.Core.Documents;
+using NoetherTheory.Testing;
+using NoetherTheory.Torch.Runtime;
+
+namespace NoetherTheory.Cli.Tests;
+
+/// <summary><c>noether validate</c> on a protocol whose runs measure symmetry groups: each run's group laws are checked, the
+/// verdicts go into summary.json and the run folder, and the report shows them.</summary>
+[TestFixture, Category("Native")]
+public sealed class GroupsValidateTests
+{
+    private string _root = "";
+
+    [OneTimeSetUp]
+    public void RequireTorch()
+    {
+        if (!TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
+    }
+
+    [SetUp]
+    public void MakeFolder() => _root = Directory.CreateTempSubdirectory("noether-validate-groups-").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public void Validate_GroupsProtocol_ChecksEveryRunsGroupLaws_AndTheReportShowsThem()
+    {
+        string outDir = Path.Combine(_root, "out");
+        var r = CliRunner.Run("validate", "--experiment", RepositoryPaths.Combine("validation", "experiments", "groups-tiny.yaml"), "--out", outDir);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Error + r.Out);
+        var summary = ResultDocuments.Read<ValidateDocument>(Path.Combine(outDir, "summary.json"));
+        Assert.That(summary.Groups, Is.Not.Null.And.Count.EqualTo(summary.Cells.Count), "every run measured its groups");
+        var groups = summary.Groups![0];
+        Assert.That(groups.Run, Is.EqualTo(summary.Cells[0].Id));
+        Assert.That(groups.Passed, Is.True);
+        Assert.That(groups.Groups.Select(g => g.Kind), Is.SupersetOf(new[] { "rescale", "translation" }));
+        Assert.That(groups.Groups.Select(g => g.RecursionHolds), Has.All.True);
+        Assert.That(groups.Groups.Select(g => g.Pairs), Has.All.GreaterThan(0));
+        Assert.That(r.Out, Does.Contain("group laws hold"));
+        var inRun = ResultDocuments.Read<GroupChecksDocument>(Path.Combine(summary.Cells[0].RunDirectory, GroupChecksDocument.FileName));
+        Assert.That(ResultDocuments.Serialize(inRun), Is.EqualTo(ResultDocuments.Serialize(groups)));
+
+        var report = CliRunner.Run("report", "--from", outDir, "--out", Path.Combine(_root, "report"));
+        Assert.That(report.ExitCode, Is.EqualTo(ExitCodes.Ok), report.Error);
+        Assert.That(File.ReadAllText(Path.Combine(_root, "report", "index.md")), Does.Contain("## Symmetry groups: mlp (2 hidden × 8, relu, with biases) on synthetic images"));
+    }
+}
