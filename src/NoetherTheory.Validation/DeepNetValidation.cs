@@ -36,8 +36,9 @@ public static class DeepNetValidation
         var filters = outcomes.Where(o => o.Cell.Kind == CellKind.Filters).Select(FilterCheckValidation.Analyse).ToList();
         var groups = outcomes.Where(o => o.Cell.Config.Groups is not null)
             .Select(o => DeepNet.GroupCheckDocuments.Check(o.RunDirectory, o.Cell.Config, o.Cell.Id).Document).ToList();
+        var models = outcomes.Select(o => (o.Cell.Config.Network ?? new NoetherTheory.Torch.Models.NetworkConfig(Vgg: o.Cell.Config.Model)).Architecture).Distinct().ToList();
         return new ValidateDocument(protocol.Name, protocol.Source, protocol.DatasetName, device, cells, gridRuns,
-            gridRuns.Count > 0 ? Fig4GridValidation.Analyse(gridRuns) : null, filters, precision, groups.Count > 0 ? groups : null);
+            gridRuns.Count > 0 ? Fig4GridValidation.Analyse(gridRuns) : null, filters, precision, groups.Count > 0 ? groups : null, models);
     }
 
     /// <summary>Whether the protocol found a bookkeeping error (the exact heavy-ball recursion broken on a filter run) or a

@@ -43,6 +43,10 @@ public sealed class GroupsValidateTests
 
         var report = CliRunner.Run("report", "--from", outDir, "--out", Path.Combine(_root, "report"));
         Assert.That(report.ExitCode, Is.EqualTo(ExitCodes.Ok), report.Error);
-        Assert.That(File.ReadAllText(Path.Combine(_root, "report", "index.md")), Does.Contain("## Symmetry groups: mlp (2 hidden × 8, relu, with biases) on synthetic images"));
+        string index = File.ReadAllText(Path.Combine(_root, "report", "index.md"));
+        Assert.That(index, Does.Contain("## Symmetry groups: mlp (2 hidden × 8, relu, with biases) on synthetic images"));
+        Assert.That(summary.Models, Is.EqualTo(new[] { "mlp (2 hidden × 8, relu, with biases)" }));
+        Assert.That(index, Does.Contain("), mlp (2 hidden × 8, relu, with biases) on ").And.Not.Contain("VGG11-BN on"),
+            "the deep-net section names the protocol's network, not VGG11-BN");
     }
 }

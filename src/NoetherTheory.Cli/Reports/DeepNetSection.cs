@@ -22,7 +22,8 @@ internal static class DeepNetSection
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(summary);
         report.Heading("Deep-network validation");
-        report.Paragraph($"Protocol {summary.Protocol} ({report.DisplayPath(summary.Source)}), VGG11-BN on {summary.Dataset}, device {summary.Device}, {summary.Cells.Count} runs. "
+        string models = summary.Models is { Count: > 0 } m ? string.Join("; ", m) : "VGG11-BN";
+        report.Paragraph($"Protocol {summary.Protocol} ({report.DisplayPath(summary.Source)}), {models} on {summary.Dataset}, device {summary.Device}, {summary.Cells.Count} runs. "
             + "All numbers below are for this data set; they are not Tiny ImageNet results unless the data set says so.");
         double floor = RoundOffFloor(summary.Filters);
         var layerFloors = LayerFloors(summary.Filters);

@@ -15,9 +15,11 @@ namespace NoetherTheory.Core.Documents;
 /// <param name="Precision">Matrix-multiply precision (float32 or tf32).</param>
 /// <param name="Groups">The symmetry-group checks of each run that measured groups (<c>measure:</c> in the protocol), in cell
 /// order; null when no run did.</param>
+/// <param name="Models">The distinct networks the protocol's runs train, in words (e.g. "vgg11-bn (width 0.25, gap head, ε
+/// 1E-05)"), in cell order; null in documents written before they were recorded.</param>
 public sealed record ValidateDocument(string Protocol, string Source, string Dataset, string Device, IReadOnlyList<CellEntry> Cells,
     IReadOnlyList<GridRunEntry> GridRuns, Fig4Entry? Grid, IReadOnlyList<FilterRunEntry> Filters, string Precision = "float32",
-    IReadOnlyList<GroupChecksDocument>? Groups = null)
+    IReadOnlyList<GroupChecksDocument>? Groups = null, IReadOnlyList<string>? Models = null)
     : ResultDocument(KindTag)
 {
     /// <summary>The kind tag of this document.</summary>
