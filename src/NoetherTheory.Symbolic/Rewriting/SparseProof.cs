@@ -173,7 +173,7 @@ internal static class SparseProof
                 {
                     var num = SparsePolynomial<T>.Constant(T.CreateChecked(p.Coefficient.Numerator));
                     T den = T.CreateChecked(p.Coefficient.Denominator);
-                    foreach (var f in p.Factors.Select(Get).OrderBy(x => x.Num.Count))
+                    foreach (var f in p.Factors.Select(Get).OrderBy<Part, int>(x => x.Num.Count))
                     {
                         num = Multiply(num, f.Num);
                         den = checked(den * f.Den);
