@@ -129,6 +129,32 @@ public sealed class ZeroTestGuaranteeTests
         }
     }
 
+    /// <summary>A non-rational sub-term is drawn from the R integers in [1, R], not from the 2R + 1 of [−R, R]: with R = 2,
+    /// (exp(x) − 1)(exp(x) − 2) vanishes at both values its atom can take, so every seed calls it ProbablyZero, and the bound
+    /// must say 1 (counting 2R + 1 = 5 values it said (2/5)^k — 16 times too small at k = 3). A positive symbol takes
+    /// |v| + 1 ∈ [1, R + 1], each value 2…R + 1 with probability 2/(2R + 1): p(p − 2)(p − 3) vanishes on 1/5 + 2/5 + 2/5 = 1
+    /// of those draws at R = 2, so its bound must be 1 as well.</summary>
+    [Test]
+    public void SubTermsAndPositiveSymbols_DrawnFromFewerValues_AreCountedByTheBound()
+    {
+        foreach (int k in new[] { 1, 3 })
+        {
+            var atom = ZeroTest.Run(Expr.Parse("(exp(x) - 1)*(exp(x) - 2)"), Tiny with { ExactPoints = k });
+            Assert.That(atom.Kind, Is.EqualTo(ZeroTestKind.ProbablyZero), atom.ToString());
+            Assert.That(atom.FailureProbabilityBound, Is.EqualTo(1.0), atom.ToString());
+            Assert.That(atom.Evidence, Does.Contain("non-rational sub-terms from the 2 integers in [1, 2]"));
+
+            var p = Expr.Symbol("p", assumptions: SymbolAssumptions.Positive);
+            var positive = ZeroTest.Run((p - 1) * (p - 2) * (p - 3), Tiny with { ExactPoints = k });
+            Assert.That(positive.Kind, Is.EqualTo(ZeroTestKind.ProbablyZero), positive.ToString());
+            Assert.That(positive.FailureProbabilityBound, Is.EqualTo(1.0), positive.ToString());
+            Assert.That(positive.Evidence, Does.Contain("positive symbols |v| + 1 in [1, 3]"));
+        }
+        var plain = ZeroTest.Run(Expr.Parse("x*(x - 1)"), Tiny with { Seed = 3, ExactPoints = 1 });
+        if (plain.Kind == ZeroTestKind.ProbablyZero)
+            Assert.That(plain.FailureProbabilityBound, Is.EqualTo(0.4).Within(1e-12), "plain symbols keep |S| = 2R + 1");
+    }
+
     /// <summary>x(x²−1)(x²−4) vanishes on all of S = {−2, …, 2} without being zero, in several written forms: the exact
     /// step must answer ProbablyZero (it cannot tell) but with the honest bound 1, i.e. a degree bound ≥ |S| = 5. A
     /// degree bound that forgets a denominator, a factor or the conjugate of a radical would state a bound below the

@@ -178,10 +178,27 @@ public static class ZeroTest
         return values;
     }
 
+    /// <summary>The size s of the Schwartz–Zippel sample set: every coordinate takes each of its values with probability at most
+    /// 1/s, so a non-zero polynomial of degree d vanishes at a random point with probability at most d/s. Plain symbols (and
+    /// symbols with a domain, an injective image) are uniform on the 2R + 1 integers in [−R, R]; a positive symbol takes
+    /// |v| + 1, i.e. each of 2…R + 1 with probability 2/(2R + 1) (at most 1/R); a non-rational sub-term is uniform on the R
+    /// integers in [1, R]. s is the smallest of these over the coordinates present.</summary>
+    private static (long Size, string Description) SampleSet(ImmutableArray<Symbol> symbols, ZeroTestOptions options, bool opaque)
+    {
+        int r = options.SampleRadius;
+        bool positive = symbols.Any(x => !options.Domains.ContainsKey(x) && x.Assumptions == SymbolAssumptions.Positive);
+        long full = (2L * r) + 1;
+        if (!positive && !opaque)
+            return (full, string.Create(CultureInfo.InvariantCulture, $"coordinates from the {full} integers in [-{r}, {r}]"));
+        var parts = new List<string> { string.Create(CultureInfo.InvariantCulture, $"coordinates from the {full} integers in [-{r}, {r}]") };
+        if (positive) parts.Add(string.Create(CultureInfo.InvariantCulture, $"positive symbols |v| + 1 in [1, {r + 1}]"));
+        if (opaque) parts.Add(string.Create(CultureInfo.InvariantCulture, $"non-rational sub-terms from the {r} integers in [1, {r}]"));
+        return (r, string.Join(", ", parts) + string.Create(CultureInfo.InvariantCulture, $" (each value drawn with probability ≤ 1/{r})"));
+    }
+
     private static (ZeroTestResult? Result, string? Note) ExactTest(Expr e, ImmutableArray<Symbol> symbols, ZeroTestOptions options, Random rng)
     {
         int degree = DegreeBound.Of(e);
-        long setSize = 2L * options.SampleRadius + 1;
         int points = 0, retries = 0;
         int opaqueCount = 0;
         while (points < options.ExactPoints)
@@ -219,6 +236,7 @@ public static class ZeroTest
             }
             points++;
         }
+        var (setSize, sample) = SampleSet(symbols, options, opaqueCount > 0);
         double perPoint = Math.Min(1.0, degree / (double)setSize);
         double bound = Math.Pow(perPoint, options.ExactPoints);
         string atoms = opaqueCount > 0
@@ -226,7 +244,7 @@ public static class ZeroTest
             : "";
         return (new ZeroTestResult(ZeroTestKind.ProbablyZero,
             string.Create(CultureInfo.InvariantCulture,
-                $"exact rational evaluation at {options.ExactPoints} random points with coordinates from the {setSize} integers in [-{options.SampleRadius}, {options.SampleRadius}] gave 0{atoms}; numerator degree ≤ {degree}, so P(false zero) ≤ ({degree}/{setSize})^{options.ExactPoints} = {bound:G3} (Schwartz–Zippel)"),
+                $"exact rational evaluation at {options.ExactPoints} random points with {sample} gave 0{atoms}; numerator degree ≤ {degree}, so P(false zero) ≤ ({degree}/{setSize})^{options.ExactPoints} = {bound:G3} (Schwartz–Zippel)"),
             bound, degree, null, null, null, null, options), null);
     }
 
@@ -244,7 +262,6 @@ public static class ZeroTest
         var integerForm = radicals.ToIntegerPowers(e);
         long degree = Math.Min(int.MaxValue / 2, (long)DegreeBound.Of(integerForm) + DegreeBound.DenominatorOf(integerForm)) << radicals.Count;
         degree = Math.Min(degree, int.MaxValue);
-        long setSize = 2L * options.SampleRadius + 1;
         int points = 0, retries = 0, opaqueCount = 0;
         while (points < options.ExactPoints)
         {
@@ -272,6 +289,7 @@ public static class ZeroTest
                 return (null, $"exact evaluation with {RadicalList(radicals)} reduced modulo r² = b is non-zero, which does not decide (radicals may be dependent)");
             points++;
         }
+        var (setSize, sample) = SampleSet(symbols, options, opaqueCount > 0);
         double perPoint = Math.Min(1.0, degree / (double)setSize);
         double bound = Math.Pow(perPoint, options.ExactPoints);
         string atoms = opaqueCount > 0
@@ -279,7 +297,7 @@ public static class ZeroTest
             : "";
         return (new ZeroTestResult(ZeroTestKind.ProbablyZero,
             string.Create(CultureInfo.InvariantCulture,
-                $"exact evaluation in Q[r]/(r² − b) for {RadicalList(radicals)} at {options.ExactPoints} random points with coordinates from the {setSize} integers in [-{options.SampleRadius}, {options.SampleRadius}] gave 0 in every component{atoms}; degree ≤ {degree}, so P(false zero) ≤ ({degree}/{setSize})^{options.ExactPoints} = {bound:G3} (Schwartz–Zippel)"),
+                $"exact evaluation in Q[r]/(r² − b) for {RadicalList(radicals)} at {options.ExactPoints} random points with {sample} gave 0 in every component{atoms}; degree ≤ {degree}, so P(false zero) ≤ ({degree}/{setSize})^{options.ExactPoints} = {bound:G3} (Schwartz–Zippel)"),
             bound, (int)degree, null, null, null, null, options), null);
     }
 
