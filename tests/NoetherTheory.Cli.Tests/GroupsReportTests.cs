@@ -36,6 +36,27 @@ public sealed class GroupsReportTests
             new GroupKindEntry("rescale", 1, 1, E(3e-8, 9e-8, failing ? 3e-3 : 2e-7), E(1e-8, 4e-8, 1e-7), E(8e-9, 3e-8, 1e-7), None),
         ]);
 
+    [Test]
+    public void Report_ScaleGroupContinuousLaws_AreATableOfTheirOwn()
+    {
+        var document = Document("groups-vgg", "vgg11-bn (width 0.0625, gap head, ε 1E-05) on synthetic images", failing: false) with
+        {
+            ContinuousLaws = [new ScaleGroupLawsEntry("scale:features.0.weight", 4, E(0.012, 0.03, 0.05, 4), E(0.2, 0.35, 0.4, 4), 0.81, "persistent")],
+        };
+        string outDir = Path.Combine(_root, "report");
+        var r = CliRunner.Run("report", "--from", RunFolder(document), "--out", outDir);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Error);
+        string index = File.ReadAllText(Path.Combine(outDir, "index.md"));
+        Assert.That(index, Does.Contain("| scale:features.0.weight | 4 | 0.012 / 0.03 / 0.05 | 0.2 / 0.35 / 0.4 | 0.81 | persistent |"));
+        Assert.That(index, Does.Contain("continuous laws of each scale group"));
+
+        string without = Path.Combine(_root, "report-without");
+        Assert.That(CliRunner.Run("report", "--from", RunFolder(Document("groups-old", "mlp on synthetic images", failing: false)), "--out", without).ExitCode,
+            Is.EqualTo(ExitCodes.Ok));
+        Assert.That(File.ReadAllText(Path.Combine(without, "index.md")), Does.Not.Contain("continuous laws of each scale group"),
+            "a document without them (older, or Adam) has no such table");
+    }
+
     private string RunFolder(GroupChecksDocument document)
     {
         string dir = Path.Combine(_root, document.Run);

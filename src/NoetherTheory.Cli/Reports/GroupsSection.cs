@@ -61,5 +61,15 @@ internal static class GroupsSection
                 g.RecursionHolds switch { true => "holds", false => "FAILS", null => "n/a" },
                 g.IdentityHolds switch { true => "holds", false => "FAILS", null => "violation reported" },
             ]).ToList()) { Caption = $"{d.Run}: the measured groups' laws{(d.Groups.Any(g => g.FirstNonFinite is not null) ? "; non-finite values: " + string.Join("; ", d.Groups.Where(g => g.FirstNonFinite is not null).Select(g => $"{g.Name} {g.FirstNonFinite}")) : "")}." });
+        if (d.ContinuousLaws is { Count: > 0 } laws)
+            report.Table(new ReportTable(
+                [
+                    new TableColumn("scale group"), new TableColumn("generators", ColumnAlignment.Right), new TableColumn("Green's law", ColumnAlignment.Right),
+                    new TableColumn("Eq. 17", ColumnAlignment.Right), new TableColumn("persistence index", ColumnAlignment.Right), new TableColumn("regime"),
+                ],
+                laws.Select(l => (IReadOnlyList<string>)
+                [
+                    l.Group, Count(l.Generators), Stats(l.GreenLaw), Stats(l.Eq17), N(l.PersistenceIndex), l.Regime,
+                ]).ToList()) { Caption = $"{d.Run}: the continuous laws of each scale group, relative error of |w|² per generator at the last analysed step, median / p90 / max (approximate laws: no verdict; theory/03-noether.md#eq-3-12, theory/05-learning-dynamics.md#eq-5-3)." });
     }
 }

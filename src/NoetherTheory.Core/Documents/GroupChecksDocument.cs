@@ -16,9 +16,13 @@ namespace NoetherTheory.Core.Documents;
 /// <param name="Groups">The measured groups' laws.</param>
 /// <param name="Kinds">Each law's error distribution per group kind (scale, rescale, translation; kinds without a measured
 /// group left out).</param>
+/// <param name="ContinuousLaws">Green's law, Eq. 17 and the regime per measured scale group (approximate laws: error
+/// distributions, no verdict); null when they do not apply to the run (Adam, constrained norms) or in documents written
+/// before they were recorded.</param>
 public sealed record GroupChecksDocument(string Run, string Model, double Momentum, double WeightDecay, string? Inapplicable,
     double RecursionTolerance, double IdentityMedianTolerance, bool Passed, IReadOnlyList<GroupCandidateEntry> Candidates,
-    IReadOnlyList<GroupLawEntry> Groups, IReadOnlyList<GroupKindEntry> Kinds) : ResultDocument(KindTag)
+    IReadOnlyList<GroupLawEntry> Groups, IReadOnlyList<GroupKindEntry> Kinds, IReadOnlyList<ScaleGroupLawsEntry>? ContinuousLaws = null)
+    : ResultDocument(KindTag)
 {
     /// <summary>The kind tag of this document.</summary>
     public const string KindTag = "noether.group-checks/1";
@@ -73,3 +77,13 @@ public sealed record GroupLawEntry(string Name, string Kind, string Verdict, str
 /// <param name="Violation">The identity residuals of the broken groups.</param>
 public sealed record GroupKindEntry(string Kind, int Groups, int Holding, ErrorDistributionEntry ChargeRecursion, ErrorDistributionEntry VelocityRecursion,
     ErrorDistributionEntry Identity, ErrorDistributionEntry Violation);
+
+/// <summary>The continuous laws of one scale group.</summary>
+/// <param name="Group">The group.</param>
+/// <param name="Generators">Generators analysed.</param>
+/// <param name="GreenLaw">Relative error of the Green's-function law per generator at the last analysed step.</param>
+/// <param name="Eq17">Relative error of Eq. 17 at the same step.</param>
+/// <param name="PersistenceIndex">Median persistence index (0 white, 1 persistent gradients).</param>
+/// <param name="Regime">The regime it points to (persistent, white, mixed).</param>
+public sealed record ScaleGroupLawsEntry(string Group, int Generators, ErrorDistributionEntry GreenLaw, ErrorDistributionEntry Eq17,
+    double PersistenceIndex, string Regime);

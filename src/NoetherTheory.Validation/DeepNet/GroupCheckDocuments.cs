@@ -54,7 +54,14 @@ public static class GroupCheckDocuments
         ArgumentNullException.ThrowIfNull(config);
         var run = GroupRun.Read(runDirectory);
         var report = GroupChecks.Analyse(run, GroupChecks.SettingsFor(config));
-        return (GroupCheckText.Format(report), Create(report, run, runName, ModelName(config)));
+        var (settings, why) = GroupContinuousLaws.SettingsFor(config);
+        var continuous = settings is null ? [] : GroupContinuousLaws.Analyse(run, settings);
+        var document = Create(report, run, runName, ModelName(config)) with
+        {
+            ContinuousLaws = settings is null ? null : [.. continuous.Select(c => new ScaleGroupLawsEntry(c.Name, c.Generators, Entry(c.GreenLaw),
+                Entry(c.Eq17), c.PersistenceIndex, FilterCheckValidation.DocumentName(c.Regime)))],
+        };
+        return (GroupCheckText.Format(report) + GroupContinuousLaws.Format(continuous, why), document);
     }
 
     private static ErrorDistributionEntry Entry(ErrorStatistics e) => new(e.Count, e.Median, e.P90, e.Max);

@@ -126,6 +126,43 @@ public sealed class GroupLawRunTests
             Assert.That(layer.RecursionWeightNorm.Max, Is.LessThanOrEqualTo(g.ChargeRecursion.Max), layer.Layer + ": the group path covers the filter checks' pairs (and more: past the milestone)");
             Assert.That(g.ChargeRecursion.Max, Is.LessThanOrEqualTo(GroupChecks.RecursionTolerance), layer.Layer);
         }
+
+        // Green's law, Eq. 17 and the regime per scale group are the filter checks' numbers on the same run.
+        var (settings, why) = GroupContinuousLaws.SettingsFor(config);
+        Assert.That(why, Is.Null);
+        var continuous = GroupContinuousLaws.Analyse(run, settings!);
+        Assert.That(continuous.Select(c => c.Name), Is.EqualTo(filterReport.Layers.Select(l => "scale:" + l.Layer + ".weight")));
+        foreach (var layer in filterReport.Layers)
+        {
+            var c = continuous.Single(x => x.Name == "scale:" + layer.Layer + ".weight");
+            Assert.That(c.Generators, Is.EqualTo(layer.Filters), layer.Layer);
+            Assert.That(new[] { c.GreenLaw.Median, c.GreenLaw.Max, c.Eq17.Median, c.Eq17.Max, c.PersistenceIndex },
+                Is.EqualTo(new[] { layer.GreenLaw.Median, layer.GreenLaw.Max, layer.Eq17.Median, layer.Eq17.Max, layer.PersistenceIndex }), layer.Layer);
+            Assert.That(c.GreenLaw.Count, Is.GreaterThan(0), layer.Layer + ": the law was evaluated");
+        }
+        var (text, document) = GroupCheckDocuments.Check(result.RunDirectory, config, "vgg");
+        Assert.That(document.ContinuousLaws, Has.Count.EqualTo(filterReport.Layers.Count));
+        Assert.That(text, Does.Contain("continuous laws per scale group").And.Contain("Eq. 17"));
+
+        // A moved |v|² drive (the Green law's input) moves the Green error: the comparison reads the group's numbers.
+        var moved = run with
+        {
+            Samples = run.Samples.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<IReadOnlyList<GeneratorSample>>)
+                [.. kv.Value.Select(gen => (IReadOnlyList<GeneratorSample>)[.. gen.Select(x => x with { V2 = x.V2 * 1.5 })])]),
+        };
+        var movedLaws = GroupContinuousLaws.Analyse(moved, settings!);
+        Assert.That(movedLaws.Zip(continuous).Any(p => p.First.GreenLaw.Median != p.Second.GreenLaw.Median), Is.True,
+            "the Green error depends on the measured |v|²");
+    }
+
+    [Test]
+    public void ContinuousLaws_AreNotAnalysed_ForAdam_WithTheReason()
+    {
+        var config = Tiny(null, Auto) with { Adam = new AdamOptions(WeightDecay: 0.01, Decoupled: true) };
+        var (settings, why) = GroupContinuousLaws.SettingsFor(config);
+        Assert.That(settings, Is.Null);
+        Assert.That(why, Does.Contain("Adam"));
+        Assert.That(GroupContinuousLaws.Format([], why), Does.Contain("not analysed").And.Contain("Adam"));
     }
 
     [Test]
