@@ -18,11 +18,19 @@ public static class FilterCheckValidation
     public static FilterRunEntry Analyse(CellOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var c = outcome.Cell.Config;
-        var settings = new FilterCheckSettings(c.Schedule.BaseRate, c.Optimizer.Momentum, c.Optimizer.WeightDecay, c.Optimizer.Dampening,
-            c.Optimizer.Nesterov, c.Optimizer.DecoupledWeightDecay, c.ConstrainFilterNorms, c.Model.BatchNormEpsilon,
-            c.Schedule.Milestones.Count > 0 ? c.Schedule.Milestones[0] : c.Steps);
-        return ToEntry(outcome.Cell.Id, FilterChecks.Analyse(FilterCsv.Read(Path.Combine(outcome.RunDirectory, "filters.csv")), settings));
+        return ToEntry(outcome.Cell.Id, FilterChecks.Analyse(FilterCsv.Read(Path.Combine(outcome.RunDirectory, "filters.csv")),
+            SettingsFor(outcome.Cell.Config)));
+    }
+
+    /// <summary>The filter-check settings a run trained with: its base learning rate, heavy-ball options, BN ε, and the
+    /// analysis window up to the first learning-rate drop (or the end).</summary>
+    public static FilterCheckSettings SettingsFor(Torch.Runs.TrainingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var o = config.Optimizer;
+        return new FilterCheckSettings(config.Schedule.BaseRate, o.Momentum, o.WeightDecay, o.Dampening, o.Nesterov, o.DecoupledWeightDecay,
+            config.ConstrainFilterNorms, config.Model.BatchNormEpsilon,
+            config.Schedule.Milestones.Count > 0 ? config.Schedule.Milestones[0] : config.Steps);
     }
 
     /// <summary>A report as the document's entry (enumerations as camelCase names, run-level figures stored).</summary>

@@ -222,10 +222,7 @@ internal static class EquilibriumCommand
             else context.Error.WriteLine($"noether: {cell.Id}: not finished (or another config) in {folder}; left out.");
         }
         if (outcomes.Count == 0) throw new UsageException($"--results '{folder}': no finished grid cell of protocol {protocol.Name}.");
-        var runs = outcomes.Select(Validation.Fig4GridValidation.Read).ToList();
-        var cells = outcomes.Select(o => new CellEntry(o.Cell.Id, "grid", o.Cell.Panel, o.Cell.Variable, o.Cell.Value, o.Cell.Constrained, o.Cell.Seed,
-            o.TestAccuracy, o.TestLoss, o.TrainLoss, o.WallSeconds, o.Device, o.ResumedFromStep, o.RunDirectory, protocol.DatasetName)).ToList();
-        return new ValidateDocument(protocol.Name, experiment.FullName, protocol.DatasetName, outcomes[0].Device, cells, runs, Validation.Fig4GridValidation.Analyse(runs), []);
+        return Validation.DeepNetValidation.Summarise(protocol, outcomes, outcomes[0].Device);
     }
 
     private static int Score(CliContext context, FileInfo forecastFile, FileInfo resultsFile, FileInfo? experiment, FileInfo? output)

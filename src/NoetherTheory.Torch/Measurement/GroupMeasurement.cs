@@ -102,6 +102,10 @@ public sealed class GroupMeasurement : IDisposable
         public bool Linear { get; set; }
         public int Offset { get; set; }
         public int FilterOffset { get; set; } = -1;
+
+        // Where the table's rows start in the packed vector: Offset for a computed table; after every computed value, in
+        // table order, for one reused from the filter measurement (Pack appends them there).
+        public int Start { get; set; }
         public bool Vector { get; set; }
         public int Width => Linear ? LinearWidth : ScaleWidth;
 
@@ -227,7 +231,17 @@ public sealed class GroupMeasurement : IDisposable
             if (!t.Vector) largest = Math.Max(largest, (t.Linear ? 4 : 3) * t.Rows * t.Pre * t.Post);
         }
         _bufferLength = largest;
-        PackedLength = length + _tables.Where(t => t.FilterOffset >= 0).Sum(t => (int)t.Rows * t.Width);
+        int reused = length;
+        foreach (var t in _tables)
+        {
+            if (t.FilterOffset < 0) t.Start = t.Offset;
+            else
+            {
+                t.Start = reused;
+                reused += (int)t.Rows * t.Width;
+            }
+        }
+        PackedLength = reused;
         Groups = groups;
     }
 
@@ -323,15 +337,6 @@ public sealed class GroupMeasurement : IDisposable
     {
         if (offset < 0 || packed.Length - offset < PackedLength)
             throw new ArgumentException($"A packed group measurement needs {PackedLength} values from offset {offset}; the span holds {packed.Length}.", nameof(packed));
-        int computed = PackedLength - _tables.Where(t => t.FilterOffset >= 0).Sum(t => (int)t.Rows * t.Width);
-        int reused = 0;
-        var start = new Dictionary<Table, int>(_tables.Length);
-        foreach (var t in _tables.Where(t => t.FilterOffset < 0)) start[t] = offset + t.Offset;
-        foreach (var t in _tables.Where(t => t.FilterOffset >= 0))
-        {
-            start[t] = offset + computed + reused;
-            reused += (int)t.Rows * t.Width;
-        }
         var groups = new List<GroupValues>(_bound.Length);
         foreach (var (group, components) in _bound)
         {
@@ -344,7 +349,7 @@ public sealed class GroupMeasurement : IDisposable
                 foreach (var (gt, table, size) in component)
                 {
                     var s = gt.Slices;
-                    int w = table.Width, at = start[table];
+                    int w = table.Width, at = offset + table.Start;
                     double power = gt.Power, magnitude = scale ? Math.Abs(power) : size;
                     for (long c = 0; c < n; c++)
                     {

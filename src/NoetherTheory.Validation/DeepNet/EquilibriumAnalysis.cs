@@ -162,7 +162,7 @@ public static class EquilibriumAnalysis
                 angles.Add(rms);
                 angleErrors.Add(Math.Abs(rms - theta) / theta);
                 double v2 = window.Average(s => s.VelocityNormSq), g2 = window.Average(s => s.GradNormSq);
-                if (momentumReferences is not null && v2 > 0 && g2 > 0) momentum.Add(v2 / g2);
+                if (momentumReferences is not null && (!double.IsFinite(v2 + g2) || (v2 > 0 && g2 > 0))) momentum.Add(v2 / g2);
                 double r2 = window.Average(s => s.WeightNormSq);
                 double? rStar2 = null;
                 if (!adaptive)
@@ -185,9 +185,11 @@ public static class EquilibriumAnalysis
             }
             if (angles.Count == 0) continue;
             var (firstWithin, stays) = Reached(group, theta, steps);
-            layers.Add(new LayerEquilibrium(group.Key, angles.Count, theta, Median(angles), Median(angleErrors),
-                normErrors.Count > 0 ? Median(normErrors) : double.NaN, etaErrors.Count > 0 ? Median(etaErrors) : double.NaN,
-                stays, momentum.Count > 0 ? Median(momentum) : double.NaN) { FirstWithinStep = firstWithin });
+            // MedianOf: a filter whose window holds a non-finite value (a diverged run logged with on_non_finite: flag) makes
+            // the layer's figure NaN instead of vanishing into the median.
+            layers.Add(new LayerEquilibrium(group.Key, angles.Count, theta, MedianOf(angles), MedianOf(angleErrors),
+                normErrors.Count > 0 ? MedianOf(normErrors) : double.NaN, etaErrors.Count > 0 ? MedianOf(etaErrors) : double.NaN,
+                stays, momentum.Count > 0 ? MedianOf(momentum) : double.NaN) { FirstWithinStep = firstWithin });
         }
         string note = equilibrated
             ? $"the run lasted {last / relax:F1} relaxation times ({relax:G4} steps each); equilibrated window from step {windowStart} ({windowStart / relax:F1} relaxation times) to {last}"
@@ -226,12 +228,12 @@ public static class EquilibriumAnalysis
         return (first, since);
     }
 
-    /// <summary>The median of the finite values (NaN when there are none, or when any value is NaN: a NaN error must not
+    /// <summary>The median of the values: NaN when there are none, or when any is NaN or infinite (a non-finite error must not
     /// vanish into a median).</summary>
     public static double MedianOf(IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (values.Count == 0 || values.Any(double.IsNaN)) return double.NaN;
+        if (values.Count == 0 || values.Any(x => !double.IsFinite(x))) return double.NaN;
         return Median([.. values]);
     }
 

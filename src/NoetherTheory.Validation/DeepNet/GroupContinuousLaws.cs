@@ -17,7 +17,7 @@ public sealed record ScaleGroupContinuousLaws(string Name, int Generators, Error
 
 /// <summary>
 /// Green's law, Eq. 17 and the regime index per scale group in the group path (issue 14 item 3): each generator of a
-/// measured scale group whose tensors all scale with power 1 is a "filter" whose |w|², |g|², |v|², ⟨w,g⟩, ⟨w,v⟩ are the
+/// measured scale group is a "filter" whose |w|², |g|², |v|², ⟨w,g⟩, ⟨w,v⟩ are the
 /// group's W2, G2, V2, G, B (theory/08-group-laws.md), and <see cref="FilterChecks"/> runs on them unchanged — on VGG11-BN
 /// the conv scale groups give the numbers of filters.csv. Approximate laws: reported as error distributions, no verdict.
 /// </summary>
@@ -31,13 +31,13 @@ public static class GroupContinuousLaws
         ArgumentNullException.ThrowIfNull(config);
         if (config.Adam is not null) return (null, "Adam/AdamW (Green's law and Eq. 17 are heavy ball's)");
         if (config.ConstrainFilterNorms) return (null, "filter norms constrained after every step");
-        var o = config.Optimizer;
-        return (new FilterCheckSettings(config.Schedule.BaseRate, o.Momentum, o.WeightDecay, o.Dampening, o.Nesterov, o.DecoupledWeightDecay,
-            false, config.Model.BatchNormEpsilon, config.Schedule.Milestones.Count > 0 ? config.Schedule.Milestones[0] : config.Steps), null);
+        return (FilterCheckValidation.SettingsFor(config), null);
     }
 
-    /// <summary>The laws of every measured scale group of <paramref name="run"/>. A group is left out when a generator's charge
-    /// differs from its |w|² (a tensor scaling with a power other than 1, where the filter laws do not apply as written).</summary>
+    /// <summary>The laws of every measured scale group of <paramref name="run"/>, on its P-weighted forms (W2 = Q = Σp|w|² for
+    /// a scale group, every p &gt; 0): exactly the filter laws when every power is 1, as for every discovered scale group; a
+    /// uniform power p only scales them. A declared group mixing different powers is analysed the same way, though Eq. 17's
+    /// |ĝ|² = |g|²|w|² assumes one power.</summary>
     /// <param name="run">The run.</param>
     /// <param name="settings">The run's settings (<see cref="SettingsFor"/>).</param>
     public static IReadOnlyList<ScaleGroupContinuousLaws> Analyse(GroupRun run, FilterCheckSettings settings)
@@ -48,7 +48,6 @@ public static class GroupContinuousLaws
         foreach (var group in run.Groups.Where(g => g.Measured && g.Kind == "scale"))
         {
             if (!run.Samples.TryGetValue(group.Name, out var generators) || generators.Count == 0) continue;
-            if (generators.Any(gen => gen.Any(s => s.Q != s.W2))) continue;
             var traces = generators.Select((samples, i) => new FilterTrace(group.Name, i,
                 [.. samples.Select(s => new FilterSample(s.Step, s.W2, s.G2, s.V2, s.G, s.B))])).ToList();
             var layer = FilterChecks.Analyse(traces, settings).Layers.Single();

@@ -195,4 +195,21 @@ public sealed class EquilibriumAnalysisTests
         Assert.That(lowLayer.FirstWithinStep, Is.Null, "15% low is never within 10%");
         Assert.That(lowLayer.ReachedAtStep, Is.Null);
     }
+    [Test]
+    public void ANonFiniteValueInOneFiltersWindow_MakesItsLayerNaN_InsteadOfVanishingIntoTheMedian()
+    {
+        // One of four filters of features.0 diverges at step 150 (|w|² = NaN, the angle infinite), as a run logged with
+        // on_non_finite: flag would record it; the other three are at equilibrium.
+        var traces = Traces(1, 1).Select(t => t.Layer == "features.0" && t.Filter == 2
+            ? t with { Samples = [.. t.Samples.Select(x => x.Step == 150 ? x with { WeightNormSq = double.NaN, AngularUpdate = double.PositiveInfinity } : x)] }
+            : t).ToList();
+        var report = EquilibriumAnalysis.Analyse(traces, HeavyBall, Values);
+        var diverged = report.Layers.Single(l => l.Layer == "features.0");
+        Assert.That(diverged.AngleError, Is.NaN);
+        Assert.That(diverged.NormError, Is.NaN);
+        Assert.That(diverged.EffectiveLearningRateError, Is.NaN);
+        Assert.That(report.Layers.Single(l => l.Layer == "features.4").AngleError, Is.LessThan(0.01), "the healthy layer is unaffected");
+        Assert.That(report.MedianAngleError, Is.NaN, "and the run's figure is NaN, not the healthy layer's");
+        Assert.That(EquilibriumAnalysis.MedianOf([0.1, double.PositiveInfinity, 0.2]), Is.NaN);
+    }
 }
