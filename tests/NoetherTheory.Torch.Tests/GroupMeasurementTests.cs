@@ -18,9 +18,10 @@ namespace NoetherTheory.Torch.Tests;
 public sealed class GroupMeasurementTests
 {
     /// <summary>
-    /// Agreement of a measured value with its float64 definition, relative to its Cauchy–Schwarz scale. The device sums each
-    /// index's K products in float32 (K ≤ 300 here; rows in float64), a relative rounding of about √K·2⁻²⁴ ≈ 1e-6 at worst
-    /// in practice; a wrong power, slice or tensor changes a value by O(1) of its scale.
+    /// Agreement of a measured value with its float64 definition, relative to its Cauchy–Schwarz scale. The libtorch path sums
+    /// each index's K products in float32 (K ≤ 300 here; rows in float64), a relative rounding of about √K·2⁻²⁴ ≈ 1e-6 at
+    /// worst in practice; the host kernel at most 32 per float32 lane (≤ 1.9e-6); a wrong power, slice or tensor changes a
+    /// value by O(1) of its scale.
     /// </summary>
     private const double Float32Accumulation = 1e-5;
 
@@ -69,15 +70,16 @@ public sealed class GroupMeasurementTests
         ];
     }
 
-    [Test]
-    public void Pack_LayerNormNet_DiscoveredAndHandMadeGroups_MatchTheFloat64Definitions()
+    [TestCase(true, TestName = "{m}: host kernel")]
+    [TestCase(false, TestName = "{m}: libtorch reductions")]
+    public void Pack_LayerNormNet_DiscoveredAndHandMadeGroups_MatchTheFloat64Definitions(bool hostKernel)
     {
         using var scope = NewDisposeScope();
         var (network, optimizer) = Trained(LayerNorm);
         using var n = network;
         using var o = optimizer;
         var groups = Discovered(LayerNorm).Concat(HandMade(network)).ToList();
-        using var measurement = new GroupMeasurement(groups, network.Module.named_parameters(), optimizer);
+        using var measurement = new GroupMeasurement(groups, network.Module.named_parameters(), optimizer, hostKernel: hostKernel);
         var measured = measurement.Unpack(7, measurement.Pack().cpu().data<double>().ToArray());
         var host = Host(network, optimizer);
         Assert.That(measured.Step, Is.EqualTo(7));
@@ -85,8 +87,9 @@ public sealed class GroupMeasurementTests
         Assert.That(measurement.TableCount, Is.LessThan(groups.Sum(g => g.Components.Sum(c => c.Count))), "groups share tables");
     }
 
-    [Test]
-    public void Pack_Vgg_ReusesTheFilterGramMatrices_AndInnerConvAxesMatch()
+    [TestCase(true, TestName = "{m}: host kernel")]
+    [TestCase(false, TestName = "{m}: libtorch reductions")]
+    public void Pack_Vgg_ReusesTheFilterGramMatrices_AndInnerConvAxesMatch(bool hostKernel)
     {
         using var scope = NewDisposeScope();
         var (network, optimizer) = Trained(Vgg);
@@ -94,7 +97,7 @@ public sealed class GroupMeasurementTests
         using var o = optimizer;
         var groups = Discovered(Vgg).Concat(ConvInnerAxis(network)).ToList();
         using var filters = new FilterMeasurement((Vgg11Bn)network.Module, optimizer);
-        using var measurement = new GroupMeasurement(groups, network.Module.named_parameters(), optimizer, filters);
+        using var measurement = new GroupMeasurement(groups, network.Module.named_parameters(), optimizer, filters, hostKernel);
         var filterPack = filters.Pack();
         var shared = measurement.Unpack(3, measurement.Pack(filterPack).cpu().data<double>().ToArray());
         var own = measurement.Unpack(3, measurement.Pack().cpu().data<double>().ToArray());
@@ -110,8 +113,9 @@ public sealed class GroupMeasurementTests
         AssertMatches(own, groups, Host(network, optimizer));
     }
 
-    [Test]
-    public void Pack_RowsLongerThanAChunk_AreSplitAndSummed()
+    [TestCase(true, TestName = "{m}: host kernel")]
+    [TestCase(false, TestName = "{m}: libtorch reductions")]
+    public void Pack_RowsLongerThanAChunk_AreSplitAndSummed(bool hostKernel)
     {
         // 5×13×13 inputs: the first layer's rows have K = 845 elements, cut into 5 sub-rows of 169 (the smallest divisor of
         // 845 leaving chunks of at most 512); its whole-tensor and column tables too.
@@ -126,7 +130,7 @@ public sealed class GroupMeasurementTests
         [
             new SymmetryGroup("hand:whole", GroupKind.Scale, GroupAction.Scale, [[new GroupTensor(new SliceFamily(first.Name, null, 1, 0, 1))]], "test"),
         ]).ToList();
-        using var measurement = new GroupMeasurement(groups, network.Module.named_parameters(), optimizer);
+        using var measurement = new GroupMeasurement(groups, network.Module.named_parameters(), optimizer, hostKernel: hostKernel);
         AssertMatches(measurement.Unpack(1, measurement.Pack().cpu().data<double>().ToArray()), groups, Host(network, optimizer));
     }
 

@@ -98,11 +98,19 @@ public sealed class FilterMeasurement : IDisposable
     private readonly int _outputWeightIndex;
     private readonly int _outputBiasIndex;
     private Tensor? _rows;                     // one float64 work buffer, as large as the largest layer's [F, 3, K] (first Pack)
+    private readonly bool _host;               // CPU and float32: Gram matrices and angles on the host (MomentKernel)
+    private double[]? _grams;
+    private double[]? _moments;
     private bool _disposed;
 
     /// <summary>Binds to a model and the optimizer that updates its parameters (in model.parameters() order).</summary>
+    /// <param name="model">The network.</param>
+    /// <param name="optimizer">Its optimizer.</param>
+    /// <param name="hostKernel">On the CPU with float32 weights, form the Gram matrices and angles on the host
+    /// (<see cref="MomentKernel"/>, float64 arithmetic on the float32 values, no float64 copies of the tensors); false: with
+    /// the libtorch float64 operations that run on other devices (tests compare the two).</param>
     /// <exception cref="ArgumentException">The optimizer does not hold the model's conv or output parameters.</exception>
-    public FilterMeasurement(Vgg11Bn model, TrainingOptimizer optimizer)
+    public FilterMeasurement(Vgg11Bn model, TrainingOptimizer optimizer, bool hostKernel = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -130,6 +138,7 @@ public sealed class FilterMeasurement : IDisposable
         _filters = (int)layers.Sum(l => l.Filters);
         _channelOffset = new int[layers.Count];
         for (int i = 1; i < layers.Count; i++) _channelOffset[i] = _channelOffset[i - 1] + (int)layers[i - 1].Filters;
+        _host = hostKernel && HostTensors.Readable(_convIndex.Select(i => (Tensor)optimizer.Parameters[i]));
     }
 
     /// <summary>Number of float64 values <see cref="Pack"/> produces.</summary>
@@ -149,7 +158,8 @@ public sealed class FilterMeasurement : IDisposable
         _rows ??= empty(_model.ConvLayers.Max(l => 3 * l.Filters * FanIn(l)), dtype: ScalarType.Float64,
             device: _model.ConvLayers[0].Conv.weight!.device).DetachFromDisposeScope();
         var parts = new List<Tensor>(_model.ConvLayers.Count + 2);
-        foreach (int i in _groups.SelectMany(g => g))                 // the packed order: groups in turn, layers in order
+        if (_host) parts.Add(HostGrams());
+        else foreach (int i in _groups.SelectMany(g => g))            // the packed order: groups in turn, layers in order
         {
             var p = _optimizer.Parameters[_convIndex[i]];
             var grad = p.grad ?? throw new InvalidOperationException($"{_model.ConvLayers[i].Name}.weight has no gradient: measure after backward.");
@@ -165,6 +175,34 @@ public sealed class FilterMeasurement : IDisposable
         parts.Add(BatchNormPrediction());
         parts.Add(TranslationSums());
         return scope.MoveToOuter(cat(parts, 0));
+    }
+
+    // On the CPU with float32 weights: every conv's per-filter Gram matrices by the fused kernel in its exact mode (products
+    // of the float32 values exact in float64, float64 sums: the float64 batched product's numbers up to summation order),
+    // in the packed order, as one float64 tensor.
+    private Tensor HostGrams()
+    {
+        _grams ??= new double[GramSize * _filters];
+        int at = 0;
+        foreach (int i in _groups.SelectMany(g => g))
+        {
+            var p = _optimizer.Parameters[_convIndex[i]];
+            var grad = p.grad ?? throw new InvalidOperationException($"{_model.ConvLayers[i].Name}.weight has no gradient: measure after backward.");
+            var v = _optimizer.Velocity(_convIndex[i]);
+            long f = _model.ConvLayers[i].Filters, k = FanIn(_model.ConvLayers[i]);
+            if (_moments is null || _moments.Length < f * MomentKernel.Width) _moments = new double[f * MomentKernel.Width];
+            var (x, g, z) = (HostTensors.Contiguous(p), HostTensors.Contiguous(grad), v is null ? null : HostTensors.Contiguous(v));
+            MomentKernel.Compute(() => HostTensors.Floats(x), () => HostTensors.Floats(g), z is null ? null : () => HostTensors.Floats(z), 1, f, k,
+                _moments, exact: true);
+            for (long c = 0; c < f; c++, at += GramSize)
+            {
+                var m = _moments.AsSpan((int)(c * MomentKernel.Width), MomentKernel.Width);
+                var gram = _grams.AsSpan(at, GramSize);
+                gram[0] = m[MomentKernel.WW]; gram[1] = gram[3] = m[MomentKernel.WG]; gram[2] = gram[6] = m[MomentKernel.WV];
+                gram[4] = m[MomentKernel.GG]; gram[5] = gram[7] = m[MomentKernel.GV]; gram[8] = m[MomentKernel.VV];
+            }
+        }
+        return tensor(_grams, dtype: ScalarType.Float64);
     }
 
     /// <summary>Frees the float64 work buffers (they are allocated again if <see cref="Pack"/> is called after this).</summary>
@@ -255,11 +293,13 @@ public sealed class FilterMeasurement : IDisposable
     /// <summary>Number of BN-preceded conv filters (the length of <see cref="AngularUpdate(IReadOnlyList{Tensor})"/>).</summary>
     public int FilterCount => _filters;
 
-    /// <summary>float64 copies of the conv weights, [F, K] per layer, before an update (dispose with the caller's scope).</summary>
+    /// <summary>Copies of the conv weights, [F, K] per layer, before an update (dispose with the caller's scope): float64, or
+    /// float32 where the angles are formed on the host (which widens each value exactly).</summary>
     public IReadOnlyList<Tensor> Snapshot()
     {
         using var noGrad = no_grad();
-        return [.. _convIndex.Select(i => _optimizer.Parameters[i].detach().flatten(1).to(ScalarType.Float64))];
+        return [.. _convIndex.Select(i => _host ? _optimizer.Parameters[i].detach().flatten(1).clone()
+            : _optimizer.Parameters[i].detach().flatten(1).to(ScalarType.Float64))];
     }
 
     /// <summary>Per filter (layer order), the angle between the snapshot and the current weights:
@@ -268,6 +308,7 @@ public sealed class FilterMeasurement : IDisposable
     {
         ArgumentNullException.ThrowIfNull(before);
         using var noGrad = no_grad();
+        if (_host && before.All(t => t.dtype == ScalarType.Float32)) return HostAngles(before);
         var parts = new Tensor[_convIndex.Length];
         for (int l = 0; l < _convIndex.Length; l++)
         {
@@ -278,6 +319,39 @@ public sealed class FilterMeasurement : IDisposable
             parts[l] = (u1 - u0).norm(1).div(2).clamp(max: 1).asin().mul(2);
         }
         return cat(parts, 0);
+    }
+
+    // The same angles in float64 on the host: per filter |w|² and |w'|², then |ŵ' − ŵ|² summed over the normalised values.
+    private Tensor HostAngles(IReadOnlyList<Tensor> before)
+    {
+        var angles = new double[_filters];
+        int at = 0;
+        for (int l = 0; l < _convIndex.Length; l++)
+        {
+            var w1 = HostTensors.Contiguous(_optimizer.Parameters[_convIndex[l]]);
+            var w0 = HostTensors.Contiguous(before[l]);
+            ReadOnlySpan<float> a = HostTensors.Floats(w0), b = HostTensors.Floats(w1);
+            int f = (int)_model.ConvLayers[l].Filters, k = (int)FanIn(_model.ConvLayers[l]);
+            for (int c = 0; c < f; c++, at++)
+            {
+                var x = a.Slice(c * k, k);
+                var y = b.Slice(c * k, k);
+                double n0 = 0, n1 = 0, d = 0;
+                for (int i = 0; i < k; i++)
+                {
+                    n0 += (double)x[i] * x[i];
+                    n1 += (double)y[i] * y[i];
+                }
+                double s0 = 1 / Math.Sqrt(n0), s1 = 1 / Math.Sqrt(n1);
+                for (int i = 0; i < k; i++)
+                {
+                    double e = (y[i] * s1) - (x[i] * s0);
+                    d += e * e;
+                }
+                angles[at] = 2 * Math.Asin(Math.Min(1, Math.Sqrt(d) / 2));
+            }
+        }
+        return tensor(angles, dtype: ScalarType.Float64);
     }
 
     /// <summary>Attaches the angles (from <see cref="AngularUpdate(IReadOnlyList{Tensor})"/>, on the host) to a measurement.</summary>

@@ -48,7 +48,12 @@ public sealed record GroupStepMeasurement(long Step, IReadOnlyList<GroupValues> 
 /// <see cref="FilterMeasurement.Pack"/>).
 /// </summary>
 /// <remarks>
-/// <para>The device computes per-index moment tables, one per (parameter tensor, axis) that any measured group slices, shared
+/// <para>On the CPU with float32 parameters (every CPU run) each moment table is one fused pass of <see cref="MomentKernel"/>
+/// over the tensor's storage in place (float32 lanes flushed to float64 every 32 products, one float64 row per index), on the
+/// calling thread: .NET worker threads and libtorch's OpenMP threads, which spin after each parallel region, slowed both the
+/// measured and the unmeasured steps on the 2-core machine (bench, 2026-12-06). Vectors are formed exactly in float64. The
+/// libtorch path below runs elsewhere (CUDA), and on the CPU when asked (tests compare the two).</para>
+/// <para>The libtorch path computes per-index moment tables, one per (parameter tensor, axis) that any measured group slices, shared
 /// by every group that slices that tensor along that axis (a whole-tensor slice sums all rows of any table of its tensor):
 /// for each index i along the axis, |θ_i|², ⟨θ_i, g_i⟩, ⟨θ_i, v_i⟩, |g_i|², |v_i|² and, where a translation needs them,
 /// Σθ_i, Σg_i, Σv_i. Per table, θ, g and v are copied into contiguous float32 [N, K] blocks of one persistent work buffer
@@ -83,6 +88,9 @@ public sealed class GroupMeasurement : IDisposable
     private readonly Table[] _vectors;
     private readonly (SymmetryGroup Group, (GroupTensor Tensor, Table Table, long SliceSize)[][] Components)[] _bound;
     private readonly long _bufferLength;
+    private readonly bool _host;
+    private double[]? _packed;
+    private double[]? _moments;
     private Tensor? _rows;
     private Tensor? _picks3;
     private Tensor? _picks4;
@@ -122,10 +130,12 @@ public sealed class GroupMeasurement : IDisposable
     /// <param name="optimizer">The optimizer over those parameters.</param>
     /// <param name="filters">The step's per-filter measurement, whose float64 Gram matrices of the BN-preceded convs the
     /// groups reuse (pass its packed tensor to <see cref="Pack(Tensor?)"/>); null: none.</param>
+    /// <param name="hostKernel">On the CPU with float32 parameters, reduce with <see cref="MomentKernel"/> (one fused pass per
+    /// table, float64 totals); false: with the libtorch operations that run on other devices (tests compare the two).</param>
     /// <exception cref="ArgumentException">A group names a tensor the module lacks or the optimizer does not update, or a
     /// slice does not fit its tensor.</exception>
     public GroupMeasurement(IReadOnlyList<SymmetryGroup> groups, IEnumerable<(string Name, Parameter Parameter)> parameters, TrainingOptimizer optimizer,
-        FilterMeasurement? filters = null)
+        FilterMeasurement? filters = null, bool hostKernel = true)
     {
         ArgumentNullException.ThrowIfNull(groups);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -210,6 +220,9 @@ public sealed class GroupMeasurement : IDisposable
         }
         _tables = [.. tables.Values.Where(t => t.Vector), .. tables.Values.Where(t => !t.Vector)];
         _vectors = [.. _tables.Where(t => t.Vector)];
+        // On the host, float32 tables go through the fused kernel (float64 totals, one index per packed row); elsewhere
+        // (CUDA, other dtypes) through the libtorch operations below.
+        _host = hostKernel && HostTensors.Readable(_tables.Select(t => (Tensor)optimizer.Parameters[t.Parameter]));
         int length = 0;
         long largest = 0;
         foreach (var t in _tables)
@@ -220,7 +233,7 @@ public sealed class GroupMeasurement : IDisposable
                 continue;
             }
             long k = t.Pre * t.Post;
-            if (!t.Vector && k > MaxChunk)
+            if (!_host && !t.Vector && k > MaxChunk)
             {
                 long split = (k + MaxChunk - 1) / MaxChunk;
                 while (k % split != 0) split++;
@@ -267,6 +280,7 @@ public sealed class GroupMeasurement : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var device = _optimizer.Parameters[0].device;
         if (PackedLength == 0) return scope.MoveToOuter(zeros(0, dtype: ScalarType.Float64, device: device));
+        if (_host) return scope.MoveToOuter(PackOnHost(filterPack));
         // Row-major Gram entries |θ|², ⟨θ,g⟩, ⟨θ,v⟩, |g|², |v|² (3×3), and with a row of ones also Σθ, Σg, Σv (4×4); made once.
         _picks3 ??= tensor(new long[] { 0, 1, 2, 4, 8 }, device: device).DetachFromDisposeScope();
         _picks4 ??= tensor(new long[] { 0, 1, 2, 5, 10, 3, 7, 11 }, device: device).DetachFromDisposeScope();
@@ -278,6 +292,66 @@ public sealed class GroupMeasurement : IDisposable
             parts.Add(filterPack is null ? Moments(t, device)
                 : filterPack.narrow(0, t.FilterOffset, 9 * t.Rows).view(t.Rows, 9).index_select(1, _picks3).flatten());
         return scope.MoveToOuter(cat(parts, 0));
+    }
+
+    // The host path: every table by the fused kernel (vectors exactly, in float64), into one reused array, returned as one
+    // float64 tensor (the step's values are concatenated with it).
+    private Tensor PackOnHost(Tensor? filterPack)
+    {
+        _packed ??= new double[PackedLength];
+        var packed = _packed;
+        const int threads = 1;   // see the class remarks: worker threads contend with libtorch's spinning OpenMP threads
+        ReadOnlySpan<double> filters = filterPack is null ? default : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(filterPack.contiguous().bytes);
+        foreach (var t in _tables)
+        {
+            var p = _optimizer.Parameters[t.Parameter];
+            var grad = p.grad ?? throw new InvalidOperationException($"parameter {t.Parameter} has no gradient: measure after backward.");
+            var velocity = _optimizer.Velocity(t.Parameter);
+            if (t.FilterOffset >= 0 && filterPack is not null)
+            {
+                // The filter measurement's row-major 3×3 Gram matrices: |θ|², ⟨θ,g⟩, ⟨θ,v⟩ at 0, 1, 2; |g|² at 4; |v|² at 8.
+                for (long i = 0; i < t.Rows; i++)
+                {
+                    var gram = filters.Slice(t.FilterOffset + (int)(9 * i), 9);
+                    var row = packed.AsSpan(t.Start + (int)(i * t.Width), t.Width);
+                    row[0] = gram[0]; row[1] = gram[1]; row[2] = gram[2]; row[3] = gram[4]; row[4] = gram[8];
+                }
+                continue;
+            }
+            var (x, g, v) = (HostTensors.Contiguous(p), HostTensors.Contiguous(grad), velocity is null ? null : HostTensors.Contiguous(velocity));
+            long pre = t.Vector ? 1 : t.Pre, post = t.Vector ? 1 : t.Post;
+            _moments = _moments is { } m && m.Length >= t.Rows * MomentKernel.Width ? m : new double[t.Rows * MomentKernel.Width];
+            var moments = _moments;
+            if (t.Vector)
+            {
+                // One element per index: the products in float64 are exact.
+                ReadOnlySpan<float> xs = HostTensors.Floats(x), gs = HostTensors.Floats(g), vs = v is null ? default : HostTensors.Floats(v);
+                for (int i = 0; i < t.Rows; i++)
+                {
+                    double a = xs[i], b = gs[i], c = v is null ? 0 : vs[i];
+                    var row = moments.AsSpan(i * MomentKernel.Width, MomentKernel.Width);
+                    row[MomentKernel.WW] = a * a; row[MomentKernel.WG] = a * b; row[MomentKernel.WV] = a * c;
+                    row[MomentKernel.GG] = b * b; row[MomentKernel.VV] = c * c;
+                    row[MomentKernel.SW] = a; row[MomentKernel.SG] = b; row[MomentKernel.SV] = c;
+                }
+            }
+            else
+            {
+                MomentKernel.Compute(() => HostTensors.Floats(x), () => HostTensors.Floats(g), v is null ? null : () => HostTensors.Floats(v), pre, t.Rows, post, moments, threads);
+            }
+            for (long i = 0; i < t.Rows; i++)
+            {
+                var src = moments.AsSpan((int)(i * MomentKernel.Width), MomentKernel.Width);
+                var row = packed.AsSpan(t.Start + (int)(i * t.Width), t.Width);
+                row[0] = src[MomentKernel.WW]; row[1] = src[MomentKernel.WG]; row[2] = src[MomentKernel.WV];
+                row[3] = src[MomentKernel.GG]; row[4] = src[MomentKernel.VV];
+                if (t.Linear)
+                {
+                    row[5] = src[MomentKernel.SW]; row[6] = src[MomentKernel.SG]; row[7] = src[MomentKernel.SV];
+                }
+            }
+        }
+        return tensor(packed, dtype: ScalarType.Float64);
     }
 
     // [Σ Rows · 8] float64 for every vector table at once: the vectors' θ, g, v concatenated, widened to float64, and their

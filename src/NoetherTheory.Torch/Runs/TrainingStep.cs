@@ -255,7 +255,8 @@ public sealed class TrainingStep : IDisposable
         using (var scope = NewDisposeScope())
         {
             var all = _pending.Count == 1 ? _pending[0].Values : cat(_pending.Select(p => p.Values).ToArray(), 0);
-            host = all.cpu().data<double>().ToArray();                  // the one host transfer
+            // the one host transfer, then one block copy (the tensor accessor's ToArray reads element by element)
+            host = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(all.cpu().contiguous().bytes).ToArray();
         }
         var result = new List<LoggedStep>(_pending.Count);
         int at = 0;

@@ -1,0 +1,19 @@
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace NoetherTheory.Torch.Measurement;
+
+/// <summary>Reading CPU tensors' storage in place for <see cref="MomentKernel"/>.</summary>
+internal static class HostTensors
+{
+    /// <summary>Whether the host kernels may read <paramref name="tensors"/>: all on the CPU and float32.</summary>
+    public static bool Readable(IEnumerable<Tensor> tensors) =>
+        tensors.All(t => t.device_type == TorchSharp.DeviceType.CPU && t.dtype == ScalarType.Float32);
+
+    /// <summary>The tensor itself when its storage is already in order (no new handle), else a contiguous copy (in the
+    /// caller's dispose scope).</summary>
+    public static Tensor Contiguous(Tensor t) => t.is_contiguous() ? t : t.detach().contiguous();
+
+    /// <summary>The float32 storage of a contiguous CPU tensor, in place.</summary>
+    public static ReadOnlySpan<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+}

@@ -1,0 +1,346 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NoetherTheory.Torch.Measurement;
+
+/// <summary>Hands out one float32 operand of <see cref="MomentKernel"/> (a host array, or a CPU tensor's storage read afresh
+/// on each worker thread).</summary>
+/// <returns>The operand's elements, row-major.</returns>
+public delegate ReadOnlySpan<float> FloatSource();
+
+/// <summary>
+/// One fused pass over a tensor θ, its gradient g and its momentum buffer v (float32, contiguous, on the host) giving, for
+/// each index i along one axis, the moments the group and filter laws consume:
+/// |θ_i|², ⟨θ_i, g_i⟩, ⟨θ_i, v_i⟩, |g_i|², |v_i|², ⟨g_i, v_i⟩ and the sums Σθ_i, Σg_i, Σv_i
+/// (<see cref="Width"/> values per index, in that order; <see cref="WW"/> … <see cref="SV"/> name the places).
+/// </summary>
+/// <remarks>
+/// <para>The tensor is viewed as [pre, rows, post] (the axis in the middle). Long contiguous runs (post ≥ <see cref="LongRun"/>)
+/// are reduced run by run; otherwise the kernel walks strips of 8 adjacent elements of each [rows·post] block down all
+/// pre blocks and folds the strips into their indices at the end. Either way each element is read once, products are
+/// formed with fused multiply-adds in float32 SIMD lanes, and every lane's partial sum is moved into a float64 total after
+/// at most <see cref="LaneTerms"/> terms, so a moment of K terms carries a float32 rounding of at most about
+/// LaneTerms·2⁻²⁴ ≈ 1.9e-6 relative to the sum of its terms' magnitudes, whatever K (then float64 sums).</para>
+/// <para>This replaces, on the CPU, the dozen libtorch operations per table (copies into blocks, transposes, a batched Gram
+/// product, index selection, a float64 conversion) whose dispatch and extra passes dominated the measured step of small
+/// networks. The work is spread over <c>threads</c> workers when the tensor is large.</para>
+/// </remarks>
+public static class MomentKernel
+{
+    /// <summary>Values per index.</summary>
+    public const int Width = 9;
+
+    /// <summary>Places of |θ|², ⟨θ,g⟩, ⟨θ,v⟩, |g|², |v|², ⟨g,v⟩, Σθ, Σg, Σv in an index's values.</summary>
+    public const int WW = 0, WG = 1, WV = 2, GG = 3, VV = 4, GV = 5, SW = 6, SG = 7, SV = 8;
+
+    /// <summary>Most products a float32 lane sums before its partial sum moves to float64 (32 per lane: rounding ≤ 32·2⁻²⁴
+    /// ≈ 1.9e-6 relative, below the group laws' recursion tolerance of 1e-5 even at worst).</summary>
+    public const int LaneTerms = 32;
+
+    /// <summary>Shortest contiguous run (post) reduced run by run; shorter runs are walked in strips.</summary>
+    public const long LongRun = 16;
+
+    [ThreadStatic]
+    private static double[]? t_totals;
+
+    // Below this many elements the work stays on the calling thread (a parallel loop's start-up would cost more).
+    private const long ParallelFrom = 1 << 15;
+
+    /// <summary>
+    /// Computes the moments of every index of θ, g, v viewed as [<paramref name="pre"/>, <paramref name="rows"/>,
+    /// <paramref name="post"/>] into <paramref name="destination"/> (rows × <see cref="Width"/> values, overwritten).
+    /// </summary>
+    /// <param name="weights">θ.</param>
+    /// <param name="gradients">g.</param>
+    /// <param name="velocity">v; null: v = 0 (no buffer yet).</param>
+    /// <param name="pre">Product of the dimensions before the axis.</param>
+    /// <param name="rows">Length of the axis.</param>
+    /// <param name="post">Product of the dimensions after it.</param>
+    /// <param name="destination">rows × <see cref="Width"/> values.</param>
+    /// <param name="threads">Most workers (1: the calling thread only).</param>
+    /// <param name="exact">Form every product and sum in float64 (exact products of float32 values, float64 sums: what a
+    /// float64 reduction of the widened tensors gives, up to summation order) at about twice the arithmetic; for quantities
+    /// compared with round-off floors far below the float32 lanes' bound (the per-filter BN-ε residuals).</param>
+    /// <exception cref="ArgumentException">The operands' lengths are not pre·rows·post, or the destination is too short.</exception>
+    public static void Compute(FloatSource weights, FloatSource gradients, FloatSource? velocity, long pre, long rows, long post,
+        double[] destination, int threads = 1, bool exact = false)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(gradients);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfNegative(pre);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(post);
+        long n = pre * rows * post;
+        if (weights().Length != n || gradients().Length != n || (velocity is not null && velocity().Length != n))
+            throw new ArgumentException($"Every operand must hold pre·rows·post = {n} elements.", nameof(weights));
+        if (destination.Length < rows * Width)
+            throw new ArgumentException($"The destination needs {rows * Width} values; it has {destination.Length}.", nameof(destination));
+        Array.Clear(destination, 0, (int)(rows * Width));
+        if (n == 0) return;
+        // Without a buffer, g stands in for v and the v moments are zeroed afterwards (one code path).
+        var v = velocity ?? gradients;
+        int workers = n >= ParallelFrom ? Math.Max(1, threads) : 1;
+        if (post >= LongRun) Runs(weights, gradients, v, pre, rows, post, destination, workers, exact);
+        else if (exact) Elements(weights(), gradients(), v(), pre, rows, post, destination);
+        else Strips(weights, gradients, v, pre, rows * post, post, destination, workers);
+        if (velocity is null)
+            for (long i = 0; i < rows; i++)
+            {
+                long a = i * Width;
+                destination[a + WV] = destination[a + VV] = destination[a + GV] = destination[a + SV] = 0;
+            }
+    }
+
+    // post ≥ LongRun: index i's runs are the [post] blocks at (p·rows + i)·post; each worker takes a contiguous range of
+    // indices.
+    private static void Runs(FloatSource w, FloatSource g, FloatSource v, long pre, long rows, long post, double[] destination, int workers, bool exact)
+    {
+        int parts = (int)Math.Min(workers, rows);
+        if (parts <= 1) RunRange(w, g, v, pre, rows, post, 0, rows, destination, exact);
+        else
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
+                k => RunRange(w, g, v, pre, rows, post, rows * k / parts, rows * (k + 1) / parts, destination, exact));
+    }
+
+    // Short runs in float64, element by element (the exact mode's path where runs are too short for SIMD to pay).
+    private static void Elements(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, long pre, long rows, long post, double[] destination)
+    {
+        for (long p = 0; p < pre; p++)
+            for (long i = 0; i < rows; i++)
+            {
+                var sums = destination.AsSpan((int)(i * Width), Width);
+                for (long k = 0, at = ((p * rows) + i) * post; k < post; k++, at++) Scalar(x[(int)at], y[(int)at], z[(int)at], sums);
+            }
+    }
+
+    private static void RunRange(FloatSource w, FloatSource g, FloatSource v, long pre, long rows, long post, long first, long end, double[] destination, bool exact)
+    {
+        ReadOnlySpan<float> x = w(), y = g(), z = v();
+        for (long i = first; i < end; i++)
+        {
+            var sums = destination.AsSpan((int)(i * Width), Width);
+            for (long p = 0; p < pre; p++)
+            {
+                int at = checked((int)(((p * rows) + i) * post));
+                if (exact) ReduceExact(x.Slice(at, (int)post), y.Slice(at, (int)post), z.Slice(at, (int)post), sums);
+                else Reduce(x.Slice(at, (int)post), y.Slice(at, (int)post), z.Slice(at, (int)post), sums);
+            }
+        }
+    }
+
+    // One contiguous run, added into sums: float32 lanes flushed to float64 every LaneTerms products per lane.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Reduce(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<double> sums)
+    {
+        int n = x.Length, i = 0;
+        ref float rx = ref MemoryMarshal.GetReference(x);
+        ref float ry = ref MemoryMarshal.GetReference(y);
+        ref float rz = ref MemoryMarshal.GetReference(z);
+        while (i + 8 <= n)
+        {
+            var ww = Vector256<float>.Zero;
+            var wg = ww; var wv = ww; var gg = ww; var vv = ww; var gv = ww; var sw = ww; var sg = ww; var sv = ww;
+            int end = Math.Min(n - 7, i + (8 * LaneTerms));
+            for (; i < end; i += 8)
+            {
+                var a = Vector256.LoadUnsafe(ref rx, (nuint)i);
+                var b = Vector256.LoadUnsafe(ref ry, (nuint)i);
+                var c = Vector256.LoadUnsafe(ref rz, (nuint)i);
+                ww = Vector256.FusedMultiplyAdd(a, a, ww);
+                wg = Vector256.FusedMultiplyAdd(a, b, wg);
+                wv = Vector256.FusedMultiplyAdd(a, c, wv);
+                gg = Vector256.FusedMultiplyAdd(b, b, gg);
+                vv = Vector256.FusedMultiplyAdd(c, c, vv);
+                gv = Vector256.FusedMultiplyAdd(b, c, gv);
+                sw += a;
+                sg += b;
+                sv += c;
+            }
+            sums[WW] += Total(ww); sums[WG] += Total(wg); sums[WV] += Total(wv); sums[GG] += Total(gg); sums[VV] += Total(vv);
+            sums[GV] += Total(gv); sums[SW] += Total(sw); sums[SG] += Total(sg); sums[SV] += Total(sv);
+        }
+        for (; i < n; i++) Scalar(x[i], y[i], z[i], sums);
+    }
+
+    // One contiguous run in float64 lanes: each float32 vector widened exactly, products exact, sums in float64.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReduceExact(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<double> sums)
+    {
+        int n = x.Length, i = 0;
+        ref float rx = ref MemoryMarshal.GetReference(x);
+        ref float ry = ref MemoryMarshal.GetReference(y);
+        ref float rz = ref MemoryMarshal.GetReference(z);
+        var ww = Vector256<double>.Zero;
+        var wg = ww; var wv = ww; var gg = ww; var vv = ww; var gv = ww; var sw = ww; var sg = ww; var sv = ww;
+        for (; i + 8 <= n; i += 8)
+        {
+            var (a0, a1) = Vector256.Widen(Vector256.LoadUnsafe(ref rx, (nuint)i));
+            var (b0, b1) = Vector256.Widen(Vector256.LoadUnsafe(ref ry, (nuint)i));
+            var (c0, c1) = Vector256.Widen(Vector256.LoadUnsafe(ref rz, (nuint)i));
+            ww = Vector256.FusedMultiplyAdd(a1, a1, Vector256.FusedMultiplyAdd(a0, a0, ww));
+            wg = Vector256.FusedMultiplyAdd(a1, b1, Vector256.FusedMultiplyAdd(a0, b0, wg));
+            wv = Vector256.FusedMultiplyAdd(a1, c1, Vector256.FusedMultiplyAdd(a0, c0, wv));
+            gg = Vector256.FusedMultiplyAdd(b1, b1, Vector256.FusedMultiplyAdd(b0, b0, gg));
+            vv = Vector256.FusedMultiplyAdd(c1, c1, Vector256.FusedMultiplyAdd(c0, c0, vv));
+            gv = Vector256.FusedMultiplyAdd(b1, c1, Vector256.FusedMultiplyAdd(b0, c0, gv));
+            sw += a0 + a1;
+            sg += b0 + b1;
+            sv += c0 + c1;
+        }
+        sums[WW] += Vector256.Sum(ww); sums[WG] += Vector256.Sum(wg); sums[WV] += Vector256.Sum(wv); sums[GG] += Vector256.Sum(gg);
+        sums[VV] += Vector256.Sum(vv); sums[GV] += Vector256.Sum(gv); sums[SW] += Vector256.Sum(sw); sums[SG] += Vector256.Sum(sg);
+        sums[SV] += Vector256.Sum(sv);
+        for (; i < n; i++) Scalar(x[i], y[i], z[i], sums);
+    }
+
+    // post < LongRun: each element j of the [rows·post] blocks gets float64 totals over the pre blocks (laid out moment by
+    // moment), each worker taking a contiguous range of strips of 8 adjacent elements (StripRange); the totals of the
+    // elements of index i (i·post … i·post + post − 1) are folded into its values at the end.
+    private static void Strips(FloatSource w, FloatSource g, FloatSource v, long pre, long length, long post, double[] destination, int workers)
+    {
+        // The float64 totals live in one array per calling thread, reused (a fresh large array per call costs a large-object
+        // allocation and its clearing every step).
+        if (t_totals is null || t_totals.Length < length * Width) t_totals = new double[length * Width];
+        var totals = t_totals;
+        Array.Clear(totals, 0, (int)(length * Width));
+        long strips = length / 8;
+        int parts = (int)Math.Min(workers, strips);
+        if (parts <= 1) StripRange(w, g, v, pre, length, 0, strips, totals);
+        else
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
+                k => StripRange(w, g, v, pre, length, strips * k / parts, strips * (k + 1) / parts, totals));
+        {
+            // The last length mod 8 elements, one by one in float64.
+            ReadOnlySpan<float> x = w(), y = g(), z = v();
+            Span<double> sums = stackalloc double[Width];
+            for (long j = strips * 8; j < length; j++)
+            {
+                sums.Clear();
+                for (long p = 0; p < pre; p++)
+                {
+                    int at = (int)((p * length) + j);
+                    Scalar(x[at], y[at], z[at], sums);
+                }
+                for (int m = 0; m < Width; m++) totals[(m * length) + j] = sums[m];
+            }
+        }
+        for (long j = 0; j < length; j++)
+        {
+            var d = destination.AsSpan((int)(j / post * Width), Width);
+            for (int m = 0; m < Width; m++) d[m] += totals[(m * length) + j];
+        }
+    }
+
+    // Strips per tile: a tile's float32 sums (Width × 256 values, 9 KB) stay in the first-level cache while the rows of the
+    // tile stream past.
+    private const int TileStrips = 32;
+    private const int TileElements = TileStrips * 8;
+
+    // Strips first … end − 1, tile by tile: within a block of LaneTerms rows each row's run of the tile is read in order and
+    // its products added to the tile's float32 sums (element by element, in memory); after the block the sums move to the
+    // float64 totals. Walking the rows in order (rather than each strip down the rows) keeps the reads sequential: strided
+    // reads whose stride is a multiple of 4 KiB all fall in one cache set and miss.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StripRange(FloatSource w, FloatSource g, FloatSource v, long pre, long length, long first, long end, double[] totals)
+    {
+        ReadOnlySpan<float> x = w(), y = g(), z = v();
+        ref float rx = ref MemoryMarshal.GetReference(x);
+        ref float ry = ref MemoryMarshal.GetReference(y);
+        ref float rz = ref MemoryMarshal.GetReference(z);
+        ref double rt = ref MemoryMarshal.GetArrayDataReference(totals);
+        Span<float> sums = stackalloc float[Width * TileElements];
+        ref float rs = ref MemoryMarshal.GetReference(sums);
+        const nuint te = TileElements;
+        for (long s0 = first; s0 < end; s0 += TileStrips)
+        {
+            nuint count = (nuint)(Math.Min(TileStrips, end - s0) * 8), j0 = (nuint)(s0 * 8);
+            for (long p0 = 0; p0 < pre; p0 += LaneTerms)
+            {
+                sums.Clear();
+                long p1 = Math.Min(pre, p0 + LaneTerms), p = p0;
+                // Four rows at a time: one read and write of the tile's sums per four rows' products.
+                for (; p + 4 <= p1; p += 4)
+                {
+                    nuint r0 = (nuint)(p * length) + j0, st = (nuint)length;
+                    for (nuint e = 0; e < count; e += 8)
+                    {
+                        nuint e0 = r0 + e, e1 = e0 + st, e2 = e1 + st, e3 = e2 + st;
+                        var a0 = Vector256.LoadUnsafe(ref rx, e0); var a1 = Vector256.LoadUnsafe(ref rx, e1);
+                        var a2 = Vector256.LoadUnsafe(ref rx, e2); var a3 = Vector256.LoadUnsafe(ref rx, e3);
+                        var b0 = Vector256.LoadUnsafe(ref ry, e0); var b1 = Vector256.LoadUnsafe(ref ry, e1);
+                        var b2 = Vector256.LoadUnsafe(ref ry, e2); var b3 = Vector256.LoadUnsafe(ref ry, e3);
+                        var c0 = Vector256.LoadUnsafe(ref rz, e0); var c1 = Vector256.LoadUnsafe(ref rz, e1);
+                        var c2 = Vector256.LoadUnsafe(ref rz, e2); var c3 = Vector256.LoadUnsafe(ref rz, e3);
+                        Four(ref rs, (WW * te) + e, a0, a0, a1, a1, a2, a2, a3, a3);
+                        Four(ref rs, (WG * te) + e, a0, b0, a1, b1, a2, b2, a3, b3);
+                        Four(ref rs, (WV * te) + e, a0, c0, a1, c1, a2, c2, a3, c3);
+                        Four(ref rs, (GG * te) + e, b0, b0, b1, b1, b2, b2, b3, b3);
+                        Four(ref rs, (VV * te) + e, c0, c0, c1, c1, c2, c2, c3, c3);
+                        Four(ref rs, (GV * te) + e, b0, c0, b1, c1, b2, c2, b3, c3);
+                        (a0 + a1 + (a2 + a3) + Vector256.LoadUnsafe(ref rs, (SW * te) + e)).StoreUnsafe(ref rs, (SW * te) + e);
+                        (b0 + b1 + (b2 + b3) + Vector256.LoadUnsafe(ref rs, (SG * te) + e)).StoreUnsafe(ref rs, (SG * te) + e);
+                        (c0 + c1 + (c2 + c3) + Vector256.LoadUnsafe(ref rs, (SV * te) + e)).StoreUnsafe(ref rs, (SV * te) + e);
+                    }
+                }
+                for (; p < p1; p++)
+                {
+                    nuint row = (nuint)(p * length) + j0;
+                    for (nuint e = 0; e < count; e += 8)
+                    {
+                        var a = Vector256.LoadUnsafe(ref rx, row + e);
+                        var b = Vector256.LoadUnsafe(ref ry, row + e);
+                        var c = Vector256.LoadUnsafe(ref rz, row + e);
+                        Vector256.FusedMultiplyAdd(a, a, Vector256.LoadUnsafe(ref rs, (WW * te) + e)).StoreUnsafe(ref rs, (WW * te) + e);
+                        Vector256.FusedMultiplyAdd(a, b, Vector256.LoadUnsafe(ref rs, (WG * te) + e)).StoreUnsafe(ref rs, (WG * te) + e);
+                        Vector256.FusedMultiplyAdd(a, c, Vector256.LoadUnsafe(ref rs, (WV * te) + e)).StoreUnsafe(ref rs, (WV * te) + e);
+                        Vector256.FusedMultiplyAdd(b, b, Vector256.LoadUnsafe(ref rs, (GG * te) + e)).StoreUnsafe(ref rs, (GG * te) + e);
+                        Vector256.FusedMultiplyAdd(c, c, Vector256.LoadUnsafe(ref rs, (VV * te) + e)).StoreUnsafe(ref rs, (VV * te) + e);
+                        Vector256.FusedMultiplyAdd(b, c, Vector256.LoadUnsafe(ref rs, (GV * te) + e)).StoreUnsafe(ref rs, (GV * te) + e);
+                        (a + Vector256.LoadUnsafe(ref rs, (SW * te) + e)).StoreUnsafe(ref rs, (SW * te) + e);
+                        (b + Vector256.LoadUnsafe(ref rs, (SG * te) + e)).StoreUnsafe(ref rs, (SG * te) + e);
+                        (c + Vector256.LoadUnsafe(ref rs, (SV * te) + e)).StoreUnsafe(ref rs, (SV * te) + e);
+                    }
+                }
+                for (nuint m = 0; m < Width; m++)
+                    for (nuint e = 0; e < count; e += 8)
+                        Add(Vector256.LoadUnsafe(ref rs, (m * te) + e), ref rt, (m * (nuint)length) + j0 + e);
+            }
+        }
+    }
+
+    // sums[at … at + 7] += x0·y0 + x1·y1 + x2·y2 + x3·y3, as four fused multiply-adds.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Four(ref float sums, nuint at, Vector256<float> x0, Vector256<float> y0, Vector256<float> x1, Vector256<float> y1,
+        Vector256<float> x2, Vector256<float> y2, Vector256<float> x3, Vector256<float> y3)
+    {
+        var t = Vector256.FusedMultiplyAdd(x0, y0, Vector256.LoadUnsafe(ref sums, at));
+        t = Vector256.FusedMultiplyAdd(x1, y1, t);
+        t = Vector256.FusedMultiplyAdd(x2, y2, t);
+        Vector256.FusedMultiplyAdd(x3, y3, t).StoreUnsafe(ref sums, at);
+    }
+
+    // Adds 8 float32 lanes, widened exactly, to 8 consecutive float64 totals.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(Vector256<float> lanes, ref double totals, nuint at)
+    {
+        var (lo, hi) = Vector256.Widen(lanes);
+        (Vector256.LoadUnsafe(ref totals, at) + lo).StoreUnsafe(ref totals, at);
+        (Vector256.LoadUnsafe(ref totals, at + 4) + hi).StoreUnsafe(ref totals, at + 4);
+    }
+
+    // A lane vector's sum in float64 (each lane widened exactly).
+    private static double Total(Vector256<float> lanes)
+    {
+        var (lo, hi) = Vector256.Widen(lanes);
+        return Vector256.Sum(lo + hi);
+    }
+
+    // One element in float64 (products of float32 values are exact there).
+    private static void Scalar(double a, double b, double c, Span<double> sums)
+    {
+        sums[WW] += a * a; sums[WG] += a * b; sums[WV] += a * c; sums[GG] += b * b; sums[VV] += c * c; sums[GV] += b * c;
+        sums[SW] += a; sums[SG] += b; sums[SV] += c;
+    }
+}

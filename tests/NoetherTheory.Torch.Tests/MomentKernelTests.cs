@@ -1,0 +1,156 @@
+using CsCheck;
+using NoetherTheory.Torch.Measurement;
+
+namespace NoetherTheory.Torch.Tests;
+
+/// <summary>
+/// <see cref="MomentKernel"/> against its definitions evaluated in float64 on the host: every shape class (long contiguous
+/// runs, short runs walked in strips, tails that are not a multiple of the SIMD width, one index, an empty axis), with and
+/// without a momentum buffer, on one and on several workers; and its rounding bound on a long, one-signed sum.
+/// </summary>
+[TestFixture]
+public sealed class MomentKernelTests
+{
+    /// <summary>
+    /// A moment's allowed error relative to the sum of its terms' magnitudes: the kernel's float32 lanes sum at most
+    /// <see cref="MomentKernel.LaneTerms"/> products (≤ 32·2⁻²⁴ ≈ 1.9e-6 relative) before moving to float64, and each fused
+    /// product is rounded once; twice that for margin. A wrong index, a lost tail or a moment in the wrong place is off by
+    /// O(1) of the scale.
+    /// </summary>
+    private static readonly double LaneRounding = 2 * ((MomentKernel.LaneTerms + 1) * Math.Pow(2, -24));
+
+    private static (float[] W, float[] G, float[] V) Operands(long n, int seed)
+    {
+        var random = new Random(seed);
+        float Draw() => (float)((random.NextDouble() * 2) - 1);
+        var w = new float[n];
+        var g = new float[n];
+        var v = new float[n];
+        for (long i = 0; i < n; i++)
+        {
+            w[i] = Draw();
+            g[i] = Draw();
+            v[i] = Draw();
+        }
+        return (w, g, v);
+    }
+
+    // The definitions: for each index i of the [pre, rows, post] view, products and sums in float64 (exact products).
+    private static (double[] Values, double[] Scale) Reference(float[] w, float[] g, float[]? v, long pre, long rows, long post)
+    {
+        var values = new double[rows * MomentKernel.Width];
+        var scale = new double[rows * MomentKernel.Width];
+        for (long p = 0; p < pre; p++)
+            for (long i = 0; i < rows; i++)
+                for (long k = 0; k < post; k++)
+                {
+                    long at = (((p * rows) + i) * post) + k;
+                    double a = w[at], b = g[at], c = v is null ? 0 : v[at];
+                    double[] terms = [a * a, a * b, a * c, b * b, c * c, b * c, a, b, c];
+                    for (int m = 0; m < MomentKernel.Width; m++)
+                    {
+                        values[(i * MomentKernel.Width) + m] += terms[m];
+                        scale[(i * MomentKernel.Width) + m] += Math.Abs(terms[m]);
+                    }
+                }
+        return (values, scale);
+    }
+
+    private static void AssertMatches(double[] actual, (double[] Values, double[] Scale) expected, string what)
+    {
+        for (int j = 0; j < expected.Values.Length; j++)
+        {
+            double error = Math.Abs(actual[j] - expected.Values[j]);
+            Assert.That(double.IsFinite(actual[j]) && error <= (LaneRounding * expected.Scale[j]) + double.Epsilon, Is.True,
+                $"{what}: value {j} (index {j / MomentKernel.Width}, moment {j % MomentKernel.Width}) is {actual[j]:R}, defined {expected.Values[j]:R}");
+        }
+    }
+
+    [TestCase(1, 5, 3072, TestName = "Runs: rows of a matrix")]
+    [TestCase(1, 4, 845, TestName = "Runs: a length that is no multiple of 8")]
+    [TestCase(3, 7, 16, TestName = "Runs: the shortest run, several pre blocks")]
+    [TestCase(300, 37, 1, TestName = "Strips: columns, a tail of 5, several row blocks")]
+    [TestCase(6, 10, 9, TestName = "Strips: conv inputs (post 9)")]
+    [TestCase(1, 11, 1, TestName = "Strips: a vector")]
+    [TestCase(65, 1, 3, TestName = "Strips: one index")]
+    [TestCase(4, 3, 15, TestName = "Strips: the longest short run")]
+    public void Compute_MatchesTheFloat64Definitions(long pre, long rows, long post)
+    {
+        var (w, g, v) = Operands(pre * rows * post, (int)(pre + (rows * 7) + (post * 13)));
+        var actual = new double[rows * MomentKernel.Width];
+        MomentKernel.Compute(() => w, () => g, () => v, pre, rows, post, actual);
+        AssertMatches(actual, Reference(w, g, v, pre, rows, post), "with a buffer");
+        MomentKernel.Compute(() => w, () => g, null, pre, rows, post, actual);
+        AssertMatches(actual, Reference(w, g, null, pre, rows, post), "without a buffer");
+    }
+
+    [Test]
+    public void Compute_AnyShapeAndWorkerCount_MatchesTheDefinitions_AndWorkersDoNotChangeTheBits()
+    {
+        var shapes = Gen.Select(Gen.Long[1, 40], Gen.Long[1, 40], Gen.Long[1, 40], Gen.Int[2, 4], Gen.Int[0, 1000]);
+        shapes.Sample((pre, rows, post, workers, seed) =>
+        {
+            var (w, g, v) = Operands(pre * rows * post, seed);
+            var one = new double[rows * MomentKernel.Width];
+            var many = new double[rows * MomentKernel.Width];
+            MomentKernel.Compute(() => w, () => g, () => v, pre, rows, post, one, threads: 1);
+            MomentKernel.Compute(() => w, () => g, () => v, pre, rows, post, many, threads: workers);
+            AssertMatches(one, Reference(w, g, v, pre, rows, post), $"[{pre}, {rows}, {post}]");
+            // Each index (or strip) is summed by one worker in one order: the worker count cannot change a bit.
+            Assert.That(many, Is.EqualTo(one), $"[{pre}, {rows}, {post}] on {workers} workers");
+        }, iter: 60);
+    }
+
+    [Test]
+    public void Compute_LargeTensorOnSeveralWorkers_IsBitIdenticalToOne()
+    {
+        // Large enough (≥ 2¹⁵ elements) for the parallel loops to run, in both walking orders.
+        foreach (var (pre, rows, post) in new (long, long, long)[] { (1, 64, 1024), (256, 260, 1) })
+        {
+            var (w, g, v) = Operands(pre * rows * post, 5);
+            var one = new double[rows * MomentKernel.Width];
+            var two = new double[rows * MomentKernel.Width];
+            MomentKernel.Compute(() => w, () => g, () => v, pre, rows, post, one, threads: 1);
+            MomentKernel.Compute(() => w, () => g, () => v, pre, rows, post, two, threads: 2);
+            Assert.That(two, Is.EqualTo(one), $"[{pre}, {rows}, {post}]");
+            AssertMatches(one, Reference(w, g, v, pre, rows, post), $"[{pre}, {rows}, {post}]");
+        }
+    }
+
+    [Test]
+    public void Compute_LongOneSignedSum_StaysWithinTheLaneBound()
+    {
+        // 200 000 equal terms: a float32 running sum rounds the same way for long stretches and drifts by up to
+        // ~K·2⁻²⁴ ≈ 1e-2 relative; the lanes' flush to float64 every LaneTerms products keeps it at the lane bound.
+        const long n = 200_000;
+        var w = Enumerable.Repeat(1.1f, (int)n).ToArray();
+        var g = Enumerable.Repeat(0.7f, (int)n).ToArray();
+        var v = Enumerable.Repeat(-1.3f, (int)n).ToArray();
+        var actual = new double[MomentKernel.Width];
+        MomentKernel.Compute(() => w, () => g, () => v, 1, 1, n, actual);
+        AssertMatches(actual, Reference(w, g, v, 1, 1, n), "one long run");
+        var columns = new double[MomentKernel.Width];
+        MomentKernel.Compute(() => w, () => g, () => v, n, 1, 1, columns);
+        AssertMatches(columns, Reference(w, g, v, n, 1, 1), "one long column");
+    }
+
+    [Test]
+    public void Compute_NonFiniteInput_GivesNonFiniteMoments()
+    {
+        var (w, g, v) = Operands(64, 3);
+        g[17] = float.NaN;
+        var actual = new double[2 * MomentKernel.Width];
+        MomentKernel.Compute(() => w, () => g, () => v, 1, 2, 32, actual);
+        Assert.That(double.IsNaN(actual[MomentKernel.WG]), Is.True, "index 0 holds the NaN gradient: ⟨θ,g⟩ is NaN");
+        Assert.That(double.IsFinite(actual[MomentKernel.Width + MomentKernel.WG]), Is.True, "index 1 does not");
+    }
+
+    [Test]
+    public void Compute_WrongLengths_AreRejected()
+    {
+        var (w, g, v) = Operands(12, 1);
+        var destination = new double[3 * MomentKernel.Width];
+        Assert.That(() => MomentKernel.Compute(() => w, () => g, () => v, 1, 3, 5, destination), Throws.ArgumentException.With.Message.Contains("15"));
+        Assert.That(() => MomentKernel.Compute(() => w, () => g, () => v, 1, 3, 4, new double[5]), Throws.ArgumentException.With.Message.Contains("destination"));
+    }
+}
