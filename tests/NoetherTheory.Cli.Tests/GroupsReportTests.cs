@@ -57,6 +57,29 @@ public sealed class GroupsReportTests
             "a document without them (older, or Adam) has no such table");
     }
 
+    [Test]
+    public void Report_BatchNormEpsilonPrediction_IsATableOfItsOwn_AndAFailureShows()
+    {
+        static ScaleGroupEpsilonEntry Entry(string group, bool holds) => new(group, "broken", "epsilon", 4, 24, E(0.02, 0.05, 0.09, 24),
+            E(holds ? 7e-8 : 3e-3, holds ? 2e-7 : 5e-3, holds ? 4e-7 : 9e-3, 24), 22, E(7e-6, 2e-5, 4e-5, 22), 1e-4, holds ? null : "generator 0, step 0: wg_pred = NaN", holds);
+        var document = Document("groups-resnet", "resnet18 (width 0.0625, depth 1, ε 0.1) on synthetic images", failing: false) with
+        {
+            EpsilonLaws = [Entry("scale:stem.conv.weight", true), Entry("scale:stages.1.0.shortcut.conv.weight", false)],
+        };
+        string outDir = Path.Combine(_root, "report");
+        var r = CliRunner.Run("report", "--from", RunFolder(document), "--out", outDir);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Error);
+        string index = File.ReadAllText(Path.Combine(outDir, "index.md"));
+        Assert.That(index, Does.Contain("| scale:stem.conv.weight | 24 | 0.02 / 0.05 / 0.09 | 7e-8 / 2e-7 / 4e-7 | 7e-6 / 2e-5 / 4e-5 (n = 22) | holds |"));
+        Assert.That(index, Does.Contain("| scale:stages.1.0.shortcut.conv.weight |").And.Contain("| FAILS |"));
+        Assert.That(index, Does.Contain("BN-ε prediction").And.Contain(@"wg\_pred = NaN"));
+
+        string without = Path.Combine(_root, "report-without");
+        Assert.That(CliRunner.Run("report", "--from", RunFolder(Document("groups-mlp", "mlp on synthetic images", failing: false)), "--out", without).ExitCode,
+            Is.EqualTo(ExitCodes.Ok));
+        Assert.That(File.ReadAllText(Path.Combine(without, "index.md")), Does.Not.Contain("BN-ε prediction"), "no BN scale group, no table");
+    }
+
     private string RunFolder(GroupChecksDocument document)
     {
         string dir = Path.Combine(_root, document.Run);

@@ -49,4 +49,19 @@ public sealed class GroupsValidateTests
         Assert.That(index, Does.Contain("), mlp (2 hidden × 8, relu, with biases) on ").And.Not.Contain("VGG11-BN on"),
             "the deep-net section names the protocol's network, not VGG11-BN");
     }
+
+    [Test]
+    public void Validate_BatchNormProtocol_ChecksEachScaleGroupsEpsilonPrediction_AndReportsIt()
+    {
+        string outDir = Path.Combine(_root, "out-bn");
+        var r = CliRunner.Run("validate", "--experiment", RepositoryPaths.Combine("validation", "experiments", "groups-bn-tiny.yaml"), "--out", outDir);
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Ok), r.Error + r.Out);
+        var groups = ResultDocuments.Read<ValidateDocument>(Path.Combine(outDir, "summary.json")).Groups!.Single();
+        Assert.That(groups.Passed, Is.True);
+        var scale = groups.Groups.Where(g => g.Kind == "scale").Select(g => g.Name).ToList();
+        Assert.That(groups.EpsilonLaws!.Select(e => e.Group), Is.EqualTo(scale), "every BN scale group of the ResNet has a prediction");
+        Assert.That(groups.EpsilonLaws!.Select(e => e.Holds), Has.All.True);
+        Assert.That(groups.EpsilonLaws!.Select(e => e.ResolvedSamples), Has.All.GreaterThan(0), "ε = 0.1 resolves the violation");
+        Assert.That(r.Out, Does.Contain("BN-ε prediction").And.Contain("holds"));
+    }
 }

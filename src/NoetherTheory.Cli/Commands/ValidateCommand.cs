@@ -133,6 +133,16 @@ internal static class ValidateCommand
                 $"{groups.Run}: {groups.Candidates.Count} candidate groups, {groups.Groups.Count} measured; group laws {(groups.Passed ? "hold" : "FAIL")} (group-checks.json in the run)"));
             foreach (var x in groups.Groups.Where(x => x.RecursionHolds == false || x.IdentityHolds == false))
                 o.WriteLine($"  {x.Name}: {(x.RecursionHolds == false ? "recursion FAILS" : "")}{(x.RecursionHolds == false && x.IdentityHolds == false ? ", " : "")}{(x.IdentityHolds == false ? "identity FAILS" : "")}");
+            if (groups.EpsilonLaws is { Count: > 0 } epsilon)
+            {
+                var resolved = epsilon.Where(e => e.ResolvedSamples > 0).ToList();
+                string relative = resolved.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+                    $"; relative error where resolved: median up to {resolved.Max(e => e.RelativeError.Median):E2}, max {resolved.Max(e => e.RelativeError.Max):E2}");
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{groups.Run}: BN-ε prediction G = Σp·ε/(c+ε)·γ·∂f/∂γ for {epsilon.Count} scale group(s) over {epsilon.Sum(e => e.Samples)} generator-steps: largest per-group median residual {epsilon.Max(e => e.Residual.Median):E2} (bound {epsilon[0].MedianTolerance:E0}) {(epsilon.All(e => e.Holds) ? "holds" : "FAILS")}{relative}"));
+                foreach (var e in epsilon.Where(e => !e.Holds))
+                    o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {e.Group}: BN-ε prediction FAILS (median residual {e.Residual.Median:E2}{(e.FirstNonFinite is { } bad ? "; " + bad : "")})"));
+            }
         }
         if (s.Grid is { } g)
             foreach (var c in g.Claims)

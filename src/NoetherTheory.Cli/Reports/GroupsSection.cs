@@ -71,5 +71,16 @@ internal static class GroupsSection
                 [
                     l.Group, Count(l.Generators), Stats(l.GreenLaw), Stats(l.Eq17), N(l.PersistenceIndex), l.Regime,
                 ]).ToList()) { Caption = $"{d.Run}: the continuous laws of each scale group, relative error of |w|² per generator at the last analysed step, median / p90 / max (approximate laws: no verdict; theory/03-noether.md#eq-3-12, theory/05-learning-dynamics.md#eq-5-3)." });
+        if (d.EpsilonLaws is { Count: > 0 } epsilon)
+            report.Table(new ReportTable(
+                [
+                    new TableColumn("scale group"), new TableColumn("generator-steps", ColumnAlignment.Right), new TableColumn("violation", ColumnAlignment.Right),
+                    new TableColumn("residual", ColumnAlignment.Right), new TableColumn("relative error (resolved)", ColumnAlignment.Right), new TableColumn("prediction"),
+                ],
+                epsilon.Select(e => (IReadOnlyList<string>)
+                [
+                    e.Group, Count(e.Samples), Stats(e.Violation), Stats(e.Residual), e.ResolvedSamples == 0 ? "–" : $"{Stats(e.RelativeError)} (n = {Count(e.ResolvedSamples)})",
+                    e.Holds ? "holds" : "FAILS",
+                ]).ToList()) { Caption = $"{d.Run}: measured G of each scale group that feeds batch normalisations against its BN-ε prediction Σp·ε/(c+ε)·γ·∂f/∂γ (theory/08-group-laws.md#eq-8-4); violation |G_pred| and residual |G − G_pred| relative to √(W2·G2), median / p90 / max; the median residual must be ≤ {N(epsilon[0].MedianTolerance)}{(epsilon.Any(e => e.FirstNonFinite is not null) ? "; non-finite values: " + string.Join("; ", epsilon.Where(e => e.FirstNonFinite is not null).Select(e => $"{e.Group} {e.FirstNonFinite}")) : "")}. Groups not listed have no prediction (rescale, translation, LayerNorm scale)." });
     }
 }

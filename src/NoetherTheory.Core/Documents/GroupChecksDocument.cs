@@ -19,9 +19,13 @@ namespace NoetherTheory.Core.Documents;
 /// <param name="ContinuousLaws">Green's law, Eq. 17 and the regime per measured scale group (approximate laws: error
 /// distributions, no verdict); null when they do not apply to the run (Adam, constrained norms) or in documents written
 /// before they were recorded.</param>
+/// <param name="EpsilonLaws">The BN-ε prediction's check per measured scale group that feeds batch normalisations
+/// (theory/08-group-laws.md#eq-8-4); null when no measured group has a prediction, or in documents written before they were
+/// recorded.</param>
 public sealed record GroupChecksDocument(string Run, string Model, double Momentum, double WeightDecay, string? Inapplicable,
     double RecursionTolerance, double IdentityMedianTolerance, bool Passed, IReadOnlyList<GroupCandidateEntry> Candidates,
-    IReadOnlyList<GroupLawEntry> Groups, IReadOnlyList<GroupKindEntry> Kinds, IReadOnlyList<ScaleGroupLawsEntry>? ContinuousLaws = null)
+    IReadOnlyList<GroupLawEntry> Groups, IReadOnlyList<GroupKindEntry> Kinds, IReadOnlyList<ScaleGroupLawsEntry>? ContinuousLaws = null,
+    IReadOnlyList<ScaleGroupEpsilonEntry>? EpsilonLaws = null)
     : ResultDocument(KindTag)
 {
     /// <summary>The kind tag of this document.</summary>
@@ -87,3 +91,19 @@ public sealed record GroupKindEntry(string Kind, int Groups, int Holding, ErrorD
 /// <param name="Regime">The regime it points to (persistent, white, mixed).</param>
 public sealed record ScaleGroupLawsEntry(string Group, int Generators, ErrorDistributionEntry GreenLaw, ErrorDistributionEntry Eq17,
     double PersistenceIndex, string Regime);
+
+/// <summary>The BN-ε law of one scale group: measured G against ε/(c+ε)·γ·∂f/∂γ summed over its BN channels, per generator.</summary>
+/// <param name="Group">The group.</param>
+/// <param name="Verdict">Discovery's verdict.</param>
+/// <param name="Cause">What breaks it (epsilon, or none).</param>
+/// <param name="Generators">Generators with a prediction.</param>
+/// <param name="Samples">Generator-steps compared.</param>
+/// <param name="Violation">|G_pred|/√(W2·G2).</param>
+/// <param name="Residual">|G − G_pred|/√(W2·G2).</param>
+/// <param name="ResolvedSamples">Generator-steps whose violation is resolved.</param>
+/// <param name="RelativeError">|G − G_pred|/|G_pred| over the resolved generator-steps.</param>
+/// <param name="MedianTolerance">The bound on the median residual.</param>
+/// <param name="FirstNonFinite">The first non-finite value, or null.</param>
+/// <param name="Holds">Whether the prediction holds (median residual within the bound, every value finite).</param>
+public sealed record ScaleGroupEpsilonEntry(string Group, string Verdict, string Cause, int Generators, int Samples, ErrorDistributionEntry Violation,
+    ErrorDistributionEntry Residual, int ResolvedSamples, ErrorDistributionEntry RelativeError, double MedianTolerance, string? FirstNonFinite, bool Holds);

@@ -22,4 +22,12 @@ public static class GroupLogSchema
 
     /// <summary>groups.csv: per measured step, group and generator.</summary>
     public const string GroupsHeader = "step,group,generator,q,b,wg,c,w2,g2,v2";
+
+    /// <summary>File name of the BN-ε prediction log: written only when a measured scale group feeds batch normalisations
+    /// (theory/08-group-laws.md#eq-8-4), so runs without one keep exactly the files above.</summary>
+    public const string PredictionsFile = "groups-bn.csv";
+
+    /// <summary>groups-bn.csv: per measured step, predicted group and generator, the predicted wg = Σp·ε/(c+ε)·γ·∂f/∂γ over
+    /// the generator's BN channels (NaN: c not captured) and c of its BN channel (NaN when it moves more than one).</summary>
+    public const string PredictionsHeader = "step,group,generator,wg_pred,bn_var";
 }

@@ -134,15 +134,17 @@ internal sealed class RunFolder
             ? System.IO.Directory.EnumerateFiles(Checkpoints, "step-*.ckpt").OrderByDescending(f => f, StringComparer.Ordinal).FirstOrDefault()
             : null;
 
-    /// <summary>Opens the three logs (and groups.csv when <paramref name="groups"/>) for appending, keeping only rows of
-    /// steps below <paramref name="keepBelowStep"/> (0: a fresh run, the files are started with their headers).</summary>
+    /// <summary>Opens the three logs (and groups.csv when <paramref name="groups"/>, groups-bn.csv when
+    /// <paramref name="predictions"/>) for appending, keeping only rows of steps below <paramref name="keepBelowStep"/> (0: a
+    /// fresh run, the files are started with their headers).</summary>
     /// <exception cref="TrainingConfigException">A log has a header of neither layout.</exception>
-    public LogFiles OpenLogs(long keepBelowStep, bool groups = false) => new(
+    public LogFiles OpenLogs(long keepBelowStep, bool groups = false, bool predictions = false) => new(
         new RunLogFile(Path.Combine(Directory, RunLogSchema.MetricsFile), RunLogSchema.MetricsHeader, null, keepBelowStep),
         new RunLogFile(Path.Combine(Directory, RunLogSchema.LayersFile), RunLogSchema.LayersHeader, RunLogSchema.LegacyLayersHeader, keepBelowStep),
         new RunLogFile(Path.Combine(Directory, RunLogSchema.FiltersFile), RunLogSchema.FiltersHeader, RunLogSchema.LegacyFiltersHeader, keepBelowStep,
             RunLogSchema.PreAngleFiltersHeader),
-        groups ? new RunLogFile(Path.Combine(Directory, GroupLogSchema.GroupsFile), GroupLogSchema.GroupsHeader, null, keepBelowStep) : null);
+        groups ? new RunLogFile(Path.Combine(Directory, GroupLogSchema.GroupsFile), GroupLogSchema.GroupsHeader, null, keepBelowStep) : null,
+        predictions ? new RunLogFile(Path.Combine(Directory, GroupLogSchema.PredictionsFile), GroupLogSchema.PredictionsHeader, null, keepBelowStep) : null);
 
     /// <summary>Writes symmetries.csv: every candidate group with its verdict and whether it is measured.</summary>
     public void WriteSymmetries(IReadOnlyList<GroupVerdict> verdicts, GroupMeasurementConfig selection)
@@ -180,11 +182,13 @@ internal sealed class RunFolder
         }
     }
 
-    /// <summary>The run's three CSV logs (metrics, layers, filters) and, when groups are measured, groups.csv, written together.</summary>
-    public sealed class LogFiles(RunLogFile metrics, RunLogFile layers, RunLogFile filters, RunLogFile? groups = null) : IDisposable
+    /// <summary>The run's three CSV logs (metrics, layers, filters) and, when groups are measured, groups.csv (and groups-bn.csv
+    /// when a measured group has a BN-ε prediction), written together.</summary>
+    public sealed class LogFiles(RunLogFile metrics, RunLogFile layers, RunLogFile filters, RunLogFile? groups = null, RunLogFile? predictions = null) : IDisposable
     {
         /// <summary>Appends the rows of one logged step and flushes the files.</summary>
-        public void Write(long step, long epoch, double lr, double loss, double accuracy, StepMeasurement? m, GroupStepMeasurement? measuredGroups = null)
+        public void Write(long step, long epoch, double lr, double loss, double accuracy, StepMeasurement? m, GroupStepMeasurement? measuredGroups = null,
+            GroupPredictionStep? predicted = null)
         {
             static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
             string s = step.ToString(CultureInfo.InvariantCulture);
@@ -212,10 +216,15 @@ internal sealed class RunFolder
                         var x = group.Generators[i];
                         groups.Write($"{s},{group.Group},{i.ToString(CultureInfo.InvariantCulture)},{R(x.Charge)},{R(x.ChargeVelocity)},{R(x.ChargeGradient)},{R(x.VelocityCharge)},{R(x.WeightScale)},{R(x.GradientScale)},{R(x.VelocityScale)}");
                     }
+            if (predictions is not null && predicted is not null)
+                foreach (var group in predicted.Groups)
+                    for (int i = 0; i < group.Predicted.Count; i++)
+                        predictions.Write($"{s},{group.Group},{i.ToString(CultureInfo.InvariantCulture)},{R(group.Predicted[i])},{R(group.BatchVariance[i])}");
             metrics.Flush();
             layers.Flush();
             filters.Flush();
             groups?.Flush();
+            predictions?.Flush();
         }
 
         /// <inheritdoc/>
@@ -225,6 +234,7 @@ internal sealed class RunFolder
             layers.Dispose();
             filters.Dispose();
             groups?.Dispose();
+            predictions?.Dispose();
         }
     }
 }

@@ -128,7 +128,7 @@ public static class Trainer
             state.Restore(ckpt, model, optimizer, generator, config.Steps, batchesPerEpoch, train.Count);
             resumedFrom = state.Step;
         }
-        using var logs = folder.OpenLogs(state.Step, groups: measured is not null);
+        using var logs = folder.OpenLogs(state.Step, groups: measured is not null, predictions: trainingStep.BatchNormPrediction is not null);
 
         // A run killed after its final checkpoint (before result.yaml) resumes at its last step: its train loss and accuracy
         // are those of the last logged row.
@@ -169,7 +169,7 @@ public static class Trainer
                 if (step != logged.Step) throw new InvalidOperationException($"logged step {logged.Step} arrived where step {step} was expected");
                 Accept(logged.NonFinite ?? NonFiniteIn(logged));
                 (lastLoss, lastAccuracy, lastEpoch, lastLr) = (logged.Loss, logged.Accuracy, epoch, lr);
-                logs.Write(step, epoch, lr, lastLoss, lastAccuracy, logged.Measurement, logged.Groups);
+                logs.Write(step, epoch, lr, lastLoss, lastAccuracy, logged.Measurement, logged.Groups, logged.GroupPredictions);
             }
             double seconds = Math.Max(sinceLog.Elapsed.TotalSeconds, 1e-9);
             double imagesPerSecond = (stepsDone - stepsAtLastLog) * (double)config.BatchSize / seconds;
@@ -246,6 +246,11 @@ public static class Trainer
                           && double.IsFinite(x.WeightScale) && double.IsFinite(x.GradientScale) && double.IsFinite(x.VelocityScale)))
                         return new NonFiniteValue(logged.Step, string.Create(CultureInfo.InvariantCulture, $"measured values of group {group.Group} generator {i}"));
                 }
+        if (logged.GroupPredictions is { } predictions)
+            foreach (var group in predictions.Groups)
+                for (int i = 0; i < group.Predicted.Count; i++)
+                    if (!double.IsFinite(group.Predicted[i]) || double.IsInfinity(group.BatchVariance[i]))
+                        return new NonFiniteValue(logged.Step, string.Create(CultureInfo.InvariantCulture, $"predicted wg of group {group.Group} generator {i}"));
         if (logged.Measurement is not { } m) return null;
         var t = m.Translation;
         if (!double.IsFinite(t.WeightSumNormSq) || !double.IsFinite(t.GradSumNormSq) || !double.IsFinite(t.BiasSum) || !double.IsFinite(t.BiasGradSum))

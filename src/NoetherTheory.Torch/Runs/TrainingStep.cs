@@ -50,6 +50,10 @@ public sealed record LoggedStep(long Step, double Loss, double Accuracy, long St
 {
     /// <summary>The symmetry groups' measurement at a measured step (null when the step measures no groups).</summary>
     public GroupStepMeasurement? Groups { get; init; }
+
+    /// <summary>The BN-ε prediction of the measured scale groups that feed batch normalisations at a measured step (null when
+    /// no measured group has one; <see cref="GroupBatchNormPrediction"/>).</summary>
+    public GroupPredictionStep? GroupPredictions { get; init; }
 }
 
 /// <summary>
@@ -85,7 +89,7 @@ public sealed class TrainingStep : IDisposable
     /// <param name="generator">CPU generator for augmentation draws (null: torch's global generator).</param>
     /// <exception cref="ArgumentException">The optimizer does not hold the model's conv or output parameters.</exception>
     public TrainingStep(Vgg11Bn model, TrainingOptimizer optimizer, TrainingStepOptions options, Generator? generator = null)
-        : this(model, model, model.Options.InputChannels, model.Options.InputSize, model.Options.Classes, optimizer, options, generator, null)
+        : this(model, model, model.Options.InputChannels, model.Options.InputSize, model.Options.Classes, optimizer, options, generator, null, null)
     {
     }
 
@@ -101,12 +105,12 @@ public sealed class TrainingStep : IDisposable
     public TrainingStep(Network network, TrainingOptimizer optimizer, TrainingStepOptions options, Generator? generator = null,
         IReadOnlyList<SymmetryGroup>? groups = null)
         : this(network?.Module as Vgg11Bn, network?.Module ?? throw new ArgumentNullException(nameof(network)), network.Config.InputChannels,
-            network.Config.InputSize, network.Config.Classes, optimizer, options, generator, groups)
+            network.Config.InputSize, network.Config.Classes, optimizer, options, generator, groups, network.Description)
     {
     }
 
     private TrainingStep(Vgg11Bn? vgg, nn.Module<Tensor, Tensor> module, int channels, int size, int classes, TrainingOptimizer optimizer,
-        TrainingStepOptions options, Generator? generator, IReadOnlyList<SymmetryGroup>? groups)
+        TrainingStepOptions options, Generator? generator, IReadOnlyList<SymmetryGroup>? groups, ModelDescription? description)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -121,6 +125,12 @@ public sealed class TrainingStep : IDisposable
         _generator = generator;
         Measurement = vgg is null ? null : new FilterMeasurement(vgg, optimizer);
         if (groups is { Count: > 0 }) Groups = new GroupMeasurement(groups, module.named_parameters(), optimizer, Measurement);
+        if (groups is { Count: > 0 } && description is not null)
+        {
+            var prediction = new GroupBatchNormPrediction(groups, description, module);
+            if (prediction.PackedLength > 0) BatchNormPrediction = prediction;
+            else prediction.Dispose();
+        }
         var device = optimizer.Parameters[0].device;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -150,6 +160,10 @@ public sealed class TrainingStep : IDisposable
 
     /// <summary>The symmetry groups' measurement packed at <see cref="StepLogging.LogAndMeasure"/> steps (null: none).</summary>
     public GroupMeasurement? Groups { get; }
+
+    /// <summary>The BN-ε prediction of the measured scale groups that feed batch normalisations, packed after
+    /// <see cref="Groups"/> at <see cref="StepLogging.LogAndMeasure"/> steps (null: no measured group has one).</summary>
+    public GroupBatchNormPrediction? BatchNormPrediction { get; }
 
     /// <summary>Steps accumulated since the previous logged step.</summary>
     public long StepsSinceLog { get; internal set; }
@@ -190,6 +204,7 @@ public sealed class TrainingStep : IDisposable
         Module.train();
         // The BN batch variances for the ε prediction are kept only when this step is measured (no cost otherwise).
         if (_vgg is not null) _vgg.CaptureBatchVariance = logging == StepLogging.LogAndMeasure && Measurement is not null;
+        if (BatchNormPrediction is not null) BatchNormPrediction.Capture = logging == StepLogging.LogAndMeasure;
         var logits = Module.call(x);
         var loss = nn.functional.cross_entropy(logits, y);
         Optimizer.ZeroGrad();
@@ -213,6 +228,7 @@ public sealed class TrainingStep : IDisposable
             var filterPack = measure && Measurement is not null ? Measurement.Pack() : null;
             if (filterPack is not null) values = cat([values, filterPack], 0);
             if (measure && Groups is not null) values = cat([values, Groups.Pack(filterPack)], 0);   // reuses the convs' Gram matrices
+            if (measure && BatchNormPrediction is not null) values = cat([values, BatchNormPrediction.Pack()], 0);
             _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure));
             LossSum.zero_();
             CorrectSum.zero_();
@@ -264,6 +280,7 @@ public sealed class TrainingStep : IDisposable
         {
             StepMeasurement? filters = null;
             GroupStepMeasurement? groups = null;
+            GroupPredictionStep? predictions = null;
             int next = at + Header;
             if (p.Measured && Measurement is not null)
             {
@@ -275,8 +292,13 @@ public sealed class TrainingStep : IDisposable
                 groups = Groups.Unpack(p.Step, host, next);
                 next += Groups.PackedLength;
             }
+            if (p.Measured && BatchNormPrediction is not null)
+            {
+                predictions = BatchNormPrediction.Unpack(p.Step, host, next);
+                next += BatchNormPrediction.PackedLength;
+            }
             result.Add(new LoggedStep(p.Step, host[at] / p.StepsAveraged, host[at + 1] / (p.StepsAveraged * (double)p.Batch), p.StepsAveraged,
-                filters, Describe((long)host[at + 2], (long)host[at + 3])) { Groups = groups });
+                filters, Describe((long)host[at + 2], (long)host[at + 3])) { Groups = groups, GroupPredictions = predictions });
             at = next;
             p.Values.Dispose();
         }
@@ -325,6 +347,7 @@ public sealed class TrainingStep : IDisposable
         CorrectSum.Dispose();
         Measurement?.Dispose();
         Groups?.Dispose();
+        BatchNormPrediction?.Dispose();
         foreach (var t in _initialNorms) t.Dispose();
     }
 

@@ -135,7 +135,10 @@ public static class FilterChecks
         return first;
     }
 
-    private static EpsilonCheck Epsilon(IReadOnlyList<FilterTrace> filters)
+    /// <summary>The BN-ε comparison over every sample of <paramref name="filters"/> that carries a prediction: violation and
+    /// residual relative to |w||g|, and the relative error where the violation is resolved (also what
+    /// <see cref="GroupEpsilonLaws"/> runs on each scale group's generators).</summary>
+    internal static EpsilonCheck Epsilon(IReadOnlyList<FilterTrace> filters)
     {
         var violation = new List<double>();
         var residual = new List<double>();

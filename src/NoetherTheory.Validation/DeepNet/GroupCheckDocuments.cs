@@ -26,7 +26,12 @@ public static class GroupCheckDocuments
             [.. report.Groups.Select(g => new GroupLawEntry(g.Name, g.Kind, g.Verdict, g.Cause, g.Generators, g.Pairs, Entry(g.ChargeRecursion),
                 Entry(g.VelocityRecursion), Entry(g.Identity), g.FirstNonFinite, applies ? report.RecursionHolds(g) : null, report.IdentityHolds(g)))],
             [.. report.Kinds.Select(k => new GroupKindEntry(k.Kind, k.Groups, k.Holding, Entry(k.ChargeRecursion), Entry(k.VelocityRecursion),
-                Entry(k.Identity), Entry(k.Violation)))]);
+                Entry(k.Identity), Entry(k.Violation)))])
+        {
+            EpsilonLaws = report.Epsilon.Count == 0 ? null : [.. report.Epsilon.Select(e => new ScaleGroupEpsilonEntry(e.Name, e.Verdict, e.Cause, e.Generators,
+                e.Epsilon.Samples, Entry(e.Epsilon.Violation), Entry(e.Epsilon.Residual), e.Epsilon.ResolvedSamples, Entry(e.Epsilon.RelativeError),
+                e.MedianTolerance, e.FirstNonFinite, e.Holds))],
+        };
     }
 
     /// <summary>The model of a training config in words, with its data set (e.g. "mlp (3 hidden × 256, relu, with biases) on

@@ -41,6 +41,7 @@ public static class GroupCheckText
             Line($"  {g.Name} [{g.Verdict}] {g.Generators} generator(s), {g.Pairs} pair(s): Q max {g.ChargeRecursion.Max:E1}, B max {g.VelocityRecursion.Max:E1}; {recursion}; {identity}");
             if (g.FirstNonFinite is { } bad) Line($"    non-finite: {bad}");
         }
+        s.Append(GroupEpsilonLaws.Format(report.Epsilon));
         Line($"  verdict: {(report.Passed ? "PASS" : "FAIL")}");
         return s.ToString();
     }

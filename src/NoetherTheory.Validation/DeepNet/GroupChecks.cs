@@ -67,15 +67,22 @@ public sealed record GroupCheckReport(GroupCheckSettings Settings, IReadOnlyList
         return g.FirstNonFinite is null && g.Identity.Count > 0 && g.Identity.Median <= IdentityMedianTolerance;
     }
 
-    /// <summary>True when every group's recursion holds (where it applies) and every holding group's identity holds.</summary>
-    public bool Passed => Groups.Count > 0 && Groups.All(g => (Settings.Inapplicable is not null || RecursionHolds(g)) && IdentityHolds(g) != false);
+    /// <summary>The BN-ε prediction's check per measured scale group that has one (<see cref="GroupEpsilonLaws"/>; empty when
+    /// none has: no measured group feeds a batch normalisation).</summary>
+    public IReadOnlyList<ScaleGroupEpsilonCheck> Epsilon { get; init; } = [];
+
+    /// <summary>True when every group's recursion holds (where it applies), every holding group's identity holds, and every
+    /// predicted scale group's BN-ε prediction holds.</summary>
+    public bool Passed => Groups.Count > 0 && Groups.All(g => (Settings.Inapplicable is not null || RecursionHolds(g)) && IdentityHolds(g) != false)
+        && Epsilon.All(e => e.Holds);
 }
 
 /// <summary>
 /// Checks every measured symmetry group of a run (groups.csv) against its exact discrete laws under PyTorch's heavy ball
 /// (theory/08-group-laws.md): scale and rescale groups by the recursion of (Q, B) (theory/08-group-laws.md#eq-8-1), translations by the recursion
 /// of (Q, U) (theory/08-group-laws.md#eq-8-2), each written with the measured gradient term G so that it holds for broken groups too, and the
-/// symmetry identity G = 0 (theory/08-group-laws.md#eq-8-3) for the groups discovery found to hold.
+/// symmetry identity G = 0 (theory/08-group-laws.md#eq-8-3) for the groups discovery found to hold, and G against its BN-ε
+/// prediction (theory/08-group-laws.md#eq-8-4) for the scale groups that have one (<see cref="GroupEpsilonLaws"/>).
 /// </summary>
 public static class GroupChecks
 {
@@ -161,7 +168,7 @@ public static class GroupChecks
             .Select(k => new GroupKindSummary(k, checks.Count(c => c.Kind == k), checks.Count(c => c.Kind == k && c.IdentityChecked),
                 ErrorStatistics.Of(byKind[k].Q), ErrorStatistics.Of(byKind[k].B), ErrorStatistics.Of(byKind[k].Identity), ErrorStatistics.Of(byKind[k].Violation)))
             .ToList();
-        return new GroupCheckReport(settings, checks, RecursionTolerance, IdentityMedianTolerance, kinds);
+        return new GroupCheckReport(settings, checks, RecursionTolerance, IdentityMedianTolerance, kinds) { Epsilon = GroupEpsilonLaws.Analyse(run) };
     }
 
     /// <summary>The errors of the scale/rescale recursion (theory/08-group-laws.md#eq-8-1) from step n to n+1.</summary>

@@ -30,14 +30,25 @@ public sealed record GroupEntry(string Name, string Kind, string Verdict, string
 /// <param name="V2">Velocity magnitude.</param>
 public sealed record GeneratorSample(long Step, double Q, double B, double G, double C, double W2, double G2, double V2);
 
-/// <summary>A run's measured groups, read from its folder: symmetries.csv, groups.csv and the learning rate of each logged
-/// step from metrics.csv.</summary>
+/// <summary>One generator's BN-ε prediction at one measured step (the groups-bn.csv columns; theory/08-group-laws.md#eq-8-4).</summary>
+/// <param name="Step">Step n.</param>
+/// <param name="Predicted">The predicted G = Σp·ε/(c+ε)·γ·∂f/∂γ over the generator's BN channels (NaN: c not captured).</param>
+/// <param name="BatchVariance">c of its BN channel (NaN when it moves more than one channel).</param>
+public sealed record GeneratorPrediction(long Step, double Predicted, double BatchVariance);
+
+/// <summary>A run's measured groups, read from its folder: symmetries.csv, groups.csv, the learning rate of each logged
+/// step from metrics.csv, and groups-bn.csv where it exists.</summary>
 /// <param name="Groups">Every candidate, in discovery order.</param>
 /// <param name="Samples">Per measured group, per generator, the samples in step order.</param>
 /// <param name="LearningRates">η_n of each logged step.</param>
 public sealed record GroupRun(IReadOnlyList<GroupEntry> Groups, IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<GeneratorSample>>> Samples,
     IReadOnlyDictionary<long, double> LearningRates)
 {
+    /// <summary>Per scale group with a BN-ε prediction (groups-bn.csv), per generator, the predictions in step order; empty
+    /// when the run has none (no measured group feeds a batch normalisation, or a run written before they were logged).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<GeneratorPrediction>>> Predictions { get; init; } =
+        new Dictionary<string, IReadOnlyList<IReadOnlyList<GeneratorPrediction>>>(StringComparer.Ordinal);
+
     /// <summary>Reads a run folder that measured groups.</summary>
     /// <exception cref="InvalidDataException">A file is missing or a row is malformed (the message names file and line).</exception>
     public static GroupRun Read(string runDirectory)
@@ -67,9 +78,24 @@ public sealed record GroupRun(IReadOnlyList<GroupEntry> Groups, IReadOnlyDiction
         var rates = new Dictionary<long, double>();
         foreach (var (cells, line) in Rows(metrics, RunLogSchema.MetricsHeader))
             rates[Long(cells[0], metrics, line)] = Double(cells[2], metrics, line);
+        var predictions = new Dictionary<string, List<List<GeneratorPrediction>>>(StringComparer.Ordinal);
+        string predicted = Path.Combine(runDirectory, GroupLogSchema.PredictionsFile);
+        if (File.Exists(predicted))
+            foreach (var (cells, line) in Rows(predicted, GroupLogSchema.PredictionsHeader))
+            {
+                var list = predictions.TryGetValue(cells[1], out var l) ? l : predictions[cells[1]] = [];
+                int generator = (int)Long(cells[2], predicted, line);
+                while (list.Count <= generator) list.Add([]);
+                list[generator].Add(new GeneratorPrediction(Long(cells[0], predicted, line), Double(cells[3], predicted, line), Double(cells[4], predicted, line)));
+            }
         return new GroupRun(entries,
             samples.ToDictionary(p => p.Key, p => (IReadOnlyList<IReadOnlyList<GeneratorSample>>)[.. p.Value.Select(x => (IReadOnlyList<GeneratorSample>)[.. x.OrderBy(s => s.Step)])],
-                StringComparer.Ordinal), rates);
+                StringComparer.Ordinal), rates)
+        {
+            Predictions = predictions.ToDictionary(p => p.Key,
+                p => (IReadOnlyList<IReadOnlyList<GeneratorPrediction>>)[.. p.Value.Select(x => (IReadOnlyList<GeneratorPrediction>)[.. x.OrderBy(s => s.Step)])],
+                StringComparer.Ordinal),
+        };
     }
 
     private static IEnumerable<(string[] Cells, int Line)> Rows(string path, string header)

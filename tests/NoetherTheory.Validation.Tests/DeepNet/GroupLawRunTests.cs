@@ -79,7 +79,7 @@ public sealed class GroupLawRunTests
             Throws.InstanceOf<OperationCanceledException>());
         var resumed = Trainer.Run(config, new TrainingRunOptions(crashed, Resume: true));
         Assert.That(resumed.ResumedFromStep, Is.EqualTo(3));
-        foreach (string csv in new[] { RunLogSchema.MetricsFile, GroupLogSchema.GroupsFile, GroupLogSchema.SymmetriesFile })
+        foreach (string csv in new[] { RunLogSchema.MetricsFile, GroupLogSchema.GroupsFile, GroupLogSchema.SymmetriesFile, GroupLogSchema.PredictionsFile })
             Assert.That(File.ReadAllText(Path.Combine(crashed, csv)), Is.EqualTo(File.ReadAllText(Path.Combine(_root, "full", csv))), csv);
     }
 
