@@ -17,7 +17,7 @@ public sealed class MomentKernelTests
     /// product is rounded once; twice that for margin. A wrong index, a lost tail or a moment in the wrong place is off by
     /// O(1) of the scale.
     /// </summary>
-    private static readonly double LaneRounding = 2 * ((MomentKernel.LaneTerms + 1) * Math.Pow(2, -24));
+    internal static readonly double LaneRounding = 2 * ((MomentKernel.LaneTerms + 1) * Math.Pow(2, -24));
 
     private static (float[] W, float[] G, float[] V) Operands(long n, int seed)
     {
@@ -36,7 +36,7 @@ public sealed class MomentKernelTests
     }
 
     // The definitions: for each index i of the [pre, rows, post] view, products and sums in float64 (exact products).
-    private static (double[] Values, double[] Scale) Reference(float[] w, float[] g, float[]? v, long pre, long rows, long post)
+    internal static (double[] Values, double[] Scale) Reference(float[] w, float[] g, float[]? v, long pre, long rows, long post)
     {
         var values = new double[rows * MomentKernel.Width];
         var scale = new double[rows * MomentKernel.Width];
@@ -56,7 +56,7 @@ public sealed class MomentKernelTests
         return (values, scale);
     }
 
-    private static void AssertMatches(double[] actual, (double[] Values, double[] Scale) expected, string what)
+    internal static void AssertMatches(double[] actual, (double[] Values, double[] Scale) expected, string what)
     {
         for (int j = 0; j < expected.Values.Length; j++)
         {

@@ -91,6 +91,7 @@ public sealed class GroupMeasurement : IDisposable
     private readonly bool _host;
     private double[]? _packed;
     private double[]? _moments;
+    private Table[]? _fused;
     private Tensor? _rows;
     private Tensor? _picks3;
     private Tensor? _picks4;
@@ -122,6 +123,9 @@ public sealed class GroupMeasurement : IDisposable
         public long Split { get; set; } = 1;
 
         public long PackedRows => Rows * Split;
+
+        // Where a fused step leaves this table's kernel values.
+        public double[]? Moments { get; set; }
     }
 
     /// <summary>Binds the groups to the optimizer's parameters by name.</summary>
@@ -298,12 +302,70 @@ public sealed class GroupMeasurement : IDisposable
     // float64 tensor (the step's values are concatenated with it).
     private Tensor PackOnHost(Tensor? filterPack)
     {
+        FillOnHost(filterPack, fused: null);
+        return tensor(_packed!, dtype: ScalarType.Float64);
+    }
+
+    /// <summary>Whether <see cref="BeginFused"/> can hand tables to the optimizer's update: on the CPU with float32 parameters
+    /// and a <see cref="HeavyBall"/> optimizer.</summary>
+    public bool CanFuse => _host && _optimizer is HeavyBall;
+
+    /// <summary>
+    /// Starts this step's measurement with each measured tensor's largest table formed in the optimizer's own pass over the
+    /// tensor (<see cref="HeavyBall.RequestMoments"/>; the moments are of the pre-update values, as <see cref="Pack"/>'s): call
+    /// after backward, then the optimizer's step, then <see cref="EndFused"/>, which gives what <see cref="Pack"/> would have
+    /// given before the step. The other tables are formed here. On a network whose first layer does not fit the caches this
+    /// saves the measurement's own pass over that layer's θ, g and v.
+    /// </summary>
+    /// <param name="filterPack">As for <see cref="Pack"/>.</param>
+    /// <exception cref="InvalidOperationException"><see cref="CanFuse"/> is false, or a measured tensor has no gradient.</exception>
+    public void BeginFused(Tensor? filterPack = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!CanFuse) throw new InvalidOperationException("Fused measurement needs float32 CPU parameters and heavy ball: use Pack.");
+        var heavyBall = (HeavyBall)_optimizer;
+        var fused = new Dictionary<int, Table>();
+        foreach (var t in _tables)
+            if (!t.Vector && (t.FilterOffset < 0 || filterPack is null) && !fused.ContainsKey(t.Parameter)) fused[t.Parameter] = t;
+        _fused = [.. fused.Values];
+        foreach (var t in _fused)
+        {
+            if (_optimizer.Parameters[t.Parameter].grad is null)
+                throw new InvalidOperationException($"parameter {t.Parameter} has no gradient: measure after backward.");
+            t.Moments = t.Moments is { } m && m.Length >= t.Rows * MomentKernel.Width ? m : new double[t.Rows * MomentKernel.Width];
+            heavyBall.RequestMoments(t.Parameter, t.Pre, t.Rows, t.Post, t.Moments);
+        }
+        FillOnHost(filterPack, fused: [.. fused.Values]);
+    }
+
+    /// <summary>Completes a <see cref="BeginFused"/> measurement after the optimizer's step: the packed vector of
+    /// <see cref="PackedLength"/> float64 values (in the caller's dispose scope).</summary>
+    /// <exception cref="InvalidOperationException">No fused measurement was begun, or the step did not form a requested table.</exception>
+    public Tensor EndFused()
+    {
+        var fused = _fused ?? throw new InvalidOperationException("EndFused without BeginFused.");
+        _fused = null;
+        var heavyBall = (HeavyBall)_optimizer;
+        foreach (var t in fused)
+        {
+            if (!heavyBall.TookMoments(t.Parameter))
+                throw new InvalidOperationException($"The optimizer's step did not form the moments of parameter {t.Parameter} (no gradient?).");
+            CopyMoments(t, t.Moments!);
+        }
+        return tensor(_packed!, dtype: ScalarType.Float64);
+    }
+
+    // Every table not in fused into the packed array: read from the filter measurement's Gram matrices, formed exactly
+    // (vectors) or by the kernel.
+    private void FillOnHost(Tensor? filterPack, HashSet<Table>? fused)
+    {
         _packed ??= new double[PackedLength];
         var packed = _packed;
         const int threads = 1;   // see the class remarks: worker threads contend with libtorch's spinning OpenMP threads
-        ReadOnlySpan<double> filters = filterPack is null ? default : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(filterPack.contiguous().bytes);
+        ReadOnlySpan<double> filters = filterPack is null ? default : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(HostTensors.Contiguous(filterPack).bytes);
         foreach (var t in _tables)
         {
+            if (fused is not null && fused.Contains(t)) continue;
             var p = _optimizer.Parameters[t.Parameter];
             var grad = p.grad ?? throw new InvalidOperationException($"parameter {t.Parameter} has no gradient: measure after backward.");
             var velocity = _optimizer.Velocity(t.Parameter);
@@ -319,7 +381,6 @@ public sealed class GroupMeasurement : IDisposable
                 continue;
             }
             var (x, g, v) = (HostTensors.Contiguous(p), HostTensors.Contiguous(grad), velocity is null ? null : HostTensors.Contiguous(velocity));
-            long pre = t.Vector ? 1 : t.Pre, post = t.Vector ? 1 : t.Post;
             _moments = _moments is { } m && m.Length >= t.Rows * MomentKernel.Width ? m : new double[t.Rows * MomentKernel.Width];
             var moments = _moments;
             if (t.Vector)
@@ -337,21 +398,26 @@ public sealed class GroupMeasurement : IDisposable
             }
             else
             {
-                MomentKernel.Compute(() => HostTensors.Floats(x), () => HostTensors.Floats(g), v is null ? null : () => HostTensors.Floats(v), pre, t.Rows, post, moments, threads);
+                MomentKernel.Compute(() => HostTensors.Floats(x), () => HostTensors.Floats(g), v is null ? null : () => HostTensors.Floats(v), t.Pre, t.Rows, t.Post, moments, threads);
             }
-            for (long i = 0; i < t.Rows; i++)
+            CopyMoments(t, moments);
+        }
+    }
+
+    // A table's kernel values (Width per index) into its packed rows (its own width).
+    private void CopyMoments(Table t, double[] moments)
+    {
+        for (long i = 0; i < t.Rows; i++)
+        {
+            var src = moments.AsSpan((int)(i * MomentKernel.Width), MomentKernel.Width);
+            var row = _packed.AsSpan(t.Start + (int)(i * t.Width), t.Width);
+            row[0] = src[MomentKernel.WW]; row[1] = src[MomentKernel.WG]; row[2] = src[MomentKernel.WV];
+            row[3] = src[MomentKernel.GG]; row[4] = src[MomentKernel.VV];
+            if (t.Linear)
             {
-                var src = moments.AsSpan((int)(i * MomentKernel.Width), MomentKernel.Width);
-                var row = packed.AsSpan(t.Start + (int)(i * t.Width), t.Width);
-                row[0] = src[MomentKernel.WW]; row[1] = src[MomentKernel.WG]; row[2] = src[MomentKernel.WV];
-                row[3] = src[MomentKernel.GG]; row[4] = src[MomentKernel.VV];
-                if (t.Linear)
-                {
-                    row[5] = src[MomentKernel.SW]; row[6] = src[MomentKernel.SG]; row[7] = src[MomentKernel.SV];
-                }
+                row[5] = src[MomentKernel.SW]; row[6] = src[MomentKernel.SG]; row[7] = src[MomentKernel.SV];
             }
         }
-        return tensor(packed, dtype: ScalarType.Float64);
     }
 
     // [Σ Rows · 8] float64 for every vector table at once: the vectors' θ, g, v concatenated, widened to float64, and their

@@ -14,6 +14,10 @@ internal static class HostTensors
     /// caller's dispose scope).</summary>
     public static Tensor Contiguous(Tensor t) => t.is_contiguous() ? t : t.detach().contiguous();
 
+    /// <summary>The float32 storage of a contiguous CPU tensor, in place, for writing (bypasses autograd's version counter:
+    /// only for tensors no graph holds, as an optimizer's parameters after backward).</summary>
+    public static Span<float> Writable(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+
     /// <summary>The float32 storage of a contiguous CPU tensor, in place.</summary>
     public static ReadOnlySpan<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 }

@@ -26,7 +26,7 @@ public delegate ReadOnlySpan<float> FloatSource();
 /// product, index selection, a float64 conversion) whose dispatch and extra passes dominated the measured step of small
 /// networks. The work is spread over <c>threads</c> workers when the tensor is large.</para>
 /// </remarks>
-public static class MomentKernel
+public static partial class MomentKernel
 {
     /// <summary>Values per index.</summary>
     public const int Width = 9;

@@ -1,3 +1,4 @@
+using NoetherTheory.Torch.Measurement;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -16,6 +17,8 @@ public sealed class HeavyBall : TrainingOptimizer
 {
     private readonly Parameter[] _parameters;
     private readonly Tensor?[] _velocity;
+    private readonly Dictionary<int, (long Pre, long Rows, long Post, double[] Destination)> _requests = [];
+    private readonly HashSet<int> _served = [];
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/> (the order fixes the buffer order).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
@@ -35,6 +38,28 @@ public sealed class HeavyBall : TrainingOptimizer
     /// <summary>The momentum buffer of parameter <paramref name="index"/>; null before its first step or without momentum.</summary>
     public override Tensor? Velocity(int index) => _velocity[index];
 
+    /// <summary>
+    /// Asks the next <see cref="Step"/> to form the per-index moments of parameter <paramref name="parameter"/>'s pre-update
+    /// θ, g, v viewed as [pre, rows, post] (<see cref="MomentKernel"/>'s values) into <paramref name="destination"/>. On the CPU
+    /// with float32 tensors the moments come from the update's own pass (<see cref="MomentKernel.ComputeAndUpdate"/>, the update
+    /// bit for bit that of the tensor operations); elsewhere they are formed before the update. <see cref="TookMoments"/> says
+    /// afterwards whether the step served the request (not when the parameter had no gradient).
+    /// </summary>
+    /// <exception cref="ArgumentException">The view does not cover the parameter, or the destination is too short.</exception>
+    public void RequestMoments(int parameter, long pre, long rows, long post, double[] destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(parameter);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(parameter, _parameters.Length);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (pre * rows * post != _parameters[parameter].numel() || destination.Length < rows * MomentKernel.Width)
+            throw new ArgumentException($"A moment request for parameter {parameter} must view its {_parameters[parameter].numel()} elements and hold {rows * MomentKernel.Width} values.", nameof(destination));
+        _requests[parameter] = (pre, rows, post, destination);
+        _served.Remove(parameter);
+    }
+
+    /// <summary>Whether the last <see cref="Step"/> formed the moments requested for <paramref name="parameter"/>.</summary>
+    public bool TookMoments(int parameter) => _served.Contains(parameter);
+
     /// <summary>One update with learning rate <paramref name="learningRate"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The learning rate is negative or not finite.</exception>
     public override void Step(double learningRate)
@@ -48,6 +73,11 @@ public sealed class HeavyBall : TrainingOptimizer
             var q = _parameters[i];
             var g = q.grad;
             if (g is null) continue;
+            if (_requests.Remove(i, out var request))
+            {
+                _served.Add(i);
+                if (FusedStep(i, g, learningRate, request)) continue;
+            }
             var d = !Options.DecoupledWeightDecay && k != 0 ? g.add(q, alpha: k) : g;
             if (beta != 0)
             {
@@ -66,6 +96,33 @@ public sealed class HeavyBall : TrainingOptimizer
             q.add_(d, alpha: -learningRate);
             if (Options.DecoupledWeightDecay && k != 0) q.mul_(1 - learningRate * k);
         }
+    }
+
+    // The requested moments of parameter i: in the update's own pass where θ, g and v are float32 CPU tensors in order (true:
+    // updated), else formed here before the tensor operations update it (false).
+    private bool FusedStep(int i, Tensor g, double learningRate, (long Pre, long Rows, long Post, double[] Destination) r)
+    {
+        var q = _parameters[i];
+        bool hasBuffer = Options.Momentum != 0;
+        var v = _velocity[i];
+        bool host = HostTensors.Readable(v is null ? [q, g] : [q, g, v]) && q.is_contiguous() && g.is_contiguous() && (v is null || v.is_contiguous());
+        if (!host)
+        {
+            using var x = q.detach().contiguous();
+            using var y = g.contiguous();
+            using var z = v?.contiguous();
+            MomentKernel.Compute(() => HostTensors.Floats(x), () => HostTensors.Floats(y), z is null ? null : () => HostTensors.Floats(z),
+                r.Pre, r.Rows, r.Post, r.Destination);
+            return false;
+        }
+        bool first = hasBuffer && v is null;
+        if (first) _velocity[i] = v = zeros_like(q).DetachFromDisposeScope();
+        double k = Options.WeightDecay;
+        var update = new HeavyBallUpdate((float)learningRate, !Options.DecoupledWeightDecay && k != 0 ? (float)k : 0f, (float)Options.Momentum,
+            (float)(1 - Options.Dampening), Options.Nesterov, hasBuffer, first, Options.DecoupledWeightDecay && k != 0 ? (float)(1 - (learningRate * k)) : 1f);
+        MomentKernel.ComputeAndUpdate(HostTensors.Writable(q), HostTensors.Floats(g), v is null ? [] : HostTensors.Writable(v),
+            r.Pre, r.Rows, r.Post, r.Destination, update);
+        return true;
     }
 
     /// <summary>Replaces the momentum buffers (checkpoint restore). Entries may be null (no step taken yet).</summary>

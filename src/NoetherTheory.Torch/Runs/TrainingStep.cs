@@ -219,6 +219,8 @@ public sealed class TrainingStep : IDisposable
 
         LoggedStep? logged = null;
         IReadOnlyList<Tensor>? before = null;
+        Tensor? groupPack = null, predictionPack = null;
+        bool fused = false;
         if (logging != StepLogging.None)
         {
             bool measure = logging == StepLogging.LogAndMeasure;
@@ -227,8 +229,15 @@ public sealed class TrainingStep : IDisposable
             var values = sums;                                               // computed before the update below
             var filterPack = measure && Measurement is not null ? Measurement.Pack() : null;
             if (filterPack is not null) values = cat([values, filterPack], 0);
-            if (measure && Groups is not null) values = cat([values, Groups.Pack(filterPack)], 0);   // reuses the convs' Gram matrices
-            if (measure && BatchNormPrediction is not null) values = cat([values, BatchNormPrediction.Pack()], 0);
+            // The groups' values (reusing the convs' Gram matrices) and the BN-ε predictions go after the angles, which only
+            // the update gives; with heavy ball on the CPU the groups' largest tables are formed in the update's own pass.
+            if (measure && Groups is not null)
+            {
+                if (Groups.CanFuse) Groups.BeginFused(filterPack);
+                else groupPack = Groups.Pack(filterPack);
+                fused = Groups.CanFuse;
+            }
+            if (measure && BatchNormPrediction is not null) predictionPack = BatchNormPrediction.Pack();
             _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure));
             LossSum.zero_();
             CorrectSum.zero_();
@@ -236,15 +245,16 @@ public sealed class TrainingStep : IDisposable
         }
 
         Optimizer.Step(learningRate);
+        if (fused) groupPack = Groups!.EndFused();
         if (Options.ConstrainFilterNorms) ConstrainFilters();
-        if (before is not null)
+        if (before is not null || groupPack is not null || predictionPack is not null)
         {
+            // [header, filter measurement] then the angles, the groups' values and the BN-ε predictions, as Flush reads them.
             var last = _pending[^1];
-            using var angles = Measurement!.AngularUpdate(before);
-            // The angles sit after the filter measurement, before the groups' values.
-            int head = Header + Measurement.PackedLength;
-            var parts = new List<Tensor> { last.Values.narrow(0, 0, head), angles };
-            if (last.Values.shape[0] > head) parts.Add(last.Values.narrow(0, head, last.Values.shape[0] - head));
+            var parts = new List<Tensor> { last.Values };
+            if (before is not null) parts.Add(Measurement!.AngularUpdate(before));
+            if (groupPack is not null) parts.Add(groupPack);
+            if (predictionPack is not null) parts.Add(predictionPack);
             _pending[^1] = last with { Values = cat(parts, 0).DetachFromDisposeScope() };
             last.Values.Dispose();
         }
