@@ -202,7 +202,7 @@ public sealed class FilterMeasurement : IDisposable
                 gram[4] = m[MomentKernel.GG]; gram[5] = gram[7] = m[MomentKernel.GV]; gram[8] = m[MomentKernel.VV];
             }
         }
-        return tensor(_grams, dtype: ScalarType.Float64);
+        return HostTensors.Float64(_grams);
     }
 
     /// <summary>Frees the float64 work buffers (they are allocated again if <see cref="Pack"/> is called after this).</summary>
@@ -332,26 +332,9 @@ public sealed class FilterMeasurement : IDisposable
             var w0 = HostTensors.Contiguous(before[l]);
             ReadOnlySpan<float> a = HostTensors.Floats(w0), b = HostTensors.Floats(w1);
             int f = (int)_model.ConvLayers[l].Filters, k = (int)FanIn(_model.ConvLayers[l]);
-            for (int c = 0; c < f; c++, at++)
-            {
-                var x = a.Slice(c * k, k);
-                var y = b.Slice(c * k, k);
-                double n0 = 0, n1 = 0, d = 0;
-                for (int i = 0; i < k; i++)
-                {
-                    n0 += (double)x[i] * x[i];
-                    n1 += (double)y[i] * y[i];
-                }
-                double s0 = 1 / Math.Sqrt(n0), s1 = 1 / Math.Sqrt(n1);
-                for (int i = 0; i < k; i++)
-                {
-                    double e = (y[i] * s1) - (x[i] * s0);
-                    d += e * e;
-                }
-                angles[at] = 2 * Math.Asin(Math.Min(1, Math.Sqrt(d) / 2));
-            }
+            for (int c = 0; c < f; c++, at++) angles[at] = MomentKernel.Angle(a.Slice(c * k, k), b.Slice(c * k, k));
         }
-        return tensor(angles, dtype: ScalarType.Float64);
+        return HostTensors.Float64(angles);
     }
 
     /// <summary>Attaches the angles (from <see cref="AngularUpdate(IReadOnlyList{Tensor})"/>, on the host) to a measurement.</summary>

@@ -303,7 +303,7 @@ public sealed class GroupMeasurement : IDisposable
     private Tensor PackOnHost(Tensor? filterPack)
     {
         FillOnHost(filterPack, fused: null);
-        return tensor(_packed!, dtype: ScalarType.Float64);
+        return HostTensors.Float64(_packed);
     }
 
     /// <summary>Whether <see cref="BeginFused"/> can hand tables to the optimizer's update: on the CPU with float32 parameters
@@ -352,7 +352,7 @@ public sealed class GroupMeasurement : IDisposable
                 throw new InvalidOperationException($"The optimizer's step did not form the moments of parameter {t.Parameter} (no gradient?).");
             CopyMoments(t, t.Moments!);
         }
-        return tensor(_packed!, dtype: ScalarType.Float64);
+        return HostTensors.Float64(_packed);
     }
 
     // Every table not in fused into the packed array: read from the filter measurement's Gram matrices, formed exactly
@@ -480,7 +480,7 @@ public sealed class GroupMeasurement : IDisposable
         var groups = new List<GroupValues>(_bound.Length);
         foreach (var (group, components) in _bound)
         {
-            var values = new double[group.Dimension * GeneratorTable.Fields];
+            var values = new GeneratorTable(group.Dimension);
             int generator = 0;
             bool scale = group.Action == GroupAction.Scale;
             foreach (var component in components)
@@ -502,7 +502,7 @@ public sealed class GroupMeasurement : IDisposable
                             ww += row[0]; wg += row[1]; wv += row[2]; gg += row[3]; vv += row[4];
                             if (!scale) { sw += row[5]; sg += row[6]; sv += row[7]; }
                         }
-                        var x = values.AsSpan((int)((generator + c) * GeneratorTable.Fields), GeneratorTable.Fields);
+                        var x = values.Slot((int)(generator + c));
                         if (scale)
                         {
                             x[0] += power * ww; x[1] += power * wv; x[2] += power * wg; x[3] += power * vv;
@@ -516,7 +516,7 @@ public sealed class GroupMeasurement : IDisposable
                 }
                 generator += (int)n;
             }
-            groups.Add(new GroupValues(group.Name, group.Kind, new GeneratorTable(values)));
+            groups.Add(new GroupValues(group.Name, group.Kind, values));
         }
         return new GroupStepMeasurement(step, groups);
     }
@@ -537,12 +537,25 @@ public sealed class GroupMeasurement : IDisposable
         _disposed = true;
     }
 
-    // A group's generators as one flat array (Fields values each), each record made when it is read.
-    private sealed class GeneratorTable(double[] values) : IReadOnlyList<GeneratorValues>
+    // A group's generators in flat arrays (Fields values each) of at most ChunkSize generators, each record made when it is
+    // read: chunks stay below the large-object threshold (85 000 bytes), so a measured step's tables are short-lived small
+    // objects rather than large ones, whose churn at every step brought full collections.
+    private sealed class GeneratorTable : IReadOnlyList<GeneratorValues>
     {
         public const int Fields = 7;
+        private const int ChunkSize = 1024;
+        private readonly double[][] _chunks;
 
-        public int Count => values.Length / Fields;
+        public GeneratorTable(long count)
+        {
+            Count = checked((int)count);
+            _chunks = new double[(Count + ChunkSize - 1) / ChunkSize][];
+            for (int c = 0; c < _chunks.Length; c++) _chunks[c] = new double[Math.Min(ChunkSize, Count - (c * ChunkSize)) * Fields];
+        }
+
+        public int Count { get; }
+
+        public Span<double> Slot(int index) => _chunks[index / ChunkSize].AsSpan(index % ChunkSize * Fields, Fields);
 
         public GeneratorValues this[int index]
         {
@@ -550,8 +563,8 @@ public sealed class GroupMeasurement : IDisposable
             {
                 ArgumentOutOfRangeException.ThrowIfNegative(index);
                 ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-                int a = index * Fields;
-                return new GeneratorValues(values[a], values[a + 1], values[a + 2], values[a + 3], values[a + 4], values[a + 5], values[a + 6]);
+                var v = Slot(index);
+                return new GeneratorValues(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
             }
         }
 

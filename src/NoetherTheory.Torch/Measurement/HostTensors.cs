@@ -18,6 +18,16 @@ internal static class HostTensors
     /// only for tensors no graph holds, as an optimizer's parameters after backward).</summary>
     public static Span<float> Writable(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
+    /// <summary>A new float64 CPU tensor holding <paramref name="values"/>, allocated by libtorch and filled in place
+    /// (<c>torch.tensor(double[])</c> keeps a pinned managed copy instead, a large object per call for long vectors, whose churn
+    /// at every measured step brought full collections).</summary>
+    public static Tensor Float64(ReadOnlySpan<double> values)
+    {
+        var t = empty(values.Length, dtype: ScalarType.Float64);
+        values.CopyTo(MemoryMarshal.Cast<byte, double>(t.bytes));
+        return t;
+    }
+
     /// <summary>The float32 storage of a contiguous CPU tensor, in place.</summary>
     public static ReadOnlySpan<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 }

@@ -163,8 +163,36 @@ public static partial class MomentKernel
             for (long p0 = 0; p0 < pre; p0 += LaneTerms)
             {
                 sums.Clear();
-                long p1 = Math.Min(pre, p0 + LaneTerms);
-                for (long p = p0; p < p1; p++)
+                long p1 = Math.Min(pre, p0 + LaneTerms), p = p0;
+                // Four rows at a time (one read and write of the tile's sums per four rows' products), as StripRange.
+                for (; p + 4 <= p1; p += 4)
+                {
+                    nuint r0 = (nuint)(p * length) + j0, st = (nuint)length;
+                    for (nuint e = 0; e < count; e += 8)
+                    {
+                        nuint e0 = r0 + e, e1 = e0 + st, e2 = e1 + st, e3 = e2 + st;
+                        var a0 = Vector256.LoadUnsafe(ref rx, e0); var a1 = Vector256.LoadUnsafe(ref rx, e1);
+                        var a2 = Vector256.LoadUnsafe(ref rx, e2); var a3 = Vector256.LoadUnsafe(ref rx, e3);
+                        var b0 = Vector256.LoadUnsafe(ref ry, e0); var b1 = Vector256.LoadUnsafe(ref ry, e1);
+                        var b2 = Vector256.LoadUnsafe(ref ry, e2); var b3 = Vector256.LoadUnsafe(ref ry, e3);
+                        var c0 = Vector256.LoadUnsafe(ref rz, e0); var c1 = Vector256.LoadUnsafe(ref rz, e1);
+                        var c2 = Vector256.LoadUnsafe(ref rz, e2); var c3 = Vector256.LoadUnsafe(ref rz, e3);
+                        Four(ref rs, (WW * te) + e, a0, a0, a1, a1, a2, a2, a3, a3);
+                        Four(ref rs, (WG * te) + e, a0, b0, a1, b1, a2, b2, a3, b3);
+                        Four(ref rs, (WV * te) + e, a0, c0, a1, c1, a2, c2, a3, c3);
+                        Four(ref rs, (GG * te) + e, b0, b0, b1, b1, b2, b2, b3, b3);
+                        Four(ref rs, (VV * te) + e, c0, c0, c1, c1, c2, c2, c3, c3);
+                        Four(ref rs, (GV * te) + e, b0, c0, b1, c1, b2, c2, b3, c3);
+                        (a0 + a1 + (a2 + a3) + Vector256.LoadUnsafe(ref rs, (SW * te) + e)).StoreUnsafe(ref rs, (SW * te) + e);
+                        (b0 + b1 + (b2 + b3) + Vector256.LoadUnsafe(ref rs, (SG * te) + e)).StoreUnsafe(ref rs, (SG * te) + e);
+                        (c0 + c1 + (c2 + c3) + Vector256.LoadUnsafe(ref rs, (SV * te) + e)).StoreUnsafe(ref rs, (SV * te) + e);
+                        Store(u.Apply(a0, b0, c0), ref rx, ref rz, e0, writeV);
+                        Store(u.Apply(a1, b1, c1), ref rx, ref rz, e1, writeV);
+                        Store(u.Apply(a2, b2, c2), ref rx, ref rz, e2, writeV);
+                        Store(u.Apply(a3, b3, c3), ref rx, ref rz, e3, writeV);
+                    }
+                }
+                for (; p < p1; p++)
                 {
                     nuint row = (nuint)(p * length) + j0;
                     for (nuint e = 0; e < count; e += 8)
@@ -207,6 +235,13 @@ public static partial class MomentKernel
             var d = destination.AsSpan((int)(j / post * Width), Width);
             for (int m = 0; m < Width; m++) d[m] += totals[(m * length) + j];
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store((Vector256<float> Theta, Vector256<float> Velocity) updated, ref float theta, ref float velocity, nuint at, bool writeV)
+    {
+        updated.Theta.StoreUnsafe(ref theta, at);
+        if (writeV) updated.Velocity.StoreUnsafe(ref velocity, at);
     }
 
     private static void ScalarUpdate(ref float a, float b, ref float c, Span<double> sums, HeavyBallUpdate u)

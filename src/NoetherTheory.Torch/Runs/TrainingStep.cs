@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace NoetherTheory.Torch.Runs;
 
+
 /// <summary>What one training step reports to the host.</summary>
 public enum StepLogging
 {
@@ -281,8 +282,13 @@ public sealed class TrainingStep : IDisposable
         using (var scope = NewDisposeScope())
         {
             var all = _pending.Count == 1 ? _pending[0].Values : cat(_pending.Select(p => p.Values).ToArray(), 0);
-            // the one host transfer, then one block copy (the tensor accessor's ToArray reads element by element)
-            host = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(all.cpu().contiguous().bytes).ToArray();
+            // The one host transfer, then one block copy into a reused array (the tensor accessor's ToArray reads element by
+            // element, and a fresh array of this size is a large-object allocation per flush, which brings full collections).
+            // Nothing returned keeps it: the unpacking copies what it keeps.
+            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(all.cpu().contiguous().bytes);
+            if (_host is null || _host.Length < values.Length) _host = new double[values.Length];
+            host = _host;
+            values.CopyTo(host);
         }
         var result = new List<LoggedStep>(_pending.Count);
         int at = 0;
@@ -326,6 +332,8 @@ public sealed class TrainingStep : IDisposable
 
     // Σloss, Σcorrect, first non-finite step, its quantity code: the values before the measurement in each packed step.
     private const int Header = 4;
+
+    private double[]? _host;
 
     private static NonFiniteValue? Describe(long step, long code) => step < 0 ? null
         : new NonFiniteValue(step, code switch { 1 => "loss", 2 => "gradient", _ => "loss and gradient" });
