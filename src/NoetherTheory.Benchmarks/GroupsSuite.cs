@@ -78,7 +78,9 @@ internal static class GroupsSuite
             t.Add(x.Model, Inv($"{x.Groups}"), Inv($"{x.Generators}"), Fmt.Rate(x.Unmeasured), Fmt.Rate(x.MeasuredEveryStep), Fmt.Ratio(x.MeasuredEveryStep / x.Unmeasured),
                 Inv($"{100 * x.Overhead:0.0}%"), Fmt.Target(x.TargetMet, Inv($"≤ {100 * GroupsRow.Target:0}%")));
         w.Write(t);
-        w.WriteLine("VGG11-BN's measured loop also packs its per-filter statistics and angles (filters.csv), as a training run does.");
+        w.WriteLine("VGG11-BN's measured loop also packs its per-filter statistics and angles (filters.csv), as a training run does. On the CPU " +
+            "the measured loop forms each measured tensor's largest moment table in heavy ball's own update pass (the update bit for bit " +
+            "the unmeasured loop's) and the other tables in one host pass each; the unmeasured loop is the trainer's step unchanged.");
         w.WriteLine();
     }
 

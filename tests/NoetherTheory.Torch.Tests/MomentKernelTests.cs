@@ -154,3 +154,39 @@ public sealed class MomentKernelTests
         Assert.That(() => MomentKernel.Compute(() => w, () => g, () => v, 1, 3, 4, new double[5]), Throws.ArgumentException.With.Message.Contains("destination"));
     }
 }
+
+/// <summary><see cref="MomentKernel.ComputeAndUpdate"/> on a tensor large enough to be split between two threads: the same
+/// bits as on one, for the long-run and the strip path, and the same moments as <see cref="MomentKernel.Compute"/> of the
+/// pre-update values.</summary>
+[TestFixture]
+public sealed class MomentKernelUpdateTests
+{
+    [TestCase(1L, 600L, 512L, TestName = "Split: rows")]
+    [TestCase(600L, 512L, 1L, TestName = "Split: columns")]
+    public void ComputeAndUpdate_SplitBetweenTwoThreads_GivesTheBitsOfOne(long pre, long rows, long post)
+    {
+        long n = pre * rows * post;
+        var random = new Random(9);
+        float[] Draw() => [.. Enumerable.Range(0, (int)n).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+        float[] w = Draw(), g = Draw(), v = Draw();
+        var update = new HeavyBallUpdate(0.05f, 5e-4f, 0.9f, 1f, false, true, false, 1f);
+        var (w1, v1, w2, v2) = ((float[])w.Clone(), (float[])v.Clone(), (float[])w.Clone(), (float[])v.Clone());
+        var one = new double[rows * MomentKernel.Width];
+        var two = new double[rows * MomentKernel.Width];
+        MomentKernel.ComputeAndUpdate(() => w1, () => g, () => v1, pre, rows, post, one, update, threads: 1);
+        MomentKernel.ComputeAndUpdate(() => w2, () => g, () => v2, pre, rows, post, two, update, threads: 2);
+        Assert.That(two, Is.EqualTo(one), "moments");
+        Assert.That(w2, Is.EqualTo(w1), "updated θ");
+        Assert.That(v2, Is.EqualTo(v1), "updated v");
+        Assert.That(w1, Is.Not.EqualTo(w), "θ moved");
+        MomentKernelTests.AssertMatches(one, MomentKernelTests.Reference(w, g, v, pre, rows, post), "pre-update moments");
+        // The update itself, element by element: v' = fma(1, d, round(0.9 v)), d = fma(k, θ, g); θ' = fma(−η, v', θ).
+        for (int i = 0; i < n; i += 997)
+        {
+            float d = MathF.FusedMultiplyAdd(5e-4f, w[i], g[i]);
+            float vn = MathF.FusedMultiplyAdd(1f, d, 0.9f * v[i]);
+            Assert.That(v1[i], Is.EqualTo(vn), $"v'[{i}]");
+            Assert.That(w1[i], Is.EqualTo(MathF.FusedMultiplyAdd(-0.05f, vn, w[i])), $"θ'[{i}]");
+        }
+    }
+}

@@ -60,46 +60,97 @@ public static partial class MomentKernel
     /// <summary>
     /// <see cref="Compute"/>'s moments of the pre-update θ, g, v, formed in the same pass that applies heavy ball's update to θ
     /// and v in place: the measurement then reads nothing the optimizer does not read anyway (on a network whose first layer
-    /// does not fit the caches, that pass over θ, g and v is what measuring costs otherwise). One thread.
+    /// does not fit the caches, that pass over θ, g and v is what measuring costs otherwise).
     /// </summary>
     /// <param name="weights">θ, updated in place.</param>
     /// <param name="gradients">g.</param>
-    /// <param name="velocity">v, updated in place (holds zeros at the first step); empty without a buffer.</param>
+    /// <param name="velocity">v, updated in place (holds zeros at the first step); null without a buffer.</param>
     /// <param name="pre">Product of the dimensions before the axis.</param>
     /// <param name="rows">Length of the axis.</param>
     /// <param name="post">Product of the dimensions after it.</param>
     /// <param name="destination">rows × <see cref="Width"/> values.</param>
     /// <param name="update">The update.</param>
+    /// <param name="threads">2 or more: a tensor of at least 2¹⁸ elements is split in two halves, the second done by one
+    /// dedicated thread that blocks in the kernel between calls (a spinning pool thread would take a core from libtorch's
+    /// OpenMP threads); the results do not depend on it (each index or element is done by one thread in one order).</param>
     /// <exception cref="ArgumentException">The operands' lengths are not pre·rows·post, or the destination is too short.</exception>
-    public static void ComputeAndUpdate(Span<float> weights, ReadOnlySpan<float> gradients, Span<float> velocity, long pre, long rows, long post,
-        double[] destination, HeavyBallUpdate update)
+    public static void ComputeAndUpdate(FloatTarget weights, FloatSource gradients, FloatTarget? velocity, long pre, long rows, long post,
+        double[] destination, HeavyBallUpdate update, int threads = 1)
     {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(gradients);
         ArgumentNullException.ThrowIfNull(destination);
         long n = pre * rows * post;
-        if (pre < 0 || rows < 0 || post < 0 || weights.Length != n || gradients.Length != n || velocity.Length != (update.HasBuffer ? n : 0))
+        if (pre < 0 || rows < 0 || post < 0 || weights().Length != n || gradients().Length != n || (velocity is null ? update.HasBuffer : velocity().Length != n || !update.HasBuffer))
             throw new ArgumentException($"θ and g must hold pre·rows·post = {n} elements, v as many with a buffer and none without.", nameof(weights));
         if (destination.Length < rows * Width)
             throw new ArgumentException($"The destination needs {rows * Width} values; it has {destination.Length}.", nameof(destination));
         Array.Clear(destination, 0, (int)(rows * Width));
         if (n == 0) return;
         // Without a buffer, g is read in v's place (its v moments zeroed afterwards) and v is never written.
-        var v = update.HasBuffer ? velocity : MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(gradients), gradients.Length);
+        FloatTarget v = velocity ?? (() =>
+        {
+            var g = gradients();
+            return MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(g), g.Length);
+        });
+        bool split = threads >= 2 && n >= SplitFrom;
         if (post >= LongRun)
         {
-            for (long p = 0; p < pre; p++)
-                for (long i = 0; i < rows; i++)
-                {
-                    int at = checked((int)(((p * rows) + i) * post));
-                    ReduceUpdate(weights.Slice(at, (int)post), gradients.Slice(at, (int)post), v.Slice(at, (int)post),
-                        destination.AsSpan((int)(i * Width), Width), update);
-                }
+            if (split && rows >= 2)
+                HostWorker.Both(() => RunsUpdate(weights, gradients, v, pre, rows, post, 0, rows / 2, destination, update),
+                    () => RunsUpdate(weights, gradients, v, pre, rows, post, rows / 2, rows, destination, update));
+            else RunsUpdate(weights, gradients, v, pre, rows, post, 0, rows, destination, update);
         }
-        else StripsUpdate(weights, gradients, v, pre, rows * post, post, destination, update);
+        else
+        {
+            long length = rows * post, strips = length / 8;
+            if (t_totals is null || t_totals.Length < length * Width) t_totals = new double[length * Width];
+            var totals = t_totals;
+            Array.Clear(totals, 0, (int)(length * Width));
+            if (split && strips >= 2)
+                HostWorker.Both(() => StripsUpdate(weights, gradients, v, pre, length, 0, strips / 2, totals, update),
+                    () => StripsUpdate(weights, gradients, v, pre, length, strips / 2, strips, totals, update));
+            else StripsUpdate(weights, gradients, v, pre, length, 0, strips, totals, update);
+            Span<float> x = weights(), z = v();
+            ReadOnlySpan<float> y = gradients();
+            Span<double> tail = stackalloc double[Width];
+            for (long j = strips * 8; j < length; j++)
+            {
+                tail.Clear();
+                for (long p = 0; p < pre; p++)
+                {
+                    int at = (int)((p * length) + j);
+                    ScalarUpdate(ref x[at], y[at], ref z[at], tail, update);
+                }
+                for (int m = 0; m < Width; m++) totals[(m * length) + j] = tail[m];
+            }
+            for (long j = 0; j < length; j++)
+            {
+                var d = destination.AsSpan((int)(j / post * Width), Width);
+                for (int m = 0; m < Width; m++) d[m] += totals[(m * length) + j];
+            }
+        }
         if (!update.HasBuffer)
             for (long i = 0; i < rows; i++)
             {
                 long a = i * Width;
                 destination[a + WV] = destination[a + VV] = destination[a + GV] = destination[a + SV] = 0;
+            }
+    }
+
+    // Fewest elements for which a second thread takes half the work.
+    private const long SplitFrom = 1 << 18;
+
+    // Indices first … end − 1 of the long-run path.
+    private static void RunsUpdate(FloatTarget w, FloatSource g, FloatTarget v, long pre, long rows, long post, long first, long end, double[] destination, HeavyBallUpdate u)
+    {
+        Span<float> x = w(), z = v();
+        ReadOnlySpan<float> y = g();
+        for (long p = 0; p < pre; p++)
+            for (long i = first; i < end; i++)
+            {
+                int at = checked((int)(((p * rows) + i) * post));
+                ReduceUpdate(x.Slice(at, (int)post), y.Slice(at, (int)post), z.Slice(at, (int)post), destination.AsSpan((int)(i * Width), Width), u);
             }
     }
 
@@ -141,13 +192,12 @@ public static partial class MomentKernel
         for (; i < n; i++) ScalarUpdate(ref x[i], y[i], ref z[i], sums, u);
     }
 
-    // Strips, one row at a time, with the update applied after each vector's products are taken; the totals folded as there.
+    // Strips first … end − 1, with the update applied after each vector's products are taken (as StripRange sums them).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StripsUpdate(Span<float> x, ReadOnlySpan<float> y, Span<float> z, long pre, long length, long post, double[] destination, HeavyBallUpdate u)
+    private static void StripsUpdate(FloatTarget w, FloatSource g, FloatTarget v, long pre, long length, long first, long end, double[] totals, HeavyBallUpdate u)
     {
-        if (t_totals is null || t_totals.Length < length * Width) t_totals = new double[length * Width];
-        var totals = t_totals;
-        Array.Clear(totals, 0, (int)(length * Width));
+        Span<float> x = w(), z = v();
+        ReadOnlySpan<float> y = g();
         ref float rx = ref MemoryMarshal.GetReference(x);
         ref float ry = ref MemoryMarshal.GetReference(y);
         ref float rz = ref MemoryMarshal.GetReference(z);
@@ -156,10 +206,9 @@ public static partial class MomentKernel
         Span<float> sums = stackalloc float[Width * TileElements];
         ref float rs = ref MemoryMarshal.GetReference(sums);
         const nuint te = TileElements;
-        long strips = length / 8;
-        for (long s0 = 0; s0 < strips; s0 += TileStrips)
+        for (long s0 = first; s0 < end; s0 += TileStrips)
         {
-            nuint count = (nuint)(Math.Min(TileStrips, strips - s0) * 8), j0 = (nuint)(s0 * 8);
+            nuint count = (nuint)(Math.Min(TileStrips, end - s0) * 8), j0 = (nuint)(s0 * 8);
             for (long p0 = 0; p0 < pre; p0 += LaneTerms)
             {
                 sums.Clear();
@@ -218,22 +267,6 @@ public static partial class MomentKernel
                     for (nuint e = 0; e < count; e += 8)
                         Add(Vector256.LoadUnsafe(ref rs, (m * te) + e), ref rt, (m * (nuint)length) + j0 + e);
             }
-        }
-        Span<double> tail = stackalloc double[Width];
-        for (long j = strips * 8; j < length; j++)
-        {
-            tail.Clear();
-            for (long p = 0; p < pre; p++)
-            {
-                int at = (int)((p * length) + j);
-                ScalarUpdate(ref x[at], y[at], ref z[at], tail, u);
-            }
-            for (int m = 0; m < Width; m++) totals[(m * length) + j] = tail[m];
-        }
-        for (long j = 0; j < length; j++)
-        {
-            var d = destination.AsSpan((int)(j / post * Width), Width);
-            for (int m = 0; m < Width; m++) d[m] += totals[(m * length) + j];
         }
     }
 

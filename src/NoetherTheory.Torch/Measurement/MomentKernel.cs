@@ -9,6 +9,10 @@ namespace NoetherTheory.Torch.Measurement;
 /// <returns>The operand's elements, row-major.</returns>
 public delegate ReadOnlySpan<float> FloatSource();
 
+/// <summary>Hands out one float32 operand of <see cref="MomentKernel.ComputeAndUpdate"/> that it writes in place.</summary>
+/// <returns>The operand's elements, row-major.</returns>
+public delegate Span<float> FloatTarget();
+
 /// <summary>
 /// One fused pass over a tensor θ, its gradient g and its momentum buffer v (float32, contiguous, on the host) giving, for
 /// each index i along one axis, the moments the group and filter laws consume:
