@@ -180,6 +180,7 @@ public sealed class FilterMeasurement : IDisposable
     // On the CPU with float32 weights: every conv's per-filter Gram matrices by the fused kernel in its exact mode (products
     // of the float32 values exact in float64, float64 sums: the float64 batched product's numbers up to summation order),
     // in the packed order, as one float64 tensor.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // once per measured step: optimised from the first call
     private Tensor HostGrams()
     {
         _grams ??= new double[GramSize * _filters];
@@ -215,6 +216,7 @@ public sealed class FilterMeasurement : IDisposable
 
     /// <summary>Reads a packed vector (from <see cref="Pack"/>, copied to the host) starting at <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentException">The span is shorter than <paramref name="offset"/> + <see cref="PackedLength"/>.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // once per measured step: optimised from the first call
     public StepMeasurement Unpack(long step, ReadOnlySpan<double> packed, int offset = 0)
     {
         if (offset < 0 || packed.Length - offset < PackedLength)
@@ -322,6 +324,7 @@ public sealed class FilterMeasurement : IDisposable
     }
 
     // The same angles in float64 on the host: per filter |w|² and |w'|², then |ŵ' − ŵ|² summed over the normalised values.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // once per measured step: optimised from the first call
     private Tensor HostAngles(IReadOnlyList<Tensor> before)
     {
         var angles = new double[_filters];

@@ -178,6 +178,7 @@ public sealed class GroupBatchNormPrediction : IDisposable
 
     /// <summary>Reads a packed vector (from <see cref="Pack"/>, copied to the host) starting at <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentException">The span is shorter than <paramref name="offset"/> + <see cref="PackedLength"/>.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // once per measured step: optimised from the first call
     public GroupPredictionStep Unpack(long step, ReadOnlySpan<double> packed, int offset = 0)
     {
         if (offset < 0 || packed.Length - offset < PackedLength)

@@ -357,6 +357,7 @@ public sealed class GroupMeasurement : IDisposable
 
     // Every table not in fused into the packed array: read from the filter measurement's Gram matrices, formed exactly
     // (vectors) or by the kernel.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // once per measured step: optimised from the first call
     private void FillOnHost(Tensor? filterPack, HashSet<Table>? fused)
     {
         _packed ??= new double[PackedLength];
@@ -405,6 +406,7 @@ public sealed class GroupMeasurement : IDisposable
     }
 
     // A table's kernel values (Width per index) into its packed rows (its own width).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // once per measured step: optimised from the first call
     private void CopyMoments(Table t, double[] moments)
     {
         for (long i = 0; i < t.Rows; i++)
@@ -473,6 +475,7 @@ public sealed class GroupMeasurement : IDisposable
 
     /// <summary>Reads a packed vector (from <see cref="Pack"/>, copied to the host) starting at <paramref name="offset"/>.</summary>
     /// <exception cref="ArgumentException">The span is shorter than <paramref name="offset"/> + <see cref="PackedLength"/>.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // once per measured step: optimised from the first call
     public GroupStepMeasurement Unpack(long step, ReadOnlySpan<double> packed, int offset = 0)
     {
         if (offset < 0 || packed.Length - offset < PackedLength)
