@@ -27,7 +27,10 @@ public sealed record GroupBenchSettings(NetworkConfig Network, int BatchSize, in
 /// <param name="Unmeasured">Images/s of the trainer's step with logging off.</param>
 /// <param name="Measured">Images/s of the trainer's step measuring every group (and VGG's filters) at every step, values
 /// reaching the host once per <see cref="GroupBenchSettings.TransferEvery"/> steps.</param>
-public sealed record GroupBenchResult(string Model, int Groups, long Generators, double Unmeasured, double Measured)
+/// <param name="PairedRatio">Median over the rounds of measured/unmeasured throughput within one round (the two loops run
+/// back to back, so a drift of the machine's speed between rounds cancels; the best-of ratio can pair a fast round of one
+/// loop with a slow round of the other). NaN when not measured.</param>
+public sealed record GroupBenchResult(string Model, int Groups, long Generators, double Unmeasured, double Measured, double PairedRatio = double.NaN)
 {
     /// <summary>1 − measured/unmeasured: the fraction of throughput the measurement costs.</summary>
     public double Overhead => 1 - (Measured / Unmeasured);
@@ -67,15 +70,23 @@ public static class GroupMeasurementBenchmark
             }
             foreach (var loop in loops) Steps(loop, s.WarmUpSteps);
             var best = new[] { double.PositiveInfinity, double.PositiveInfinity };
+            var ratios = new double[s.Rounds];
             for (int r = 0; r < s.Rounds; r++)
+            {
+                var seconds = new double[loops.Length];
                 for (int i = 0; i < loops.Length; i++)
                 {
                     var clock = Stopwatch.StartNew();
                     Steps(loops[i], s.StepsPerRound);
-                    best[i] = Math.Min(best[i], clock.Elapsed.TotalSeconds);
+                    seconds[i] = clock.Elapsed.TotalSeconds;
+                    best[i] = Math.Min(best[i], seconds[i]);
                 }
+                ratios[r] = seconds[0] / seconds[1];   // measured / unmeasured throughput in this round
+            }
+            Array.Sort(ratios);
+            double paired = s.Rounds % 2 == 1 ? ratios[s.Rounds / 2] : (ratios[(s.Rounds / 2) - 1] + ratios[s.Rounds / 2]) / 2;
             double rate(int i) => s.StepsPerRound * (double)s.BatchSize / best[i];
-            return new GroupBenchResult(s.Network.Summary, groups.Count, groups.Sum(g => g.Dimension), rate(0), rate(1));
+            return new GroupBenchResult(s.Network.Summary, groups.Count, groups.Sum(g => g.Dimension), rate(0), rate(1), paired);
         }
         finally
         {
