@@ -104,8 +104,8 @@ public sealed class MomentKernelTests
     [Test]
     public void Compute_LargeTensorOnSeveralWorkers_IsBitIdenticalToOne()
     {
-        // Large enough (≥ 2¹⁵ elements) for the parallel loops to run, in both walking orders.
-        foreach (var (pre, rows, post) in new (long, long, long)[] { (1, 64, 1024), (256, 260, 1) })
+        // Large enough (≥ 2¹⁸ elements) for the work to be split with the worker thread, in both walks.
+        foreach (var (pre, rows, post) in new (long, long, long)[] { (1, 300, 1024), (520, 600, 1) })
         {
             var (w, g, v) = Operands(pre * rows * post, 5);
             var one = new double[rows * MomentKernel.Width];

@@ -28,7 +28,7 @@ public delegate Span<float> FloatTarget();
 /// LaneTerms·2⁻²⁴ ≈ 1.9e-6 relative to the sum of its terms' magnitudes, whatever K (then float64 sums).</para>
 /// <para>This replaces, on the CPU, the dozen libtorch operations per table (copies into blocks, transposes, a batched Gram
 /// product, index selection, a float64 conversion) whose dispatch and extra passes dominated the measured step of small
-/// networks. The work is spread over <c>threads</c> workers when the tensor is large.</para>
+/// networks. A large tensor's work can be split with one dedicated worker thread (<c>threads</c>).</para>
 /// </remarks>
 public static partial class MomentKernel
 {
@@ -48,8 +48,13 @@ public static partial class MomentKernel
     [ThreadStatic]
     private static double[]? t_totals;
 
-    // Below this many elements the work stays on the calling thread (a parallel loop's start-up would cost more).
-    private const long ParallelFrom = 1 << 15;
+    // Fewest elements for which a second thread takes half the work (its wake-up costs tens of microseconds).
+    private const long SplitFrom = 1 << 18;
+
+    // Strips per tile: a tile's float32 sums (Width × 256 values, 9 KB) stay in the first-level cache while the rows of the
+    // tile stream past.
+    private const int TileStrips = 32;
+    private const int TileElements = TileStrips * 8;
 
     /// <summary>
     /// Computes the moments of every index of θ, g, v viewed as [<paramref name="pre"/>, <paramref name="rows"/>,
@@ -62,81 +67,141 @@ public static partial class MomentKernel
     /// <param name="rows">Length of the axis.</param>
     /// <param name="post">Product of the dimensions after it.</param>
     /// <param name="destination">rows × <see cref="Width"/> values.</param>
-    /// <param name="threads">Most workers (1: the calling thread only).</param>
+    /// <param name="threads">2 or more: a tensor of at least 2¹⁸ elements is split in two halves, the second done by one
+    /// dedicated thread that blocks between calls (<see cref="HostWorker"/>); the results do not depend on it (each index or
+    /// element is summed by one thread in one order).</param>
     /// <param name="exact">Form every product and sum in float64 (exact products of float32 values, float64 sums: what a
     /// float64 reduction of the widened tensors gives, up to summation order) at about twice the arithmetic; for quantities
-    /// compared with round-off floors far below the float32 lanes' bound (the per-filter BN-ε residuals).</param>
+    /// compared with round-off floors far below the float32 lanes' bound (the per-filter BN-ε residuals). One thread.</param>
     /// <exception cref="ArgumentException">The operands' lengths are not pre·rows·post, or the destination is too short.</exception>
     public static void Compute(FloatSource weights, FloatSource gradients, FloatSource? velocity, long pre, long rows, long post,
         double[] destination, int threads = 1, bool exact = false)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(gradients);
+        long n = Check(weights().Length, gradients().Length, velocity?.Invoke().Length ?? -1, pre, rows, post, destination);
+        if (n == 0) return;
+        // Without a buffer, g stands in for v and the v moments are zeroed afterwards (one code path). Nothing is written.
+        FloatTarget w = () => Writable(weights()), g = () => Writable(gradients()), v = () => Writable((velocity ?? gradients)());
+        if (!exact) Drive(w, gradients, v, pre, rows, post, destination, threads >= 2 && n >= SplitFrom, default(NoUpdate));
+        else if (post >= LongRun) ExactRuns(weights(), gradients(), (velocity ?? gradients)(), pre, rows, post, destination);
+        else Elements(weights(), gradients(), (velocity ?? gradients)(), pre, rows, post, destination);
+        if (velocity is null) ZeroVelocity(destination, rows);
+    }
+
+    // Checks the operands and clears the destination; returns the element count.
+    private static long Check(int weights, int gradients, int velocity, long pre, long rows, long post, double[] destination)
+    {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentOutOfRangeException.ThrowIfNegative(pre);
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(post);
         long n = pre * rows * post;
-        if (weights().Length != n || gradients().Length != n || (velocity is not null && velocity().Length != n))
+        if (weights != n || gradients != n || (velocity >= 0 && velocity != n))
             throw new ArgumentException($"Every operand must hold pre·rows·post = {n} elements.", nameof(weights));
         if (destination.Length < rows * Width)
             throw new ArgumentException($"The destination needs {rows * Width} values; it has {destination.Length}.", nameof(destination));
         Array.Clear(destination, 0, (int)(rows * Width));
-        if (n == 0) return;
-        // Without a buffer, g stands in for v and the v moments are zeroed afterwards (one code path).
-        var v = velocity ?? gradients;
-        int workers = n >= ParallelFrom ? Math.Max(1, threads) : 1;
-        if (post >= LongRun) Runs(weights, gradients, v, pre, rows, post, destination, workers, exact);
-        else if (exact) Elements(weights(), gradients(), v(), pre, rows, post, destination);
-        else Strips(weights, gradients, v, pre, rows * post, post, destination, workers);
-        if (velocity is null)
-            for (long i = 0; i < rows; i++)
-            {
-                long a = i * Width;
-                destination[a + WV] = destination[a + VV] = destination[a + GV] = destination[a + SV] = 0;
-            }
+        return n;
     }
 
-    // post ≥ LongRun: index i's runs are the [post] blocks at (p·rows + i)·post; each worker takes a contiguous range of
-    // indices.
-    private static void Runs(FloatSource w, FloatSource g, FloatSource v, long pre, long rows, long post, double[] destination, int workers, bool exact)
+    private static void ZeroVelocity(double[] destination, long rows)
     {
-        int parts = (int)Math.Min(workers, rows);
-        if (parts <= 1) RunRange(w, g, v, pre, rows, post, 0, rows, destination, exact);
-        else
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
-                k => RunRange(w, g, v, pre, rows, post, rows * k / parts, rows * (k + 1) / parts, destination, exact));
-    }
-
-    // Short runs in float64, element by element (the exact mode's path where runs are too short for SIMD to pay).
-    private static void Elements(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, long pre, long rows, long post, double[] destination)
-    {
-        for (long p = 0; p < pre; p++)
-            for (long i = 0; i < rows; i++)
-            {
-                var sums = destination.AsSpan((int)(i * Width), Width);
-                for (long k = 0, at = ((p * rows) + i) * post; k < post; k++, at++) Scalar(x[(int)at], y[(int)at], z[(int)at], sums);
-            }
-    }
-
-    private static void RunRange(FloatSource w, FloatSource g, FloatSource v, long pre, long rows, long post, long first, long end, double[] destination, bool exact)
-    {
-        ReadOnlySpan<float> x = w(), y = g(), z = v();
-        for (long i = first; i < end; i++)
+        for (long i = 0; i < rows; i++)
         {
-            var sums = destination.AsSpan((int)(i * Width), Width);
+            long a = i * Width;
+            destination[a + WV] = destination[a + VV] = destination[a + GV] = destination[a + SV] = 0;
+        }
+    }
+
+    // A read-only operand as the span type the shared loops take (NoUpdate never writes through it).
+    private static Span<float> Writable(ReadOnlySpan<float> s) => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(s), s.Length);
+
+    // What the loops do to each element after taking its products: nothing (Compute), or heavy ball's update (ComputeAndUpdate).
+    // A struct type argument, so each loop is compiled once per kind with the call inlined (nothing left for NoUpdate).
+    private interface IElementUpdate
+    {
+        void Apply(Vector256<float> a, Vector256<float> b, Vector256<float> c, ref float theta, ref float velocity, nuint at);
+
+        void Apply(ref float theta, float b, ref float velocity);
+    }
+
+    private readonly struct NoUpdate : IElementUpdate
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(Vector256<float> a, Vector256<float> b, Vector256<float> c, ref float theta, ref float velocity, nuint at)
+        {
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(ref float theta, float b, ref float velocity)
+        {
+        }
+    }
+
+    // The two walks: long contiguous runs (post ≥ LongRun) index by index; shorter runs element by element in strips of 8,
+    // folded into their indices at the end. Split in two halves (the second on the worker thread) when asked.
+    private static void Drive<TU>(FloatTarget w, FloatSource g, FloatTarget v, long pre, long rows, long post, double[] destination, bool split, TU u)
+        where TU : struct, IElementUpdate
+    {
+        if (post >= LongRun)
+        {
+            if (split && rows >= 2)
+                HostWorker.Both(() => RunRange(w, g, v, pre, rows, post, 0, rows / 2, destination, u),
+                    () => RunRange(w, g, v, pre, rows, post, rows / 2, rows, destination, u));
+            else RunRange(w, g, v, pre, rows, post, 0, rows, destination, u);
+            return;
+        }
+        // Each element j of the [rows·post] blocks gets float64 totals over the pre blocks, laid out moment by moment (in one
+        // array per calling thread, reused: a fresh large array per call is a large-object allocation every step).
+        long length = rows * post, strips = length / 8;
+        if (t_totals is null || t_totals.Length < length * Width) t_totals = new double[length * Width];
+        var totals = t_totals;
+        Array.Clear(totals, 0, (int)(length * Width));
+        if (split && strips >= 2)
+            HostWorker.Both(() => StripRange(w, g, v, pre, length, 0, strips / 2, totals, u),
+                () => StripRange(w, g, v, pre, length, strips / 2, strips, totals, u));
+        else StripRange(w, g, v, pre, length, 0, strips, totals, u);
+        // The last length mod 8 elements, one by one in float64.
+        Span<float> x = w(), z = v();
+        ReadOnlySpan<float> y = g();
+        Span<double> sums = stackalloc double[Width];
+        for (long j = strips * 8; j < length; j++)
+        {
+            sums.Clear();
             for (long p = 0; p < pre; p++)
             {
-                int at = checked((int)(((p * rows) + i) * post));
-                if (exact) ReduceExact(x.Slice(at, (int)post), y.Slice(at, (int)post), z.Slice(at, (int)post), sums);
-                else Reduce(x.Slice(at, (int)post), y.Slice(at, (int)post), z.Slice(at, (int)post), sums);
+                int at = (int)((p * length) + j);
+                Scalar(x[at], y[at], z[at], sums);
+                u.Apply(ref x[at], y[at], ref z[at]);
             }
+            for (int m = 0; m < Width; m++) totals[(m * length) + j] = sums[m];
         }
+        for (long j = 0; j < length; j++)
+        {
+            var d = destination.AsSpan((int)(j / post * Width), Width);
+            for (int m = 0; m < Width; m++) d[m] += totals[(m * length) + j];
+        }
+    }
+
+    // Indices first … end − 1 of the long-run walk: index i's runs are the [post] blocks at (p·rows + i)·post.
+    private static void RunRange<TU>(FloatTarget w, FloatSource g, FloatTarget v, long pre, long rows, long post, long first, long end, double[] destination, TU u)
+        where TU : struct, IElementUpdate
+    {
+        Span<float> x = w(), z = v();
+        ReadOnlySpan<float> y = g();
+        for (long p = 0; p < pre; p++)
+            for (long i = first; i < end; i++)
+            {
+                int at = checked((int)(((p * rows) + i) * post));
+                Reduce(x.Slice(at, (int)post), y.Slice(at, (int)post), z.Slice(at, (int)post), destination.AsSpan((int)(i * Width), Width), u);
+            }
     }
 
     // One contiguous run, added into sums: float32 lanes flushed to float64 every LaneTerms products per lane.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Reduce(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<double> sums)
+    private static void Reduce<TU>(Span<float> x, ReadOnlySpan<float> y, Span<float> z, Span<double> sums, TU u)
+        where TU : struct, IElementUpdate
     {
         int n = x.Length, i = 0;
         ref float rx = ref MemoryMarshal.GetReference(x);
@@ -161,11 +226,116 @@ public static partial class MomentKernel
                 sw += a;
                 sg += b;
                 sv += c;
+                u.Apply(a, b, c, ref rx, ref rz, (nuint)i);
             }
             sums[WW] += Total(ww); sums[WG] += Total(wg); sums[WV] += Total(wv); sums[GG] += Total(gg); sums[VV] += Total(vv);
             sums[GV] += Total(gv); sums[SW] += Total(sw); sums[SG] += Total(sg); sums[SV] += Total(sv);
         }
-        for (; i < n; i++) Scalar(x[i], y[i], z[i], sums);
+        for (; i < n; i++)
+        {
+            Scalar(x[i], y[i], z[i], sums);
+            u.Apply(ref x[i], y[i], ref z[i]);
+        }
+    }
+
+    // Strips first … end − 1, tile by tile: within a block of LaneTerms rows each row's run of the tile is read in order and
+    // its products added to the tile's float32 sums (in memory, four rows per read and write of the sums); after the block
+    // the sums move to the float64 totals. Walking the rows in order (rather than each strip down the rows) keeps the reads
+    // sequential: strided reads whose stride is a multiple of 4 KiB all fall in one cache set and miss.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StripRange<TU>(FloatTarget w, FloatSource g, FloatTarget v, long pre, long length, long first, long end, double[] totals, TU u)
+        where TU : struct, IElementUpdate
+    {
+        Span<float> x = w(), z = v();
+        ReadOnlySpan<float> y = g();
+        ref float rx = ref MemoryMarshal.GetReference(x);
+        ref float ry = ref MemoryMarshal.GetReference(y);
+        ref float rz = ref MemoryMarshal.GetReference(z);
+        ref double rt = ref MemoryMarshal.GetArrayDataReference(totals);
+        Span<float> sums = stackalloc float[Width * TileElements];
+        ref float rs = ref MemoryMarshal.GetReference(sums);
+        const nuint te = TileElements;
+        for (long s0 = first; s0 < end; s0 += TileStrips)
+        {
+            nuint count = (nuint)(Math.Min(TileStrips, end - s0) * 8), j0 = (nuint)(s0 * 8);
+            for (long p0 = 0; p0 < pre; p0 += LaneTerms)
+            {
+                sums.Clear();
+                long p1 = Math.Min(pre, p0 + LaneTerms), p = p0;
+                for (; p + 4 <= p1; p += 4)
+                {
+                    nuint r0 = (nuint)(p * length) + j0, st = (nuint)length;
+                    for (nuint e = 0; e < count; e += 8)
+                    {
+                        nuint e0 = r0 + e, e1 = e0 + st, e2 = e1 + st, e3 = e2 + st;
+                        var a0 = Vector256.LoadUnsafe(ref rx, e0); var a1 = Vector256.LoadUnsafe(ref rx, e1);
+                        var a2 = Vector256.LoadUnsafe(ref rx, e2); var a3 = Vector256.LoadUnsafe(ref rx, e3);
+                        var b0 = Vector256.LoadUnsafe(ref ry, e0); var b1 = Vector256.LoadUnsafe(ref ry, e1);
+                        var b2 = Vector256.LoadUnsafe(ref ry, e2); var b3 = Vector256.LoadUnsafe(ref ry, e3);
+                        var c0 = Vector256.LoadUnsafe(ref rz, e0); var c1 = Vector256.LoadUnsafe(ref rz, e1);
+                        var c2 = Vector256.LoadUnsafe(ref rz, e2); var c3 = Vector256.LoadUnsafe(ref rz, e3);
+                        Four(ref rs, (WW * te) + e, a0, a0, a1, a1, a2, a2, a3, a3);
+                        Four(ref rs, (WG * te) + e, a0, b0, a1, b1, a2, b2, a3, b3);
+                        Four(ref rs, (WV * te) + e, a0, c0, a1, c1, a2, c2, a3, c3);
+                        Four(ref rs, (GG * te) + e, b0, b0, b1, b1, b2, b2, b3, b3);
+                        Four(ref rs, (VV * te) + e, c0, c0, c1, c1, c2, c2, c3, c3);
+                        Four(ref rs, (GV * te) + e, b0, c0, b1, c1, b2, c2, b3, c3);
+                        (a0 + a1 + (a2 + a3) + Vector256.LoadUnsafe(ref rs, (SW * te) + e)).StoreUnsafe(ref rs, (SW * te) + e);
+                        (b0 + b1 + (b2 + b3) + Vector256.LoadUnsafe(ref rs, (SG * te) + e)).StoreUnsafe(ref rs, (SG * te) + e);
+                        (c0 + c1 + (c2 + c3) + Vector256.LoadUnsafe(ref rs, (SV * te) + e)).StoreUnsafe(ref rs, (SV * te) + e);
+                        u.Apply(a0, b0, c0, ref rx, ref rz, e0);
+                        u.Apply(a1, b1, c1, ref rx, ref rz, e1);
+                        u.Apply(a2, b2, c2, ref rx, ref rz, e2);
+                        u.Apply(a3, b3, c3, ref rx, ref rz, e3);
+                    }
+                }
+                for (; p < p1; p++)
+                {
+                    nuint row = (nuint)(p * length) + j0;
+                    for (nuint e = 0; e < count; e += 8)
+                    {
+                        var a = Vector256.LoadUnsafe(ref rx, row + e);
+                        var b = Vector256.LoadUnsafe(ref ry, row + e);
+                        var c = Vector256.LoadUnsafe(ref rz, row + e);
+                        Vector256.FusedMultiplyAdd(a, a, Vector256.LoadUnsafe(ref rs, (WW * te) + e)).StoreUnsafe(ref rs, (WW * te) + e);
+                        Vector256.FusedMultiplyAdd(a, b, Vector256.LoadUnsafe(ref rs, (WG * te) + e)).StoreUnsafe(ref rs, (WG * te) + e);
+                        Vector256.FusedMultiplyAdd(a, c, Vector256.LoadUnsafe(ref rs, (WV * te) + e)).StoreUnsafe(ref rs, (WV * te) + e);
+                        Vector256.FusedMultiplyAdd(b, b, Vector256.LoadUnsafe(ref rs, (GG * te) + e)).StoreUnsafe(ref rs, (GG * te) + e);
+                        Vector256.FusedMultiplyAdd(c, c, Vector256.LoadUnsafe(ref rs, (VV * te) + e)).StoreUnsafe(ref rs, (VV * te) + e);
+                        Vector256.FusedMultiplyAdd(b, c, Vector256.LoadUnsafe(ref rs, (GV * te) + e)).StoreUnsafe(ref rs, (GV * te) + e);
+                        (a + Vector256.LoadUnsafe(ref rs, (SW * te) + e)).StoreUnsafe(ref rs, (SW * te) + e);
+                        (b + Vector256.LoadUnsafe(ref rs, (SG * te) + e)).StoreUnsafe(ref rs, (SG * te) + e);
+                        (c + Vector256.LoadUnsafe(ref rs, (SV * te) + e)).StoreUnsafe(ref rs, (SV * te) + e);
+                        u.Apply(a, b, c, ref rx, ref rz, row + e);
+                    }
+                }
+                for (nuint m = 0; m < Width; m++)
+                    for (nuint e = 0; e < count; e += 8)
+                        Add(Vector256.LoadUnsafe(ref rs, (m * te) + e), ref rt, (m * (nuint)length) + j0 + e);
+            }
+        }
+    }
+
+    // The exact mode's long runs, index by index.
+    private static void ExactRuns(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, long pre, long rows, long post, double[] destination)
+    {
+        for (long p = 0; p < pre; p++)
+            for (long i = 0; i < rows; i++)
+            {
+                int at = checked((int)(((p * rows) + i) * post));
+                ReduceExact(x.Slice(at, (int)post), y.Slice(at, (int)post), z.Slice(at, (int)post), destination.AsSpan((int)(i * Width), Width));
+            }
+    }
+
+    // Short runs in float64, element by element (the exact mode's path where runs are too short for SIMD to pay).
+    private static void Elements(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, long pre, long rows, long post, double[] destination)
+    {
+        for (long p = 0; p < pre; p++)
+            for (long i = 0; i < rows; i++)
+            {
+                var sums = destination.AsSpan((int)(i * Width), Width);
+                for (long k = 0, at = ((p * rows) + i) * post; k < post; k++, at++) Scalar(x[(int)at], y[(int)at], z[(int)at], sums);
+            }
     }
 
     // One contiguous run in float64 lanes: each float32 vector widened exactly, products exact, sums in float64.
@@ -197,121 +367,6 @@ public static partial class MomentKernel
         sums[VV] += Vector256.Sum(vv); sums[GV] += Vector256.Sum(gv); sums[SW] += Vector256.Sum(sw); sums[SG] += Vector256.Sum(sg);
         sums[SV] += Vector256.Sum(sv);
         for (; i < n; i++) Scalar(x[i], y[i], z[i], sums);
-    }
-
-    // post < LongRun: each element j of the [rows·post] blocks gets float64 totals over the pre blocks (laid out moment by
-    // moment), each worker taking a contiguous range of strips of 8 adjacent elements (StripRange); the totals of the
-    // elements of index i (i·post … i·post + post − 1) are folded into its values at the end.
-    private static void Strips(FloatSource w, FloatSource g, FloatSource v, long pre, long length, long post, double[] destination, int workers)
-    {
-        // The float64 totals live in one array per calling thread, reused (a fresh large array per call costs a large-object
-        // allocation and its clearing every step).
-        if (t_totals is null || t_totals.Length < length * Width) t_totals = new double[length * Width];
-        var totals = t_totals;
-        Array.Clear(totals, 0, (int)(length * Width));
-        long strips = length / 8;
-        int parts = (int)Math.Min(workers, strips);
-        if (parts <= 1) StripRange(w, g, v, pre, length, 0, strips, totals);
-        else
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
-                k => StripRange(w, g, v, pre, length, strips * k / parts, strips * (k + 1) / parts, totals));
-        {
-            // The last length mod 8 elements, one by one in float64.
-            ReadOnlySpan<float> x = w(), y = g(), z = v();
-            Span<double> sums = stackalloc double[Width];
-            for (long j = strips * 8; j < length; j++)
-            {
-                sums.Clear();
-                for (long p = 0; p < pre; p++)
-                {
-                    int at = (int)((p * length) + j);
-                    Scalar(x[at], y[at], z[at], sums);
-                }
-                for (int m = 0; m < Width; m++) totals[(m * length) + j] = sums[m];
-            }
-        }
-        for (long j = 0; j < length; j++)
-        {
-            var d = destination.AsSpan((int)(j / post * Width), Width);
-            for (int m = 0; m < Width; m++) d[m] += totals[(m * length) + j];
-        }
-    }
-
-    // Strips per tile: a tile's float32 sums (Width × 256 values, 9 KB) stay in the first-level cache while the rows of the
-    // tile stream past.
-    private const int TileStrips = 32;
-    private const int TileElements = TileStrips * 8;
-
-    // Strips first … end − 1, tile by tile: within a block of LaneTerms rows each row's run of the tile is read in order and
-    // its products added to the tile's float32 sums (element by element, in memory); after the block the sums move to the
-    // float64 totals. Walking the rows in order (rather than each strip down the rows) keeps the reads sequential: strided
-    // reads whose stride is a multiple of 4 KiB all fall in one cache set and miss.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StripRange(FloatSource w, FloatSource g, FloatSource v, long pre, long length, long first, long end, double[] totals)
-    {
-        ReadOnlySpan<float> x = w(), y = g(), z = v();
-        ref float rx = ref MemoryMarshal.GetReference(x);
-        ref float ry = ref MemoryMarshal.GetReference(y);
-        ref float rz = ref MemoryMarshal.GetReference(z);
-        ref double rt = ref MemoryMarshal.GetArrayDataReference(totals);
-        Span<float> sums = stackalloc float[Width * TileElements];
-        ref float rs = ref MemoryMarshal.GetReference(sums);
-        const nuint te = TileElements;
-        for (long s0 = first; s0 < end; s0 += TileStrips)
-        {
-            nuint count = (nuint)(Math.Min(TileStrips, end - s0) * 8), j0 = (nuint)(s0 * 8);
-            for (long p0 = 0; p0 < pre; p0 += LaneTerms)
-            {
-                sums.Clear();
-                long p1 = Math.Min(pre, p0 + LaneTerms), p = p0;
-                // Four rows at a time: one read and write of the tile's sums per four rows' products.
-                for (; p + 4 <= p1; p += 4)
-                {
-                    nuint r0 = (nuint)(p * length) + j0, st = (nuint)length;
-                    for (nuint e = 0; e < count; e += 8)
-                    {
-                        nuint e0 = r0 + e, e1 = e0 + st, e2 = e1 + st, e3 = e2 + st;
-                        var a0 = Vector256.LoadUnsafe(ref rx, e0); var a1 = Vector256.LoadUnsafe(ref rx, e1);
-                        var a2 = Vector256.LoadUnsafe(ref rx, e2); var a3 = Vector256.LoadUnsafe(ref rx, e3);
-                        var b0 = Vector256.LoadUnsafe(ref ry, e0); var b1 = Vector256.LoadUnsafe(ref ry, e1);
-                        var b2 = Vector256.LoadUnsafe(ref ry, e2); var b3 = Vector256.LoadUnsafe(ref ry, e3);
-                        var c0 = Vector256.LoadUnsafe(ref rz, e0); var c1 = Vector256.LoadUnsafe(ref rz, e1);
-                        var c2 = Vector256.LoadUnsafe(ref rz, e2); var c3 = Vector256.LoadUnsafe(ref rz, e3);
-                        Four(ref rs, (WW * te) + e, a0, a0, a1, a1, a2, a2, a3, a3);
-                        Four(ref rs, (WG * te) + e, a0, b0, a1, b1, a2, b2, a3, b3);
-                        Four(ref rs, (WV * te) + e, a0, c0, a1, c1, a2, c2, a3, c3);
-                        Four(ref rs, (GG * te) + e, b0, b0, b1, b1, b2, b2, b3, b3);
-                        Four(ref rs, (VV * te) + e, c0, c0, c1, c1, c2, c2, c3, c3);
-                        Four(ref rs, (GV * te) + e, b0, c0, b1, c1, b2, c2, b3, c3);
-                        (a0 + a1 + (a2 + a3) + Vector256.LoadUnsafe(ref rs, (SW * te) + e)).StoreUnsafe(ref rs, (SW * te) + e);
-                        (b0 + b1 + (b2 + b3) + Vector256.LoadUnsafe(ref rs, (SG * te) + e)).StoreUnsafe(ref rs, (SG * te) + e);
-                        (c0 + c1 + (c2 + c3) + Vector256.LoadUnsafe(ref rs, (SV * te) + e)).StoreUnsafe(ref rs, (SV * te) + e);
-                    }
-                }
-                for (; p < p1; p++)
-                {
-                    nuint row = (nuint)(p * length) + j0;
-                    for (nuint e = 0; e < count; e += 8)
-                    {
-                        var a = Vector256.LoadUnsafe(ref rx, row + e);
-                        var b = Vector256.LoadUnsafe(ref ry, row + e);
-                        var c = Vector256.LoadUnsafe(ref rz, row + e);
-                        Vector256.FusedMultiplyAdd(a, a, Vector256.LoadUnsafe(ref rs, (WW * te) + e)).StoreUnsafe(ref rs, (WW * te) + e);
-                        Vector256.FusedMultiplyAdd(a, b, Vector256.LoadUnsafe(ref rs, (WG * te) + e)).StoreUnsafe(ref rs, (WG * te) + e);
-                        Vector256.FusedMultiplyAdd(a, c, Vector256.LoadUnsafe(ref rs, (WV * te) + e)).StoreUnsafe(ref rs, (WV * te) + e);
-                        Vector256.FusedMultiplyAdd(b, b, Vector256.LoadUnsafe(ref rs, (GG * te) + e)).StoreUnsafe(ref rs, (GG * te) + e);
-                        Vector256.FusedMultiplyAdd(c, c, Vector256.LoadUnsafe(ref rs, (VV * te) + e)).StoreUnsafe(ref rs, (VV * te) + e);
-                        Vector256.FusedMultiplyAdd(b, c, Vector256.LoadUnsafe(ref rs, (GV * te) + e)).StoreUnsafe(ref rs, (GV * te) + e);
-                        (a + Vector256.LoadUnsafe(ref rs, (SW * te) + e)).StoreUnsafe(ref rs, (SW * te) + e);
-                        (b + Vector256.LoadUnsafe(ref rs, (SG * te) + e)).StoreUnsafe(ref rs, (SG * te) + e);
-                        (c + Vector256.LoadUnsafe(ref rs, (SV * te) + e)).StoreUnsafe(ref rs, (SV * te) + e);
-                    }
-                }
-                for (nuint m = 0; m < Width; m++)
-                    for (nuint e = 0; e < count; e += 8)
-                        Add(Vector256.LoadUnsafe(ref rs, (m * te) + e), ref rt, (m * (nuint)length) + j0 + e);
-            }
-        }
     }
 
     // sums[at … at + 7] += x0·y0 + x1·y1 + x2·y2 + x3·y3, as four fused multiply-adds.
