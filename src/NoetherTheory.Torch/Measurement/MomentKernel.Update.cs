@@ -36,23 +36,6 @@ public readonly record struct HeavyBallUpdate(float LearningRate, float CoupledD
         float t = MathF.FusedMultiplyAdd(-LearningRate, s, a);
         return (DecoupledFactor != 1 ? t * DecoupledFactor : t, v);
     }
-
-    /// <summary>Eight elements.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal (Vector256<float> Theta, Vector256<float> Velocity) Apply(Vector256<float> a, Vector256<float> b, Vector256<float> c)
-    {
-        var d = CoupledDecay != 0 ? Vector256.FusedMultiplyAdd(Vector256.Create(CoupledDecay), a, b) : b;
-        var v = c;
-        var s = d;
-        if (HasBuffer)
-        {
-            var beta = Vector256.Create(Momentum);
-            v = FirstStep ? d : Vector256.FusedMultiplyAdd(Vector256.Create(BufferScale), d, beta * c);
-            s = Nesterov ? Vector256.FusedMultiplyAdd(beta, v, d) : v;
-        }
-        var t = Vector256.FusedMultiplyAdd(Vector256.Create(-LearningRate), s, a);
-        return (DecoupledFactor != 1 ? t * Vector256.Create(DecoupledFactor) : t, v);
-    }
 }
 
 public static partial class MomentKernel
@@ -89,15 +72,29 @@ public static partial class MomentKernel
         if (velocity is null) ZeroVelocity(destination, rows);
     }
 
-    // Heavy ball's update of one element or eight, after the loops have taken their products.
+    // Heavy ball's update of one element or eight, after the loops have taken their products; the coefficients broadcast
+    // once per call of the kernel, not per vector (the same arithmetic as HeavyBallUpdate.Apply, which the scalar path uses).
     private readonly struct HeavyBallStep(HeavyBallUpdate update) : IElementUpdate
     {
+        private readonly Vector256<float> _decay = Vector256.Create(update.CoupledDecay);
+        private readonly Vector256<float> _beta = Vector256.Create(update.Momentum);
+        private readonly Vector256<float> _scale = Vector256.Create(update.BufferScale);
+        private readonly Vector256<float> _rate = Vector256.Create(-update.LearningRate);
+        private readonly Vector256<float> _factor = Vector256.Create(update.DecoupledFactor);
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector256<float> a, Vector256<float> b, Vector256<float> c, ref float theta, ref float velocity, nuint at)
         {
-            var (t, v) = update.Apply(a, b, c);
-            t.StoreUnsafe(ref theta, at);
-            if (update.HasBuffer) v.StoreUnsafe(ref velocity, at);
+            var d = update.CoupledDecay != 0 ? Vector256.FusedMultiplyAdd(_decay, a, b) : b;
+            var s = d;
+            if (update.HasBuffer)
+            {
+                var v = update.FirstStep ? d : Vector256.FusedMultiplyAdd(_scale, d, _beta * c);
+                v.StoreUnsafe(ref velocity, at);
+                s = update.Nesterov ? Vector256.FusedMultiplyAdd(_beta, v, d) : v;
+            }
+            var t = Vector256.FusedMultiplyAdd(_rate, s, a);
+            (update.DecoupledFactor != 1 ? t * _factor : t).StoreUnsafe(ref theta, at);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
