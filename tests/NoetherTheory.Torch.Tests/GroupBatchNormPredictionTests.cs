@@ -162,6 +162,26 @@ public sealed class GroupBatchNormPredictionTests
     }
 
     [Test]
+    public void HostAndTensorPaths_GiveTheSameBits()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(35);
+        using var network = Network.Create(ResNet(0.1));
+        using var data = SyntheticImages.Create(new SyntheticImageOptions(32, 8, 3, 8, 4, 15));
+        var groups = SymmetryProposals.Propose(network.Description).ToList();
+        using var host = new GroupBatchNormPrediction(groups, network.Description, network.Module);
+        using var tensors = new GroupBatchNormPrediction(groups, network.Description, network.Module, hostKernel: false);
+        host.Capture = tensors.Capture = true;
+        network.Module.train();
+        var idx = arange(0, 16);
+        nn.functional.cross_entropy(network.Module.call(data.Train.Batch(idx)), data.Train.Labels.index_select(0, idx)).backward();
+        var a = host.Pack().data<double>().ToArray();
+        var b = tensors.Pack().data<double>().ToArray();
+        Assert.That(a, Has.Length.EqualTo(host.PackedLength).And.All.Not.NaN);
+        Assert.That(a, Is.EqualTo(b), "the host path forms the tensor expression's float64 operations in its order");
+    }
+
+    [Test]
     public void BlockAndWholeTensorSlices_SumTheirChannels_WithThePower()
     {
         using var scope = NewDisposeScope();

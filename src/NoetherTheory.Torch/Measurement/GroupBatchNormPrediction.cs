@@ -45,6 +45,7 @@ public sealed class GroupBatchNormPrediction : IDisposable
     private Tensor? _weights;
     private Tensor? _varianceIndex;
     private bool _disposed;
+    private readonly bool _hostKernel;
 
     // One BN module the predicted groups need: its γ, ε, channel count, offset in the ε-ordered layout, and captured c.
     private sealed class Norm(string name, BatchNorm module)
@@ -55,10 +56,17 @@ public sealed class GroupBatchNormPrediction : IDisposable
         public long Offset { get; set; }
         public Tensor? Before { get; set; }
         public Tensor? Variance { get; set; }
+
+        // The same two on the host (CPU float32 running statistics): read from the tensors' storage, no tensor operation.
+        public double[]? BeforeHost { get; set; }
+        public double[]? VarianceHost { get; set; }
+
+        public bool HasHostVariance { get; set; }
         public List<Action> Hooks { get; } = [];  // each removes one hook
 
         public void Clear()
         {
+            HasHostVariance = false;
             Before?.Dispose();
             Before = null;
             Variance?.Dispose();
@@ -71,8 +79,12 @@ public sealed class GroupBatchNormPrediction : IDisposable
     /// <param name="description">The network's description (which weight feeds which normalisation).</param>
     /// <param name="module">The network's module (its BN modules are found by name and hooked).</param>
     /// <exception cref="ArgumentException">A normalisation of the description is not a module of <paramref name="module"/>.</exception>
-    public GroupBatchNormPrediction(IReadOnlyList<SymmetryGroup> groups, ModelDescription description, nn.Module<Tensor, Tensor> module)
+    /// <param name="hostKernel">On the CPU with float32 statistics, capture c and form the predictions on the host from the
+    /// tensors' storage (no tensor operation per BN layer and step; the same bits); false: with tensor operations, as on
+    /// other devices (tests compare the two).</param>
+    public GroupBatchNormPrediction(IReadOnlyList<SymmetryGroup> groups, ModelDescription description, nn.Module<Tensor, Tensor> module, bool hostKernel = true)
     {
+        _hostKernel = hostKernel;
         ArgumentNullException.ThrowIfNull(groups);
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(module);
@@ -151,6 +163,8 @@ public sealed class GroupBatchNormPrediction : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var device = _norms.Length > 0 ? _norms[0].Module.weight!.device : CPU;
         if (_generators == 0) return scope.MoveToOuter(zeros(0, dtype: ScalarType.Float64, device: device));
+        if (_hostKernel && _norms.All(n => HostTensors.Readable([n.Module.weight!]) && n.Module.weight!.grad is not null && (n.HasHostVariance || n.Variance is null)))
+            return scope.MoveToOuter(PackOnHost());
         _index ??= tensor(_entryChannel, device: device).DetachFromDisposeScope();
         _generatorIndex ??= tensor(_entryGenerator, device: device).DetachFromDisposeScope();
         _weights ??= tensor(_entryWeight, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();
@@ -174,6 +188,36 @@ public sealed class GroupBatchNormPrediction : IDisposable
         var predicted = zeros(_generators, dtype: ScalarType.Float64, device: device)
             .index_add_(0, _generatorIndex, perChannel.index_select(0, _index) * _weights, 1);
         return scope.MoveToOuter(cat([predicted, cat(variances, 0).index_select(0, _varianceIndex)], 0));
+    }
+
+    // The same numbers on the host (CPU float32 γ, variances captured on the host or not at all): per channel
+    // ε/(c+ε)·γ·∂f/∂γ in float64, in the tensor expression's order, then summed into the generators in entry order.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // once per measured step
+    private Tensor PackOnHost()
+    {
+        var perChannel = new double[_channels + 1];
+        perChannel[_channels] = double.NaN;                    // the variance slot of a generator over several channels
+        var variance = new double[_channels + 1];
+        variance[_channels] = double.NaN;
+        foreach (var (eps, members) in _byEpsilon)
+            foreach (int i in members)
+            {
+                var norm = _norms[i];
+                var gamma = HostTensors.Floats(HostTensors.Contiguous(norm.Module.weight!));
+                var grad = HostTensors.Floats(HostTensors.Contiguous(norm.Module.weight!.grad!));
+                for (int ch = 0; ch < norm.Channels; ch++)
+                {
+                    double c = norm.HasHostVariance ? norm.VarianceHost![ch] : double.NaN;
+                    long at = norm.Offset + ch;
+                    variance[at] = c;
+                    perChannel[at] = eps == 0 ? (double.IsNaN(c) ? c : 0) : (double)gamma[ch] * grad[ch] * (1 / (c + eps) * eps);   // libtorch forms ε/t as reciprocal(t)·ε
+                }
+            }
+        var packed = new double[2 * _generators];
+        for (int e = 0; e < _entryChannel.Length; e++)
+            packed[_entryGenerator[e]] += perChannel[_entryChannel[e]] * _entryWeight[e];
+        for (int g = 0; g < _generators; g++) packed[_generators + g] = variance[_varianceChannel[g]];
+        return HostTensors.Float64(packed);
     }
 
     /// <summary>Reads a packed vector (from <see cref="Pack"/>, copied to the host) starting at <paramref name="offset"/>.</summary>
@@ -246,6 +290,14 @@ public sealed class GroupBatchNormPrediction : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var running = norm.Module.running_var;
+            if (_hostKernel && running is not null && norm.Module.momentum is > 0 and <= 1 && HostTensors.Readable([running]) && running.is_contiguous())
+            {
+                // On the host: the running variance before this forward pass, widened exactly.
+                var values = HostTensors.Floats(running);
+                norm.BeforeHost = norm.BeforeHost is { } b && b.Length == values.Length ? b : new double[values.Length];
+                for (int i = 0; i < values.Length; i++) norm.BeforeHost[i] = values[i];
+                return null!;
+            }
             if (running is null || norm.Module.momentum is not (> 0 and <= 1))
             {
                 long[] axes = [.. Enumerable.Range(0, (int)input.dim()).Where(d => d != 1).Select(d => (long)d)];
@@ -257,6 +309,17 @@ public sealed class GroupBatchNormPrediction : IDisposable
         norm.Hooks.Add(pre.remove);
         var post = norm.Module.register_forward_hook((m, input, output) =>
         {
+            if (Capture && m.training && norm.BeforeHost is { } host && norm.Before is null && norm.Variance is null)
+            {
+                // c = (r' − (1 − m)·r)·(N − 1)/(N·m) from BN's own running-variance update, in the float64 arithmetic (and
+                // order) of the tensor expression below, so both paths give the same bits.
+                double mom = norm.Module.momentum!.Value, n = input.numel() / input.shape[1];
+                var now = HostTensors.Floats(norm.Module.running_var!);
+                norm.VarianceHost = norm.VarianceHost is { } v && v.Length == now.Length ? v : new double[now.Length];
+                for (int i = 0; i < now.Length; i++) norm.VarianceHost[i] = ((double)now[i] - (host[i] * (1 - mom))) * ((n - 1) / (n * mom));
+                norm.HasHostVariance = true;
+                return null!;
+            }
             if (norm.Before is not { } before) return null!;
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
