@@ -63,7 +63,12 @@ public sealed class BenchCommandTests
             Assert.That(row.GetProperty("maximaStatus").GetString(), Is.EqualTo("ok"), row.ToString());
             Assert.That(row.GetProperty("maximaVerified").GetBoolean(), Is.True);
             Assert.That(rhs.GetProperty("oursVsMaximaAgrees").GetBoolean(), Is.True, "our RHS equals Maxima's at its point to 1e-9");
-            Assert.That(row.GetProperty("fastestPeer").GetString(), Is.AnyOf("SymPy", "Maxima"));
+            // Named when the bounds decide it: a Maxima run under its 10 ms clock tick gives only a lower bound on ours ÷ Maxima,
+            // and then the peer stays unnamed with that bound (seen on a loaded machine).
+            if (row.TryGetProperty("fastestPeer", out var peer) && peer.ValueKind == JsonValueKind.String)
+                Assert.That(peer.GetString(), Is.AnyOf("SymPy", "Maxima"));
+            else
+                Assert.That(row.GetProperty("oursOverFastestPeerAtLeast").GetDouble(), Is.GreaterThan(0), row.ToString());
         }
     }
 
