@@ -6,7 +6,7 @@ namespace NoetherTheory.Torch.Tests;
 /// <summary>
 /// <see cref="MomentKernel"/> against its definitions evaluated in float64 on the host: every shape class (long contiguous
 /// runs, short runs walked in strips, tails that are not a multiple of the SIMD width, one index, an empty axis), with and
-/// without a momentum buffer, on one and on several workers; and its rounding bound on a long, one-signed sum.
+/// without a momentum buffer, on one and (large tensors) two threads; and its rounding bound on a long, one-signed sum.
 /// </summary>
 [TestFixture]
 public sealed class MomentKernelTests
@@ -85,19 +85,17 @@ public sealed class MomentKernelTests
     }
 
     [Test]
-    public void Compute_AnyShapeAndWorkerCount_MatchesTheDefinitions_AndWorkersDoNotChangeTheBits()
+    public void Compute_AnyShape_MatchesTheDefinitions()
     {
-        var shapes = Gen.Select(Gen.Long[1, 40], Gen.Long[1, 40], Gen.Long[1, 40], Gen.Int[2, 4], Gen.Int[0, 1000]);
-        shapes.Sample((pre, rows, post, workers, seed) =>
+        // Shapes of at most 64 000 elements stay on one thread (the split starts at 2¹⁸): the worker split is checked on large
+        // tensors below, where it runs.
+        var shapes = Gen.Select(Gen.Long[1, 40], Gen.Long[1, 40], Gen.Long[1, 40], Gen.Int[0, 1000]);
+        shapes.Sample((pre, rows, post, seed) =>
         {
             var (w, g, v) = Operands(pre * rows * post, seed);
             var one = new double[rows * MomentKernel.Width];
-            var many = new double[rows * MomentKernel.Width];
             MomentKernel.Compute(() => w, () => g, () => v, pre, rows, post, one, threads: 1);
-            MomentKernel.Compute(() => w, () => g, () => v, pre, rows, post, many, threads: workers);
             AssertMatches(one, Reference(w, g, v, pre, rows, post), $"[{pre}, {rows}, {post}]");
-            // Each index (or strip) is summed by one worker in one order: the worker count cannot change a bit.
-            Assert.That(many, Is.EqualTo(one), $"[{pre}, {rows}, {post}] on {workers} workers");
         }, iter: 60);
     }
 

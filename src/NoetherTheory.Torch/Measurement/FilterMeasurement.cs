@@ -192,9 +192,7 @@ public sealed class FilterMeasurement : IDisposable
             var v = _optimizer.Velocity(_convIndex[i]);
             long f = _model.ConvLayers[i].Filters, k = FanIn(_model.ConvLayers[i]);
             if (_moments is null || _moments.Length < f * MomentKernel.Width) _moments = new double[f * MomentKernel.Width];
-            var (x, g, z) = (HostTensors.Contiguous(p), HostTensors.Contiguous(grad), v is null ? null : HostTensors.Contiguous(v));
-            MomentKernel.Compute(() => HostTensors.Floats(x), () => HostTensors.Floats(g), z is null ? null : () => HostTensors.Floats(z), 1, f, k,
-                _moments, exact: true);
+            HostTensors.Moments(p, grad, v, 1, f, k, _moments, exact: true);
             for (long c = 0; c < f; c++, at += GramSize)
             {
                 var m = _moments.AsSpan((int)(c * MomentKernel.Width), MomentKernel.Width);

@@ -48,10 +48,11 @@ public sealed record GroupStepMeasurement(long Step, IReadOnlyList<GroupValues> 
 /// <see cref="FilterMeasurement.Pack"/>).
 /// </summary>
 /// <remarks>
-/// <para>On the CPU with float32 parameters (every CPU run) each moment table is one fused pass of <see cref="MomentKernel"/>
-/// over the tensor's storage in place (float32 lanes flushed to float64 every 32 products, one float64 row per index), on the
-/// calling thread: .NET worker threads and libtorch's OpenMP threads, which spin after each parallel region, slowed both the
-/// measured and the unmeasured steps on the 2-core machine (bench, 2026-12-06). Vectors are formed exactly in float64. The
+/// <para>On the CPU with float32 parameters (every CPU run) each moment table is one pass of <see cref="MomentKernel"/> over
+/// the tensor's storage in place (float32 lanes flushed to float64 every 32 products, one float64 row per index; vectors
+/// exactly in float64) on the calling thread; with heavy ball, <see cref="BeginFused"/> has each measured tensor's largest
+/// table formed in the optimizer's own update pass instead (which may split a large tensor with one blocking worker thread;
+/// .NET pool threads, which spin after work, slowed both the measured and the unmeasured steps on the 2-core machine). The
 /// libtorch path below runs elsewhere (CUDA), and on the CPU when asked (tests compare the two).</para>
 /// <para>The libtorch path computes per-index moment tables, one per (parameter tensor, axis) that any measured group slices, shared
 /// by every group that slices that tensor along that axis (a whole-tensor slice sums all rows of any table of its tensor):
@@ -327,11 +328,11 @@ public sealed class GroupMeasurement : IDisposable
         var fused = new Dictionary<int, Table>();
         foreach (var t in _tables)
             if (!t.Vector && (t.FilterOffset < 0 || filterPack is null) && !fused.ContainsKey(t.Parameter)) fused[t.Parameter] = t;
+        foreach (var t in fused.Values.Where(t => _optimizer.Parameters[t.Parameter].grad is null))
+            throw new InvalidOperationException($"parameter {t.Parameter} has no gradient: measure after backward.");
         _fused = [.. fused.Values];
         foreach (var t in _fused)
         {
-            if (_optimizer.Parameters[t.Parameter].grad is null)
-                throw new InvalidOperationException($"parameter {t.Parameter} has no gradient: measure after backward.");
             t.Moments = t.Moments is { } m && m.Length >= t.Rows * MomentKernel.Width ? m : new double[t.Rows * MomentKernel.Width];
             heavyBall.RequestMoments(t.Parameter, t.Pre, t.Rows, t.Post, t.Moments);
         }
@@ -362,8 +363,7 @@ public sealed class GroupMeasurement : IDisposable
     {
         _packed ??= new double[PackedLength];
         var packed = _packed;
-        const int threads = 1;   // see the class remarks: worker threads contend with libtorch's spinning OpenMP threads
-        ReadOnlySpan<double> filters = filterPack is null ? default : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(HostTensors.Contiguous(filterPack).bytes);
+        ReadOnlySpan<double> filters = filterPack is null ? default : HostTensors.Doubles(filterPack);
         foreach (var t in _tables)
         {
             if (fused is not null && fused.Contains(t)) continue;
@@ -381,26 +381,10 @@ public sealed class GroupMeasurement : IDisposable
                 }
                 continue;
             }
-            var (x, g, v) = (HostTensors.Contiguous(p), HostTensors.Contiguous(grad), velocity is null ? null : HostTensors.Contiguous(velocity));
             _moments = _moments is { } m && m.Length >= t.Rows * MomentKernel.Width ? m : new double[t.Rows * MomentKernel.Width];
             var moments = _moments;
-            if (t.Vector)
-            {
-                // One element per index: the products in float64 are exact.
-                ReadOnlySpan<float> xs = HostTensors.Floats(x), gs = HostTensors.Floats(g), vs = v is null ? default : HostTensors.Floats(v);
-                for (int i = 0; i < t.Rows; i++)
-                {
-                    double a = xs[i], b = gs[i], c = v is null ? 0 : vs[i];
-                    var row = moments.AsSpan(i * MomentKernel.Width, MomentKernel.Width);
-                    row[MomentKernel.WW] = a * a; row[MomentKernel.WG] = a * b; row[MomentKernel.WV] = a * c;
-                    row[MomentKernel.GG] = b * b; row[MomentKernel.VV] = c * c;
-                    row[MomentKernel.SW] = a; row[MomentKernel.SG] = b; row[MomentKernel.SV] = c;
-                }
-            }
-            else
-            {
-                MomentKernel.Compute(() => HostTensors.Floats(x), () => HostTensors.Floats(g), v is null ? null : () => HostTensors.Floats(v), t.Pre, t.Rows, t.Post, moments, threads);
-            }
+            // Vectors (one element per index) in the kernel's exact mode: their float64 products are exact.
+            HostTensors.Moments(p, grad, velocity, t.Pre, t.Rows, t.Post, moments, exact: t.Vector);
             CopyMoments(t, moments);
         }
     }

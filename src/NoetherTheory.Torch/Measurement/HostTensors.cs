@@ -30,4 +30,15 @@ internal static class HostTensors
 
     /// <summary>The float32 storage of a contiguous CPU tensor, in place.</summary>
     public static ReadOnlySpan<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+
+    /// <summary>The float64 storage of a CPU float64 tensor (a contiguous copy first where it is not in order).</summary>
+    public static ReadOnlySpan<double> Doubles(Tensor t) => MemoryMarshal.Cast<byte, double>(Contiguous(t).bytes);
+
+    /// <summary><see cref="MomentKernel.Compute"/> on CPU float32 tensors read in place (contiguous copies, in the caller's
+    /// dispose scope, where they are not in order); <paramref name="velocity"/> null: v = 0.</summary>
+    public static void Moments(Tensor weights, Tensor gradients, Tensor? velocity, long pre, long rows, long post, double[] destination, bool exact = false)
+    {
+        var (x, g, v) = (Contiguous(weights), Contiguous(gradients), velocity is null ? null : Contiguous(velocity));
+        MomentKernel.Compute(() => Floats(x), () => Floats(g), v is null ? null : () => Floats(v), pre, rows, post, destination, exact: exact);
+    }
 }

@@ -21,8 +21,9 @@ public delegate Span<float> FloatTarget();
 /// </summary>
 /// <remarks>
 /// <para>The tensor is viewed as [pre, rows, post] (the axis in the middle). Long contiguous runs (post ≥ <see cref="LongRun"/>)
-/// are reduced run by run; otherwise the kernel walks strips of 8 adjacent elements of each [rows·post] block down all
-/// pre blocks and folds the strips into their indices at the end. Either way each element is read once, products are
+/// are reduced run by run; otherwise the kernel walks the pre blocks in order through tiles of 256 adjacent elements of each
+/// [rows·post] block, keeping the tile's sums in the first-level cache, and folds the elements into their indices at the end.
+/// Either way each element is read once, products are
 /// formed with fused multiply-adds in float32 SIMD lanes, and every lane's partial sum is moved into a float64 total after
 /// at most <see cref="LaneTerms"/> terms, so a moment of K terms carries a float32 rounding of at most about
 /// LaneTerms·2⁻²⁴ ≈ 1.9e-6 relative to the sum of its terms' magnitudes, whatever K (then float64 sums).</para>
@@ -82,7 +83,7 @@ public static partial class MomentKernel
         long n = Check(weights().Length, gradients().Length, velocity?.Invoke().Length ?? -1, pre, rows, post, destination);
         if (n == 0) return;
         // Without a buffer, g stands in for v and the v moments are zeroed afterwards (one code path). Nothing is written.
-        FloatTarget w = () => Writable(weights()), g = () => Writable(gradients()), v = () => Writable((velocity ?? gradients)());
+        FloatTarget w = () => Writable(weights()), v = () => Writable((velocity ?? gradients)());
         if (!exact) Drive(w, gradients, v, pre, rows, post, destination, threads >= 2 && n >= SplitFrom, default(NoUpdate));
         else if (post >= LongRun) ExactRuns(weights(), gradients(), (velocity ?? gradients)(), pre, rows, post, destination);
         else Elements(weights(), gradients(), (velocity ?? gradients)(), pre, rows, post, destination);

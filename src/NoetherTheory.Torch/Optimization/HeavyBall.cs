@@ -40,17 +40,21 @@ public sealed class HeavyBall : TrainingOptimizer
 
     /// <summary>
     /// Asks the next <see cref="Step"/> to form the per-index moments of parameter <paramref name="parameter"/>'s pre-update
-    /// θ, g, v viewed as [pre, rows, post] (<see cref="MomentKernel"/>'s values) into <paramref name="destination"/>. On the CPU
-    /// with float32 tensors the moments come from the update's own pass (<see cref="MomentKernel.ComputeAndUpdate"/>, the update
-    /// bit for bit that of the tensor operations); elsewhere they are formed before the update. <see cref="TookMoments"/> says
-    /// afterwards whether the step served the request (not when the parameter had no gradient).
+    /// θ, g, v viewed as [pre, rows, post] (<see cref="MomentKernel"/>'s values) into <paramref name="destination"/>, for a float32
+    /// parameter on the CPU: the moments come from the update's own pass (<see cref="MomentKernel.ComputeAndUpdate"/>, the update
+    /// bit for bit that of the tensor operations), or, where a tensor's storage is not in order, from contiguous copies before the
+    /// update. <see cref="TookMoments"/> says afterwards whether the step served the request (not when the parameter had no
+    /// gradient).
     /// </summary>
-    /// <exception cref="ArgumentException">The view does not cover the parameter, or the destination is too short.</exception>
+    /// <exception cref="ArgumentException">The parameter is not a float32 CPU tensor, the view does not cover it, or the
+    /// destination is too short.</exception>
     public void RequestMoments(int parameter, long pre, long rows, long post, double[] destination)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameter);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(parameter, _parameters.Length);
         ArgumentNullException.ThrowIfNull(destination);
+        if (!HostTensors.Readable([_parameters[parameter]]))
+            throw new ArgumentException($"Moments in the update's pass need a float32 CPU parameter; parameter {parameter} is {_parameters[parameter].dtype} on {_parameters[parameter].device}.", nameof(parameter));
         if (pre * rows * post != _parameters[parameter].numel() || destination.Length < rows * MomentKernel.Width)
             throw new ArgumentException($"A moment request for parameter {parameter} must view its {_parameters[parameter].numel()} elements and hold {rows * MomentKernel.Width} values.", nameof(destination));
         _requests[parameter] = (pre, rows, post, destination);
@@ -98,21 +102,16 @@ public sealed class HeavyBall : TrainingOptimizer
         }
     }
 
-    // The requested moments of parameter i: in the update's own pass where θ, g and v are float32 CPU tensors in order (true:
-    // updated), else formed here before the tensor operations update it (false).
+    // The requested moments of parameter i (a float32 CPU tensor): in the update's own pass where θ, g and v are in order
+    // (true: updated), else from contiguous copies before the tensor operations update it (false).
     private bool FusedStep(int i, Tensor g, double learningRate, (long Pre, long Rows, long Post, double[] Destination) r)
     {
         var q = _parameters[i];
         bool hasBuffer = Options.Momentum != 0;
         var v = _velocity[i];
-        bool host = HostTensors.Readable(v is null ? [q, g] : [q, g, v]) && q.is_contiguous() && g.is_contiguous() && (v is null || v.is_contiguous());
-        if (!host)
+        if (!q.is_contiguous() || !g.is_contiguous() || (v is not null && !v.is_contiguous()))
         {
-            using var x = q.detach().contiguous();
-            using var y = g.contiguous();
-            using var z = v?.contiguous();
-            MomentKernel.Compute(() => HostTensors.Floats(x), () => HostTensors.Floats(y), z is null ? null : () => HostTensors.Floats(z),
-                r.Pre, r.Rows, r.Post, r.Destination);
+            HostTensors.Moments(q.detach(), g, v, r.Pre, r.Rows, r.Post, r.Destination);
             return false;
         }
         bool first = hasBuffer && v is null;

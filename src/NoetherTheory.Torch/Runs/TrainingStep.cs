@@ -234,9 +234,9 @@ public sealed class TrainingStep : IDisposable
             // the update gives; with heavy ball on the CPU the groups' largest tables are formed in the update's own pass.
             if (measure && Groups is not null)
             {
-                if (Groups.CanFuse) Groups.BeginFused(filterPack);
-                else groupPack = Groups.Pack(filterPack);
                 fused = Groups.CanFuse;
+                if (fused) Groups.BeginFused(filterPack);
+                else groupPack = Groups.Pack(filterPack);
             }
             if (measure && BatchNormPrediction is not null) predictionPack = BatchNormPrediction.Pack();
             _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure));
@@ -285,7 +285,7 @@ public sealed class TrainingStep : IDisposable
             // The one host transfer, then one block copy into a reused array (the tensor accessor's ToArray reads element by
             // element, and a fresh array of this size is a large-object allocation per flush, which brings full collections).
             // Nothing returned keeps it: the unpacking copies what it keeps.
-            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(all.cpu().contiguous().bytes);
+            var values = HostTensors.Doubles(all.cpu());
             if (_host is null || _host.Length < values.Length) _host = new double[values.Length];
             host = _host;
             values.CopyTo(host);
