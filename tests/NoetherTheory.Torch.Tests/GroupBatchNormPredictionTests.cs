@@ -179,6 +179,14 @@ public sealed class GroupBatchNormPredictionTests
         var b = tensors.Pack().data<double>().ToArray();
         Assert.That(a, Has.Length.EqualTo(host.PackedLength).And.All.Not.NaN);
         Assert.That(a, Is.EqualTo(b), "the host path forms the tensor expression's float64 operations in its order");
+        var direct = host.PredictOnHost(4);
+        Assert.That(direct, Is.Not.Null, "CPU float32 γ with gradients and captured variances: formed on the host");
+        var unpacked = host.Unpack(4, a);
+        Assert.That(direct!.Step, Is.EqualTo(4));
+        Assert.That(direct.Groups.Select(g => g.Group), Is.EqualTo(unpacked.Groups.Select(g => g.Group)));
+        Assert.That(direct.Groups.SelectMany(g => g.Predicted.Concat(g.BatchVariance)), Is.EqualTo(unpacked.Groups.SelectMany(g => g.Predicted.Concat(g.BatchVariance))),
+            "PredictOnHost is Unpack(Pack()) without the tensor");
+        Assert.That(tensors.PredictOnHost(4), Is.Null, "with the host kernel off, Pack is the way");
     }
 
     [Test]

@@ -134,6 +134,37 @@ public sealed class GroupMeasurementTests
         AssertMatches(measurement.Unpack(1, measurement.Pack().cpu().data<double>().ToArray()), groups, Host(network, optimizer));
     }
 
+    [TestCase(false, TestName = "{m}: before the step")]
+    [TestCase(true, TestName = "{m}: fused into heavy ball's update")]
+    public void HostMeasurement_IsTheUnpackedPack_BitForBit_OfThePreUpdatePoint(bool fused)
+    {
+        using var scope = NewDisposeScope();
+        var (network, optimizer) = Trained(LayerNorm);
+        using var n = network;
+        using var o = optimizer;
+        var groups = Discovered(LayerNorm).Concat(HandMade(network)).ToList();
+        using var measurement = new GroupMeasurement(groups, network.Module.named_parameters(), optimizer);
+        Assert.That(measurement.OnHost && measurement.CanFuse, Is.True, "float32 CPU parameters and heavy ball");
+        var expected = measurement.Unpack(5, measurement.Pack().data<double>().ToArray());
+        var host = Host(network, optimizer);
+        GroupStepMeasurement got;
+        if (fused)
+        {
+            measurement.BeginFused();
+            optimizer.Step(0.05);
+            got = measurement.EndFused(5);
+            var first = network.Description.Parameters[0].Name;
+            Assert.That(network.Module.named_parameters().Single(p => p.name == first).parameter.detach().to(ScalarType.Float64).data<double>().ToArray(),
+                Is.Not.EqualTo(host[first].Theta), "the step updated the parameters");
+        }
+        else got = measurement.MeasureOnHost(5);
+        Assert.That(got.Step, Is.EqualTo(5));
+        Assert.That(got.Groups.Select(g => g.Group), Is.EqualTo(expected.Groups.Select(g => g.Group)));
+        for (int g = 0; g < groups.Count; g++)
+            Assert.That(got.Groups[g].Generators, Is.EqualTo(expected.Groups[g].Generators), groups[g].Name + ": the same bits as Unpack(Pack())");
+        AssertMatches(got, groups, host);   // of θ, g, v before the update
+    }
+
     [Test]
     public void Comparison_CatchesAPerturbedSlice()
     {

@@ -163,8 +163,7 @@ public sealed class GroupBatchNormPrediction : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var device = _norms.Length > 0 ? _norms[0].Module.weight!.device : CPU;
         if (_generators == 0) return scope.MoveToOuter(zeros(0, dtype: ScalarType.Float64, device: device));
-        if (_hostKernel && _norms.All(n => HostTensors.Readable([n.Module.weight!]) && n.Module.weight!.grad is not null && (n.HasHostVariance || n.Variance is null)))
-            return scope.MoveToOuter(PackOnHost());
+        if (CanPredictOnHost) return scope.MoveToOuter(HostTensors.Float64(HostValues()));
         _index ??= tensor(_entryChannel, device: device).DetachFromDisposeScope();
         _generatorIndex ??= tensor(_entryGenerator, device: device).DetachFromDisposeScope();
         _weights ??= tensor(_entryWeight, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();
@@ -190,10 +189,28 @@ public sealed class GroupBatchNormPrediction : IDisposable
         return scope.MoveToOuter(cat([predicted, cat(variances, 0).index_select(0, _varianceIndex)], 0));
     }
 
+    // Whether this step's numbers can be formed on the host: CPU float32 γ with gradients, variances captured on the host or
+    // not at all.
+    private bool CanPredictOnHost => _hostKernel && _generators > 0
+        && _norms.All(n => HostTensors.Readable([n.Module.weight!]) && n.Module.weight!.grad is not null && (n.HasHostVariance || n.Variance is null));
+
+    /// <summary>
+    /// This step's prediction formed on the host, when it can be (CPU float32 γ with their gradients, the variances captured
+    /// on the host): what <see cref="Unpack"/> gives for <see cref="Pack"/>'s vector, without making that vector a tensor.
+    /// Null where <see cref="Pack"/> must be used (other devices, or the host kernel turned off). Call when
+    /// <see cref="Pack"/> would be called.
+    /// </summary>
+    /// <param name="step">Step index n (labels the prediction).</param>
+    public GroupPredictionStep? PredictOnHost(long step)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return CanPredictOnHost ? Unpack(step, HostValues()) : null;
+    }
+
     // The same numbers on the host (CPU float32 γ, variances captured on the host or not at all): per channel
     // ε/(c+ε)·γ·∂f/∂γ in float64, in the tensor expression's order, then summed into the generators in entry order.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // once per measured step
-    private Tensor PackOnHost()
+    private double[] HostValues()
     {
         var perChannel = new double[_channels + 1];
         perChannel[_channels] = double.NaN;                    // the variance slot of a generator over several channels
@@ -217,7 +234,7 @@ public sealed class GroupBatchNormPrediction : IDisposable
         for (int e = 0; e < _entryChannel.Length; e++)
             packed[_entryGenerator[e]] += perChannel[_entryChannel[e]] * _entryWeight[e];
         for (int g = 0; g < _generators; g++) packed[_generators + g] = variance[_varianceChannel[g]];
-        return HostTensors.Float64(packed);
+        return packed;
     }
 
     /// <summary>Reads a packed vector (from <see cref="Pack"/>, copied to the host) starting at <paramref name="offset"/>.</summary>

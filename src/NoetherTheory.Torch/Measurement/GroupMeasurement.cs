@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NoetherTheory.Torch.Models;
 using NoetherTheory.Torch.Optimization;
 using NoetherTheory.Torch.Symmetries;
@@ -45,7 +47,9 @@ public sealed record GroupStepMeasurement(long Step, IReadOnlyList<GroupValues> 
 /// Device-side reductions for any set of <see cref="SymmetryGroup"/>s (discovered or declared as data): every generator's
 /// charge and the quantities its laws consume, packed into one float64 vector that rides on the training step's single
 /// host transfer (<see cref="Runs.TrainingStep"/> appends it to the logged step's values, exactly as it does
-/// <see cref="FilterMeasurement.Pack"/>).
+/// <see cref="FilterMeasurement.Pack"/>). Where the tables are formed on the host (<see cref="OnHost"/>: every CPU run) the
+/// step takes the measurement itself instead (<see cref="MeasureOnHost"/>, <see cref="EndFused"/>): the same numbers,
+/// without a tensor that only carried host values to the transfer.
 /// </summary>
 /// <remarks>
 /// <para>On the CPU with float32 parameters (every CPU run) each moment table is one pass of <see cref="MomentKernel"/> over
@@ -88,6 +92,7 @@ public sealed class GroupMeasurement : IDisposable
     private readonly Table[] _tables;
     private readonly Table[] _vectors;
     private readonly (SymmetryGroup Group, (GroupTensor Tensor, Table Table, long SliceSize)[][] Components)[] _bound;
+    private readonly UnpackPlan[] _plans;
     private readonly long _bufferLength;
     private readonly bool _host;
     private double[]? _packed;
@@ -261,6 +266,7 @@ public sealed class GroupMeasurement : IDisposable
         }
         PackedLength = reused;
         Groups = groups;
+        _plans = Plans(_bound);
     }
 
     /// <summary>The measured groups, in packing order.</summary>
@@ -307,6 +313,27 @@ public sealed class GroupMeasurement : IDisposable
         return HostTensors.Float64(_packed);
     }
 
+    /// <summary>Whether the tables are formed on the host (CPU float32 parameters with the host kernel): then
+    /// <see cref="MeasureOnHost"/> and <see cref="EndFused"/> give the step's measurement directly, with no tensor to carry
+    /// to a later transfer.</summary>
+    public bool OnHost => _host;
+
+    /// <summary>
+    /// On the host path, this step's measurement at once: what <see cref="Unpack"/> gives for <see cref="Pack"/>'s vector,
+    /// without making that vector a tensor (its values are already on the host: carrying them as a tensor to the step's
+    /// transfer only copied them four times). Call after backward and before the optimizer step, as <see cref="Pack"/>.
+    /// </summary>
+    /// <param name="step">Step index n (labels the measurement).</param>
+    /// <param name="filterPack">As for <see cref="Pack"/>.</param>
+    /// <exception cref="InvalidOperationException">Not <see cref="OnHost"/>, or a measured tensor has no gradient.</exception>
+    public GroupStepMeasurement MeasureOnHost(long step, Tensor? filterPack = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_host) throw new InvalidOperationException("The tables are formed by libtorch on this device: use Pack and Unpack.");
+        FillOnHost(filterPack, fused: null);
+        return Unpack(step, _packed);
+    }
+
     /// <summary>Whether <see cref="BeginFused"/> can hand tables to the optimizer's update: on the CPU with float32 parameters
     /// and a <see cref="HeavyBall"/> optimizer.</summary>
     public bool CanFuse => _host && _optimizer is HeavyBall;
@@ -339,10 +366,11 @@ public sealed class GroupMeasurement : IDisposable
         FillOnHost(filterPack, fused: [.. fused.Values]);
     }
 
-    /// <summary>Completes a <see cref="BeginFused"/> measurement after the optimizer's step: the packed vector of
-    /// <see cref="PackedLength"/> float64 values (in the caller's dispose scope).</summary>
+    /// <summary>Completes a <see cref="BeginFused"/> measurement after the optimizer's step: the step's measurement, what
+    /// <see cref="Unpack"/> gives for the vector <see cref="Pack"/> would have given before the step (the same bits).</summary>
+    /// <param name="step">Step index n (labels the measurement).</param>
     /// <exception cref="InvalidOperationException">No fused measurement was begun, or the step did not form a requested table.</exception>
-    public Tensor EndFused()
+    public GroupStepMeasurement EndFused(long step)
     {
         var fused = _fused ?? throw new InvalidOperationException("EndFused without BeginFused.");
         _fused = null;
@@ -353,7 +381,7 @@ public sealed class GroupMeasurement : IDisposable
                 throw new InvalidOperationException($"The optimizer's step did not form the moments of parameter {t.Parameter} (no gradient?).");
             CopyMoments(t, t.Moments!);
         }
-        return HostTensors.Float64(_packed);
+        return Unpack(step, _packed);
     }
 
     // Every table not in fused into the packed array: read from the filter measurement's Gram matrices, formed exactly
@@ -381,11 +409,40 @@ public sealed class GroupMeasurement : IDisposable
                 }
                 continue;
             }
+            if (t.Vector)
+            {
+                VectorRows(p, grad, velocity, packed.AsSpan(t.Start, (int)t.Rows * t.Width));
+                continue;
+            }
             _moments = _moments is { } m && m.Length >= t.Rows * MomentKernel.Width ? m : new double[t.Rows * MomentKernel.Width];
             var moments = _moments;
-            // Vectors (one element per index) in the kernel's exact mode: their float64 products are exact.
-            HostTensors.Moments(p, grad, velocity, t.Pre, t.Rows, t.Post, moments, exact: t.Vector);
+            HostTensors.Moments(p, grad, velocity, t.Pre, t.Rows, t.Post, moments);
             CopyMoments(t, moments);
+        }
+    }
+
+    // A vector's packed rows (one element per index, LinearWidth values each) straight from its storage: each moment is one
+    // float64 product of float32 values, exact, as the kernel's exact mode forms it (zero without a buffer), with no table
+    // pass and its per-call set-up (these are most of a network's tables and each holds a few hundred elements).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // once per measured step: optimised from the first call
+    private static void VectorRows(Tensor weights, Tensor gradients, Tensor? velocity, Span<double> rows)
+    {
+        var x = HostTensors.Floats(HostTensors.Contiguous(weights));
+        var y = HostTensors.Floats(HostTensors.Contiguous(gradients));
+        var z = velocity is null ? default : HostTensors.Floats(HostTensors.Contiguous(velocity));
+        if (y.Length != x.Length || (velocity is not null && z.Length != x.Length) || rows.Length != LinearWidth * x.Length)
+            throw new InvalidOperationException("A vector's gradient or buffer does not match it.");
+        for (int i = 0; i < x.Length; i++)
+        {
+            double a = x[i], b = y[i];
+            var r = rows.Slice(LinearWidth * i, LinearWidth);
+            r[0] = a * a; r[1] = a * b; r[3] = b * b; r[5] = a; r[6] = b;
+            if (velocity is null) r[2] = r[4] = r[7] = 0;
+            else
+            {
+                double c = z[i];
+                r[2] = a * c; r[4] = c * c; r[7] = c;
+            }
         }
     }
 
@@ -464,48 +521,83 @@ public sealed class GroupMeasurement : IDisposable
     {
         if (offset < 0 || packed.Length - offset < PackedLength)
             throw new ArgumentException($"A packed group measurement needs {PackedLength} values from offset {offset}; the span holds {packed.Length}.", nameof(packed));
-        var groups = new List<GroupValues>(_bound.Length);
-        foreach (var (group, components) in _bound)
+        var groups = new GroupValues[_plans.Length];
+        ref double start = ref MemoryMarshal.GetReference(packed.Slice(offset));
+        for (int g = 0; g < _plans.Length; g++)
         {
-            var values = new GeneratorTable(group.Dimension);
-            int generator = 0;
+            var plan = _plans[g];
+            var values = new GeneratorTable(plan.Dimension);
+            foreach (var term in plan.Terms)
+            {
+                // Rows first + c·stride … + rows − 1 of the table from term.Start hold generator term.Generator + c (every row index
+                // lies inside the first PackedLength values, checked above, by the plan's construction).
+                ref double table = ref Unsafe.Add(ref start, term.Start);
+                int w = term.Width;
+                for (int c = 0; c < term.Count; c++)
+                {
+                    int first = term.First + (c * term.Stride);
+                    double ww = 0, wg = 0, wv = 0, gg = 0, vv = 0, sw = 0, sg = 0, sv = 0;
+                    for (int i = first; i < first + term.Rows; i++)
+                    {
+                        ref double row = ref Unsafe.Add(ref table, i * w);
+                        ww += row; wg += Unsafe.Add(ref row, 1); wv += Unsafe.Add(ref row, 2); gg += Unsafe.Add(ref row, 3); vv += Unsafe.Add(ref row, 4);
+                        if (!plan.Scale)
+                        {
+                            sw += Unsafe.Add(ref row, 5); sg += Unsafe.Add(ref row, 6); sv += Unsafe.Add(ref row, 7);
+                        }
+                    }
+                    var x = values.Slot(term.Generator + c);
+                    if (plan.Scale)
+                    {
+                        x[0] += term.Power * ww; x[1] += term.Power * wv; x[2] += term.Power * wg; x[3] += term.Power * vv;
+                    }
+                    else
+                    {
+                        x[0] += sw; x[1] += sv; x[2] += sg;
+                    }
+                    x[4] += term.Magnitude * ww; x[5] += term.Magnitude * gg; x[6] += term.Magnitude * vv;
+                }
+            }
+            groups[g] = new GroupValues(plan.Name, plan.Kind, values);
+        }
+        return new GroupStepMeasurement(step, groups);
+    }
+
+    // One tensor of one component of a group, as Unpack reads it: generators Generator … Generator + Count − 1 sum Rows
+    // consecutive packed rows (of Width values, from Start) each, the c-th from row First + c·Stride; scale groups weight
+    // them by Power, and every group's magnitudes by Magnitude (|p| for a scale group, the slice size for a translation).
+    private readonly record struct UnpackTerm(int Generator, int Count, int Start, int Width, int First, int Stride, int Rows, double Power, double Magnitude);
+
+    private sealed record UnpackPlan(string Name, GroupKind Kind, bool Scale, long Dimension, UnpackTerm[] Terms);
+
+    // The plan of every group, made once (the slices, tables and their places do not change between steps).
+    private static UnpackPlan[] Plans((SymmetryGroup Group, (GroupTensor Tensor, Table Table, long SliceSize)[][] Components)[] bound)
+    {
+        var plans = new UnpackPlan[bound.Length];
+        for (int g = 0; g < bound.Length; g++)
+        {
+            var (group, components) = bound[g];
             bool scale = group.Action == GroupAction.Scale;
+            var terms = new List<UnpackTerm>();
+            int generator = 0;
             foreach (var component in components)
             {
-                long n = component[0].Tensor.Slices.Count;
+                int n = checked((int)component[0].Tensor.Slices.Count);
                 foreach (var (gt, table, size) in component)
                 {
                     var s = gt.Slices;
-                    int w = table.Width, at = offset + table.Start;
-                    double power = gt.Power, magnitude = scale ? Math.Abs(power) : size;
-                    for (long c = 0; c < n; c++)
-                    {
-                        long first = (s.Axis is null ? 0 : s.Start + c * s.Block) * table.Split,
-                            count = (s.Axis is null ? table.Rows : s.Block) * table.Split;
-                        double ww = 0, wg = 0, wv = 0, gg = 0, vv = 0, sw = 0, sg = 0, sv = 0;
-                        for (long i = first; i < first + count; i++)
-                        {
-                            var row = packed.Slice(at + (int)(i * w), w);
-                            ww += row[0]; wg += row[1]; wv += row[2]; gg += row[3]; vv += row[4];
-                            if (!scale) { sw += row[5]; sg += row[6]; sv += row[7]; }
-                        }
-                        var x = values.Slot((int)(generator + c));
-                        if (scale)
-                        {
-                            x[0] += power * ww; x[1] += power * wv; x[2] += power * wg; x[3] += power * vv;
-                        }
-                        else
-                        {
-                            x[0] += sw; x[1] += sv; x[2] += sg;
-                        }
-                        x[4] += magnitude * ww; x[5] += magnitude * gg; x[6] += magnitude * vv;
-                    }
+                    long split = table.Split;
+                    terms.Add(new UnpackTerm(generator, n, table.Start, table.Width,
+                        First: checked((int)((s.Axis is null ? 0 : s.Start) * split)),
+                        Stride: checked((int)((s.Axis is null ? 0 : s.Block) * split)),
+                        Rows: checked((int)((s.Axis is null ? table.Rows : s.Block) * split)),
+                        gt.Power, scale ? Math.Abs(gt.Power) : size));
                 }
-                generator += (int)n;
+                generator += n;
             }
-            groups.Add(new GroupValues(group.Name, group.Kind, values));
+            plans[g] = new UnpackPlan(group.Name, group.Kind, scale, group.Dimension, [.. terms]);
         }
-        return new GroupStepMeasurement(step, groups);
+        return plans;
     }
 
     /// <summary>Frees the work buffer and the index tensors (allocated again if <see cref="Pack"/> is called after this).</summary>

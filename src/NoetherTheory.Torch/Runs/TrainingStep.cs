@@ -80,8 +80,14 @@ public sealed class TrainingStep : IDisposable
     // int64 [2] on the device: (first step whose loss or gradient was not finite, or −1; 1 loss, 2 gradient, 3 both).
     private readonly Tensor _firstNonFinite;
 
-    // A logged step whose values are still on the device: [Σloss, Σcorrect] and, when measured, the packed measurement.
-    private sealed record PendingStep(long Step, long StepsAveraged, long Batch, Tensor Values, bool Measured);
+    // A logged step whose values are still on the device: [Σloss, Σcorrect] and, when measured, the packed measurement; the
+    // groups' measurement and BN-ε prediction when they were formed on the host (then not in Values).
+    private sealed record PendingStep(long Step, long StepsAveraged, long Batch, Tensor Values, bool Measured)
+    {
+        public GroupStepMeasurement? HostGroups { get; init; }
+
+        public GroupPredictionStep? HostPredictions { get; init; }
+    }
 
     /// <summary>Binds a step to a model on its training device, its optimizer and the run's host generator.</summary>
     /// <param name="model">The network, already on its device.</param>
@@ -221,6 +227,8 @@ public sealed class TrainingStep : IDisposable
         LoggedStep? logged = null;
         IReadOnlyList<Tensor>? before = null;
         Tensor? groupPack = null, predictionPack = null;
+        GroupStepMeasurement? hostGroups = null;
+        GroupPredictionStep? hostPredictions = null;
         bool fused = false;
         if (logging != StepLogging.None)
         {
@@ -232,21 +240,31 @@ public sealed class TrainingStep : IDisposable
             if (filterPack is not null) values = cat([values, filterPack], 0);
             // The groups' values (reusing the convs' Gram matrices) and the BN-ε predictions go after the angles, which only
             // the update gives; with heavy ball on the CPU the groups' largest tables are formed in the update's own pass.
+            // Formed on the host (every CPU run), they stay there, unpacked, beside the pending tensor.
             if (measure && Groups is not null)
             {
                 fused = Groups.CanFuse;
                 if (fused) Groups.BeginFused(filterPack);
+                else if (Groups.OnHost) hostGroups = Groups.MeasureOnHost(step, filterPack);
                 else groupPack = Groups.Pack(filterPack);
             }
-            if (measure && BatchNormPrediction is not null) predictionPack = BatchNormPrediction.Pack();
-            _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure));
+            if (measure && BatchNormPrediction is not null)
+            {
+                hostPredictions = BatchNormPrediction.PredictOnHost(step);
+                if (hostPredictions is null) predictionPack = BatchNormPrediction.Pack();
+            }
+            _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure)
+            {
+                HostGroups = hostGroups,
+                HostPredictions = hostPredictions,
+            });
             LossSum.zero_();
             CorrectSum.zero_();
             StepsSinceLog = 0;
         }
 
         Optimizer.Step(learningRate);
-        if (fused) groupPack = Groups!.EndFused();
+        if (fused) _pending[^1] = _pending[^1] with { HostGroups = Groups!.EndFused(step) };
         if (Options.ConstrainFilterNorms) ConstrainFilters();
         if (before is not null || groupPack is not null || predictionPack is not null)
         {
@@ -303,12 +321,14 @@ public sealed class TrainingStep : IDisposable
                 filters = Measurement.WithAngles(Measurement.Unpack(p.Step, host, next), host.AsSpan(next + Measurement.PackedLength, Measurement.FilterCount));
                 next += Measurement.PackedLength + Measurement.FilterCount;
             }
-            if (p.Measured && Groups is not null)
+            if (p.HostGroups is not null) groups = p.HostGroups;
+            else if (p.Measured && Groups is not null)
             {
                 groups = Groups.Unpack(p.Step, host, next);
                 next += Groups.PackedLength;
             }
-            if (p.Measured && BatchNormPrediction is not null)
+            if (p.HostPredictions is not null) predictions = p.HostPredictions;
+            else if (p.Measured && BatchNormPrediction is not null)
             {
                 predictions = BatchNormPrediction.Unpack(p.Step, host, next);
                 next += BatchNormPrediction.PackedLength;
