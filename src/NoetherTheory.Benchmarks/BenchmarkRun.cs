@@ -128,6 +128,10 @@ internal static class BenchmarkRun
             {
                 throw new BenchmarkException("groups", e.Message, e);
             }
+            catch (NoetherTheory.Core.Yaml.YamlInputException e)
+            {
+                throw new BenchmarkException("groups", e.Message, e);   // a declared group that does not fit a network
+            }
             GroupsSuite.Print(output, groupsReport);
         }
         return new BenchmarkReport(machine, ok, BenchmarkTargets.Default, symbolicRows, integratorReport, trainReport, cellReport, lawsRows, groupsReport);

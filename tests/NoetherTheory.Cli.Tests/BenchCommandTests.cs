@@ -168,6 +168,105 @@ public sealed class BenchCommandTests
             Assert.That(row.GetProperty(name).GetDouble(), Is.GreaterThan(0), name);
     }
 
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(_root, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    // A tiny MLP, a declared group that holds (a subgroup of a discovered rescale), one broken by a bias (measured too) and one
+    // refuted (not measured, as in training).
+    private const string TinyMlp = "kind: mlp\ninput_channels: 1\ninput_size: 4\nclasses: 3\nhidden: 6\ndepth: 2\nbias: true\nactivation: relu\n";
+    private const string Declared = """
+        groups:
+          - name: first-two-units
+            action: scale
+            tensors:
+              - parameter: layers.0.weight
+                axis: 0
+                count: 2
+              - parameter: layers.0.bias
+                axis: 0
+                count: 2
+              - parameter: layers.1.weight
+                axis: 1
+                count: 2
+                power: -1
+          - name: rows-without-bias
+            action: scale
+            tensors:
+              - parameter: layers.0.weight
+                axis: 0
+              - parameter: layers.1.weight
+                axis: 1
+                power: -1
+          - name: output-rows
+            action: scale
+            tensors:
+              - parameter: output.weight
+                axis: 0
+        """;
+
+    [Test, Category("Native")]
+    public void Groups_OwnNetworkAndDeclaredGroups_MeasuresEveryGroupNotRefuted()
+    {
+        if (!TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
+        string json = Path.Combine(_root, "bench.json");
+        string model = Write("mlp.yaml", TinyMlp), declared = Write("declared.yaml", Declared);
+        var run = CliRunner.Run("bench", "--suite", "groups", "--network", model, "--declare", declared, "--batch-sizes", "8",
+            "--train-steps", "2", "--rounds", "2", "--warmup", "1", "--out", json);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Error + run.Out);
+        MarkdownTables.AssertWellFormed(run.Out, expectedTables: 1);
+        Assert.That(run.Out, Does.Not.Contain("VGG11-BN's measured loop"), "the VGG note only where VGG11-BN is benched");
+
+        // What the bench measures is what `symmetries` finds: every group that is not refuted, declared ones included.
+        var symmetries = CliRunner.Run("symmetries", "--model", model, "--declare", declared, "--points", "1", "--format", "json");
+        Assert.That(symmetries.ExitCode, Is.EqualTo(0), symmetries.Error);
+        var found = (NoetherTheory.Core.Documents.SymmetriesDocument)NoetherTheory.Core.Documents.ResultDocuments.Parse(symmetries.Out, "stdout");
+        var measured = found.Groups.Where(g => g.Verdict != "refuted").ToList();
+        Assert.That(measured.Select(g => g.Name), Does.Contain("declared:first-two-units").And.Contain("declared:rows-without-bias")
+            .And.Not.Contain("declared:output-rows"));
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var groups = doc.RootElement.GetProperty("groups");
+        Assert.That(groups.GetProperty("batchSize").GetInt32(), Is.EqualTo(8));
+        var row = groups.GetProperty("rows").EnumerateArray().Single();
+        Assert.That(row.GetProperty("model").GetString(), Does.StartWith("mlp (2 hidden × 6"));
+        Assert.That(row.GetProperty("groups").GetInt32(), Is.EqualTo(measured.Count));
+        Assert.That(row.GetProperty("generators").GetInt64(), Is.EqualTo(measured.Sum(g => g.Dimension)));
+        foreach (var name in new[] { "unmeasured", "measuredEveryStep", "pairedRatio" })
+            Assert.That(row.GetProperty(name).GetDouble(), Is.GreaterThan(0), name);
+    }
+
+    [TestCase("network", TestName = "{m}: a --network that does not exist")]
+    [TestCase("declare", TestName = "{m}: a --declare that does not exist")]
+    [TestCase("misfit", TestName = "{m}: a declared group that does not fit the network")]
+    [TestCase("suite", TestName = "{m}: --network without the groups suite")]
+    public void Groups_BadInput_ExitsTwo_SayingWhat(string what)
+    {
+        if (what == "misfit" && !TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
+        string model = Write("mlp.yaml", TinyMlp), missing = Path.Combine(_root, "nope.yaml");
+        string[] args = what switch
+        {
+            "network" => ["bench", "--suite", "groups", "--network", missing],
+            "declare" => ["bench", "--suite", "groups", "--network", model, "--declare", missing],
+            "misfit" => ["bench", "--suite", "groups", "--network", model, "--declare",
+                Write("bad.yaml", "groups:\n  - name: wrong\n    action: scale\n    tensors:\n      - parameter: layers.9.weight\n"),
+                "--train-steps", "1", "--rounds", "1", "--warmup", "0"],
+            _ => ["bench", "--suite", "symbolic", "--network", model],
+        };
+        var run = CliRunner.Run(args);
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.Out + run.Error);
+        Assert.That(run.Error, what switch
+        {
+            "network" => Does.Contain("--network").And.Contain("does not exist"),
+            "declare" => Does.Contain("--declare").And.Contain("does not exist"),
+            "misfit" => Does.Contain("bench --suite groups").And.Contain("layers.9.weight"),
+            _ => Does.Contain("--network applies to the groups suite"),
+        });
+    }
+
     [Test, Category("Native")]
     public void Train_CudaWithoutCuda_ExitsTwo_Explaining()
     {

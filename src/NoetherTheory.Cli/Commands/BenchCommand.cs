@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using NoetherTheory.Benchmarks;
 using NoetherTheory.Core.IO;
+using NoetherTheory.Core.Yaml;
+using NoetherTheory.Torch.Models;
 
 namespace NoetherTheory.Cli.Commands;
 
@@ -34,12 +36,12 @@ internal static class BenchCommand
         var steps = new Option<int>("--steps") { Description = "integrators: heavy-ball steps per timed repeat", DefaultValueFactory = _ => 5_000 };
         var repeats = new Option<int>("--repeats") { Description = "integrators: timed repeats (best is reported)", DefaultValueFactory = _ => 3 };
         var device = new DeviceOption();
-        var batchSizes = new Option<string?>("--batch-sizes") { Description = "train: comma-separated batch sizes (default 64 on the CPU, 256,512 on CUDA)" };
+        var batchSizes = new Option<string?>("--batch-sizes") { Description = "train: comma-separated batch sizes (default 64 on the CPU, 256,512 on CUDA); groups: the first one (default 64)" };
         var imageSize = new Option<int?>("--image-size") { Description = "train: image height = width (default 32 on the CPU, 64 on CUDA)" };
         var width = new Option<double?>("--width") { Description = "train: VGG width multiplier (default 0.25 on the CPU, 1 on CUDA)" };
-        var trainSteps = new Option<int?>("--train-steps") { Description = "train: timed steps per loop per round (default 10)" };
-        var rounds = new Option<int?>("--rounds") { Description = "train: interleaved timed rounds (default 5 on the CPU, 3 on CUDA)" };
-        var warmUp = new Option<int?>("--warmup") { Description = "train: untimed steps per loop first (default 3 on the CPU, 5 on CUDA)" };
+        var trainSteps = new Option<int?>("--train-steps") { Description = "train and groups: timed steps per loop per round (default 10)" };
+        var rounds = new Option<int?>("--rounds") { Description = "train and groups: interleaved timed rounds (default 5 on the CPU, 3 on CUDA)" };
+        var warmUp = new Option<int?>("--warmup") { Description = "train and groups: untimed steps per loop first (default 3 on the CPU, 5 on CUDA)" };
         var python = new Option<string>("--python") { Description = "Interpreter with SymPy and NumPy", DefaultValueFactory = _ => ReferenceScripts.DebianPython };
         var torchPython = new Option<string?>("--torch-python") { Description = "Interpreter with PyTorch for the train and cell suites (default: python3 on PATH, then /usr/bin/python3, the first that imports torch)" };
         var protocol = new Option<FileInfo?>("--protocol") { Description = "cell: validation protocol (default validation/experiments/fig4-cpu.yaml on the CPU, fig4-gpu.yaml on CUDA)" };
@@ -51,11 +53,21 @@ internal static class BenchCommand
         var datasetPath = new Option<string?>("--dataset-path") { Description = "cell: override dataset.path of the protocol (e.g. the bundle's data/fashion-mnist)" };
         var lawsModels = new Option<string?>("--laws-models") { Description = "laws: networks separated by ';' (default: " + string.Join("; ", LawsBenchOptions.DefaultModels) + ")" };
         var lawsDegree = new Option<int>("--laws-degree") { Description = "laws: degree of the polynomial laws sought", DefaultValueFactory = _ => 2 };
+        var networks = new Option<FileInfo[]>("--network")
+        {
+            Description = "groups: a model file or training config to bench instead of the four default networks (repeatable; as `symmetries --model`)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var declare = new Option<FileInfo[]>("--declare")
+        {
+            Description = "groups: a YAML file of declared groups, decided and measured on every network beside the discovered ones (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var output = new Option<FileInfo?>("--out") { Description = "Also write the results as JSON to this file" };
         var command = new Command("bench", "Side-by-side benchmarks (SymPy, Maxima, NumPy, hand-written C#, TorchSharp default loop, PyTorch) as tables of times and ratios.")
         {
             suite, sizes, sympyTimeout, maximaTimeout, maxima, rhsSize, dimension, steps, repeats, device, batchSizes, imageSize, width, trainSteps, rounds, warmUp,
-            protocol, cellId, cellSteps, cellRepeats, cellJobs, datasetPath, python, torchPython, tf32, lawsModels, lawsDegree, output,
+            protocol, cellId, cellSteps, cellRepeats, cellJobs, datasetPath, python, torchPython, tf32, lawsModels, lawsDegree, networks, declare, output,
         };
         command.SetAction(parse =>
         {
@@ -119,6 +131,10 @@ internal static class BenchCommand
                 ? new LawsBenchOptions(LawsModels(parse.GetValue(lawsModels)), Require("--laws-degree", parse.GetValue(lawsDegree), 1, NoetherTheory.Laws.LawOptions.MaxDegree), timeout, py)
                 : null;
             GroupsBenchOptions? groups = null;
+            var networkFiles = parse.GetValue(networks) ?? [];
+            var declareFiles = parse.GetValue(declare) ?? [];
+            if (!chosen.Contains("groups") && (networkFiles.Length > 0 || declareFiles.Length > 0))
+                throw new UsageException($"{(networkFiles.Length > 0 ? "--network" : "--declare")} applies to the groups suite: add --suite groups.");
             if (chosen.Contains("groups"))
             {
                 var baseline = GroupsBenchOptions.Cpu(parse.GetValue(device)!);
@@ -128,6 +144,8 @@ internal static class BenchCommand
                     StepsPerRound = Require("--train-steps", parse.GetValue(trainSteps) ?? baseline.StepsPerRound, 1, 100_000),
                     Rounds = Require("--rounds", parse.GetValue(rounds) ?? baseline.Rounds, 1, 1000),
                     WarmUpSteps = Require("--warmup", parse.GetValue(warmUp) ?? baseline.WarmUpSteps, 0, 100_000),
+                    Networks = networkFiles.Length == 0 ? null : GroupNetworks(networkFiles),
+                    Declarations = declareFiles.Length == 0 ? null : DeclarationFiles(declareFiles),
                 };
             }
             return Run(context, symbolic, integrators, train, cell, parse.GetValue(output), laws, groups);
@@ -155,6 +173,33 @@ internal static class BenchCommand
             context.Error.WriteLine($"wrote {output.FullName}");
         }
         return report.ChecksPassed ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+
+    // The groups suite's own networks (model files or training configs, as `symmetries --model`); bad input is a usage error.
+    private static List<NetworkConfig> GroupNetworks(FileInfo[] files)
+    {
+        var configs = new List<NetworkConfig>();
+        foreach (var f in files)
+        {
+            if (Directory.Exists(f.FullName)) throw new UsageException($"--network '{f.FullName}' is a folder; give a model file or training config.");
+            if (!f.Exists) throw new UsageException($"--network '{f.FullName}' does not exist.");
+            try
+            {
+                configs.Add(NetworkConfigLoader.Load(f.FullName));
+            }
+            catch (YamlInputException e)
+            {
+                throw new UsageException($"--network: {e.Message}");
+            }
+        }
+        return configs;
+    }
+
+    private static List<string> DeclarationFiles(FileInfo[] files)
+    {
+        foreach (var f in files)
+            if (!f.Exists) throw new UsageException($"--declare '{f.FullName}' does not exist.");
+        return [.. files.Select(f => f.FullName)];
     }
 
     private static IReadOnlyList<string> LawsModels(string? text)

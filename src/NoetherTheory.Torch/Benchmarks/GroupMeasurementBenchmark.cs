@@ -18,7 +18,12 @@ namespace NoetherTheory.Torch.Benchmarks;
 /// <param name="StepsPerRound">Steps per loop per round.</param>
 /// <param name="TransferEvery">Steps whose values the measured loop copies to the host at once (the trainer's transfer_every).</param>
 /// <param name="Seed">Seed of the images, the weights and discovery.</param>
-public sealed record GroupBenchSettings(NetworkConfig Network, int BatchSize, int WarmUpSteps, int Rounds, int StepsPerRound, int TransferEvery = 10, long Seed = 1);
+public sealed record GroupBenchSettings(NetworkConfig Network, int BatchSize, int WarmUpSteps, int Rounds, int StepsPerRound, int TransferEvery = 10, long Seed = 1)
+{
+    /// <summary>Groups declared as data for the network's description (<see cref="SymmetryDeclarations.Load"/>), decided and
+    /// measured with the discovered ones; null: none.</summary>
+    public Func<ModelDescription, IReadOnlyList<SymmetryGroup>>? Declare { get; init; }
+}
 
 /// <summary>One model's result: images per second without and with every group measured at every step.</summary>
 /// <param name="Model">The model in words.</param>
@@ -42,8 +47,9 @@ public sealed record GroupBenchResult(string Model, int Groups, long Generators,
 /// </summary>
 public static class GroupMeasurementBenchmark
 {
-    /// <summary>Discovers the groups (untimed, one random point: which groups are measured, not their verdicts, matters here),
-    /// then times both loops; best round of each.</summary>
+    /// <summary>Discovers the groups and decides the declared ones (untimed, one random point: which groups are measured, not
+    /// their verdicts, matters here; refuted ones are not measured, as in training), then times both loops; best round of
+    /// each.</summary>
     /// <exception cref="TorchUnavailableException">libtorch cannot be loaded, or the device is not available.</exception>
     public static GroupBenchResult Run(GroupBenchSettings settings, string device)
     {
@@ -51,7 +57,7 @@ public static class GroupMeasurementBenchmark
         TorchRuntime.Require();
         var dev = TorchRuntime.ResolveDevice(device);
         var s = settings;
-        var groups = SymmetryDiscovery.Run(s.Network, new DiscoveryOptions(Points: 1, Seed: s.Seed)).Groups
+        var groups = SymmetryDiscovery.Run(s.Network, new DiscoveryOptions(Points: 1, Seed: s.Seed), s.Declare).Groups
             .Where(v => v.Verdict != SymmetryVerdict.Refuted).Select(v => v.Group).ToList();
         const int batches = 4;
         using var pair = SyntheticImages.Create(new SyntheticImageOptions(s.BatchSize * batches, 2, s.Network.InputChannels, s.Network.InputSize, s.Network.Classes, s.Seed));
