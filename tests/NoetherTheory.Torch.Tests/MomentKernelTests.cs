@@ -187,4 +187,66 @@ public sealed class MomentKernelUpdateTests
             Assert.That(w1[i], Is.EqualTo(MathF.FusedMultiplyAdd(-0.05f, vn, w[i])), $"θ'[{i}]");
         }
     }
+
+    /// <summary>
+    /// The native walks (libnoether_moments.so, on libtorch's OpenMP threads) against the managed ones: the same bits for the
+    /// moments and for the update, for every update option, rows and columns, one thread and two. Where the build made the
+    /// library (a C++ compiler on the host) it must load: a missing load would silently cost the training loop its second
+    /// core.
+    /// </summary>
+    [TestCase(1L, 40L, 256L, TestName = "Native: runs")]
+    [TestCase(3L, 7L, 16L, TestName = "Native: shortest runs, three pre blocks")]
+    [TestCase(37L, 64L, 1L, TestName = "Native: columns, a partial row block")]
+    [TestCase(5L, 40L, 1L, TestName = "Native: columns of a small matrix")]
+    [TestCase(6L, 8L, 9L, TestName = "Native: conv inputs (post 9)")]
+    [TestCase(64L, 1024L, 1L, TestName = "Native: columns split over threads")]
+    public void Native_GivesTheManagedBits_ForEveryUpdate(long pre, long rows, long post)
+    {
+        string library = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libnoether_moments.so");
+        if (!File.Exists(library)) Assert.Ignore("libnoether_moments.so was not built here (no C++ compiler or patchelf): the managed kernel runs alone");
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported || !System.Runtime.Intrinsics.X86.Fma.IsSupported) Assert.Ignore("no AVX2/FMA: the native walks are not used");
+        Assert.That(NativeMoments.Available, Is.True, "built here, so it loads");
+        Assert.That(NativeMoments.Takes(rows, post), Is.True, "a shape the native walks take");
+        long n = pre * rows * post;
+        var random = new Random(11);
+        float[] Draw() => [.. Enumerable.Range(0, (int)n).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+        float[] w = Draw(), g = Draw(), v = Draw();
+        HeavyBallUpdate?[] updates =
+        [
+            null,
+            new HeavyBallUpdate(0.05f, 5e-4f, 0.9f, 1f, false, true, false, 1f),
+            new HeavyBallUpdate(0.05f, 0f, 0.5f, 0.7f, false, true, false, 1f),
+            new HeavyBallUpdate(0.05f, 1e-2f, 0.9f, 1f, true, true, false, 1f),
+            new HeavyBallUpdate(0.05f, 0f, 0.9f, 1f, false, true, false, 1f - (0.05f * 1e-2f)),
+            new HeavyBallUpdate(0.05f, 5e-4f, 0.9f, 1f, false, true, true, 1f),
+            new HeavyBallUpdate(0.05f, 5e-4f, 0f, 1f, false, false, false, 1f),
+        ];
+        try
+        {
+            foreach (var update in updates)
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    var runs = new List<(double[] Moments, float[] W, float[] V)>();
+                    foreach (bool native in new[] { false, true })
+                    {
+                        NativeMoments.Enabled = native;
+                        var (w1, v1) = ((float[])w.Clone(), (float[])v.Clone());
+                        var moments = new double[rows * MomentKernel.Width];
+                        if (update is { } u)
+                            MomentKernel.ComputeAndUpdate(() => w1, () => g, u.HasBuffer ? () => v1 : null, pre, rows, post, moments, u, threads);
+                        else MomentKernel.Compute(() => w1, () => g, () => v1, pre, rows, post, moments, threads);
+                        runs.Add((moments, w1, v1));
+                    }
+                    string what = $"{update?.ToString() ?? "moments only"}, {threads} thread(s)";
+                    Assert.That(runs[1].Moments, Is.EqualTo(runs[0].Moments), what + ": moments");
+                    Assert.That(runs[1].W, Is.EqualTo(runs[0].W), what + ": updated θ");
+                    Assert.That(runs[1].V, Is.EqualTo(runs[0].V), what + ": updated v");
+                    if (update is not null) Assert.That(runs[1].W, Is.Not.EqualTo(w), what + ": θ moved");
+                }
+        }
+        finally
+        {
+            NativeMoments.Enabled = true;
+        }
+    }
 }

@@ -55,9 +55,10 @@ public sealed record GroupStepMeasurement(long Step, IReadOnlyList<GroupValues> 
 /// <para>On the CPU with float32 parameters (every CPU run) each moment table is one pass of <see cref="MomentKernel"/> over
 /// the tensor's storage in place (float32 lanes flushed to float64 every 32 products, one float64 row per index; vectors
 /// exactly in float64) on the calling thread; with heavy ball, <see cref="BeginFused"/> has each measured tensor's largest
-/// table formed in the optimizer's own update pass instead (which may split a large tensor with one blocking worker thread;
-/// .NET pool threads, which spin after work, slowed both the measured and the unmeasured steps on the 2-core machine). The
-/// libtorch path below runs elsewhere (CUDA), and on the CPU when asked (tests compare the two).</para>
+/// table formed in the optimizer's own update pass instead. Where libnoether_moments.so was built, both walks run natively
+/// on libtorch's own OpenMP threads (<see cref="NativeMoments"/>; the same bits); else a large tensor may be split with one
+/// blocking worker thread. The libtorch path below runs elsewhere (CUDA), and on the CPU when asked (tests compare the
+/// two).</para>
 /// <para>The libtorch path computes per-index moment tables, one per (parameter tensor, axis) that any measured group slices, shared
 /// by every group that slices that tensor along that axis (a whole-tensor slice sums all rows of any table of its tensor):
 /// for each index i along the axis, |θ_i|², ⟨θ_i, g_i⟩, ⟨θ_i, v_i⟩, |g_i|², |v_i|² and, where a translation needs them,

@@ -35,10 +35,12 @@ internal static class HostTensors
     public static ReadOnlySpan<double> Doubles(Tensor t) => MemoryMarshal.Cast<byte, double>(Contiguous(t).bytes);
 
     /// <summary><see cref="MomentKernel.Compute"/> on CPU float32 tensors read in place (contiguous copies, in the caller's
-    /// dispose scope, where they are not in order); <paramref name="velocity"/> null: v = 0.</summary>
+    /// dispose scope, where they are not in order); <paramref name="velocity"/> null: v = 0. As many threads as libtorch's
+    /// (the native walks run on its OpenMP threads; the results do not depend on the count).</summary>
     public static void Moments(Tensor weights, Tensor gradients, Tensor? velocity, long pre, long rows, long post, double[] destination, bool exact = false)
     {
         var (x, g, v) = (Contiguous(weights), Contiguous(gradients), velocity is null ? null : Contiguous(velocity));
-        MomentKernel.Compute(() => Floats(x), () => Floats(g), v is null ? null : () => Floats(v), pre, rows, post, destination, exact: exact);
+        MomentKernel.Compute(() => Floats(x), () => Floats(g), v is null ? null : () => Floats(v), pre, rows, post, destination,
+            threads: exact ? 1 : get_num_threads(), exact: exact);
     }
 }

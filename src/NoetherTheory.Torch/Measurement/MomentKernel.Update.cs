@@ -68,7 +68,7 @@ public static partial class MomentKernel
         if (n == 0) return;
         // Without a buffer, g is read in v's place (its v moments zeroed afterwards) and v is never written.
         FloatTarget v = velocity ?? (() => Writable(gradients()));
-        Drive(weights, gradients, v, pre, rows, post, destination, threads >= 2 && n >= SplitFrom, new HeavyBallStep(update));
+        Drive(weights, gradients, v, pre, rows, post, destination, threads, new HeavyBallStep(update));
         if (velocity is null) ZeroVelocity(destination, rows);
     }
 
@@ -81,6 +81,8 @@ public static partial class MomentKernel
         private readonly Vector256<float> _scale = Vector256.Create(update.BufferScale);
         private readonly Vector256<float> _rate = Vector256.Create(-update.LearningRate);
         private readonly Vector256<float> _factor = Vector256.Create(update.DecoupledFactor);
+
+        public HeavyBallUpdate? Native => update;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector256<float> a, Vector256<float> b, Vector256<float> c, ref float theta, ref float velocity, nuint at)

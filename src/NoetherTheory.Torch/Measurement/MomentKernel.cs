@@ -29,7 +29,9 @@ public delegate Span<float> FloatTarget();
 /// LaneTerms·2⁻²⁴ ≈ 1.9e-6 relative to the sum of its terms' magnitudes, whatever K (then float64 sums).</para>
 /// <para>This replaces, on the CPU, the dozen libtorch operations per table (copies into blocks, transposes, a batched Gram
 /// product, index selection, a float64 conversion) whose dispatch and extra passes dominated the measured step of small
-/// networks. A large tensor's work can be split with one dedicated worker thread (<c>threads</c>).</para>
+/// networks. Where libnoether_moments.so was built (<see cref="NativeMoments"/>), the walks run in native code on libtorch's
+/// own OpenMP threads, with the same arithmetic and the same bits; else a large tensor's work can be split with one
+/// dedicated worker thread (<c>threads</c>), which in the training loop competes with libtorch's spinning threads.</para>
 /// </remarks>
 public static partial class MomentKernel
 {
@@ -52,6 +54,10 @@ public static partial class MomentKernel
     // Fewest elements for which a second thread takes half the work (its wake-up costs tens of microseconds).
     private const long SplitFrom = 1 << 18;
 
+    // The same for the native walks, whose OpenMP threads are libtorch's, spinning between its operations (libtorch splits
+    // element-wise work from 2¹⁵ elements).
+    private const long NativeSplitFrom = 1 << 15;
+
     // Strips per tile: a tile's float32 sums (Width × 256 values, 9 KB) stay in the first-level cache while the rows of the
     // tile stream past.
     private const int TileStrips = 32;
@@ -68,9 +74,10 @@ public static partial class MomentKernel
     /// <param name="rows">Length of the axis.</param>
     /// <param name="post">Product of the dimensions after it.</param>
     /// <param name="destination">rows × <see cref="Width"/> values.</param>
-    /// <param name="threads">2 or more: a tensor of at least 2¹⁸ elements is split in two halves, the second done by one
-    /// dedicated thread that blocks between calls (<see cref="HostWorker"/>); the results do not depend on it (each index or
-    /// element is summed by one thread in one order).</param>
+    /// <param name="threads">2 or more: the native walks split a tensor of at least 2¹⁵ elements over that many of libtorch's
+    /// OpenMP threads; the managed ones split one of at least 2¹⁸ elements in two halves, the second done by one dedicated
+    /// thread that blocks between calls (<see cref="HostWorker"/>). The results do not depend on it (each index or element
+    /// is summed by one thread in one order).</param>
     /// <param name="exact">Form every product and sum in float64 (exact products of float32 values, float64 sums: what a
     /// float64 reduction of the widened tensors gives, up to summation order) at about twice the arithmetic; for quantities
     /// compared with round-off floors far below the float32 lanes' bound (the per-filter BN-ε residuals). One thread.</param>
@@ -84,7 +91,7 @@ public static partial class MomentKernel
         if (n == 0) return;
         // Without a buffer, g stands in for v and the v moments are zeroed afterwards (one code path). Nothing is written.
         FloatTarget w = () => Writable(weights()), v = () => Writable((velocity ?? gradients)());
-        if (!exact) Drive(w, gradients, v, pre, rows, post, destination, threads >= 2 && n >= SplitFrom, default(NoUpdate));
+        if (!exact) Drive(w, gradients, v, pre, rows, post, destination, threads, default(NoUpdate));
         else if (post >= LongRun) ExactRuns(weights(), gradients(), (velocity ?? gradients)(), pre, rows, post, destination);
         else Elements(weights(), gradients(), (velocity ?? gradients)(), pre, rows, post, destination);
         if (velocity is null) ZeroVelocity(destination, rows);
@@ -122,6 +129,9 @@ public static partial class MomentKernel
     // A struct type argument, so each loop is compiled once per kind with the call inlined (nothing left for NoUpdate).
     private interface IElementUpdate
     {
+        // The update for the native walks (null: moments only).
+        HeavyBallUpdate? Native { get; }
+
         void Apply(Vector256<float> a, Vector256<float> b, Vector256<float> c, ref float theta, ref float velocity, nuint at);
 
         void Apply(ref float theta, float b, ref float velocity);
@@ -129,6 +139,8 @@ public static partial class MomentKernel
 
     private readonly struct NoUpdate : IElementUpdate
     {
+        public HeavyBallUpdate? Native => null;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(Vector256<float> a, Vector256<float> b, Vector256<float> c, ref float theta, ref float velocity, nuint at)
         {
@@ -141,12 +153,17 @@ public static partial class MomentKernel
     }
 
     // The two walks: long contiguous runs (post ≥ LongRun) index by index; shorter runs element by element in strips of 8,
-    // folded into their indices at the end. Split in two halves (the second on the worker thread) when asked.
-    private static void Drive<TU>(FloatTarget w, FloatSource g, FloatTarget v, long pre, long rows, long post, double[] destination, bool split, TU u)
+    // folded into their indices at the end. Natively on libtorch's OpenMP threads where NativeMoments takes the shape (the
+    // same numbers); else split in two halves (the second on the worker thread) for large tensors when threads ≥ 2.
+    private static void Drive<TU>(FloatTarget w, FloatSource g, FloatTarget v, long pre, long rows, long post, double[] destination, int threads, TU u)
         where TU : struct, IElementUpdate
     {
+        long n = pre * rows * post;
+        bool split = threads >= 2 && n >= SplitFrom;
+        int nativeThreads = threads >= 2 && n >= NativeSplitFrom ? threads : 1;
         if (post >= LongRun)
         {
+            if (NativeMoments.TryRun(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads, destination)) return;
             if (split && rows >= 2)
                 HostWorker.Both(() => RunRange(w, g, v, pre, rows, post, 0, rows / 2, destination, u),
                     () => RunRange(w, g, v, pre, rows, post, rows / 2, rows, destination, u));
@@ -159,7 +176,8 @@ public static partial class MomentKernel
         if (t_totals is null || t_totals.Length < length * Width) t_totals = new double[length * Width];
         var totals = t_totals;
         Array.Clear(totals, 0, (int)(length * Width));
-        if (split && strips >= 2)
+        if (NativeMoments.TryRun(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads, totals)) { }
+        else if (split && strips >= 2)
             HostWorker.Both(() => StripRange(w, g, v, pre, length, 0, strips / 2, totals, u),
                 () => StripRange(w, g, v, pre, length, strips / 2, strips, totals, u));
         else StripRange(w, g, v, pre, length, 0, strips, totals, u);

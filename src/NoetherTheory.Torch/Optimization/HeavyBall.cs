@@ -120,7 +120,7 @@ public sealed class HeavyBall : TrainingOptimizer
         var update = new HeavyBallUpdate((float)learningRate, !Options.DecoupledWeightDecay && k != 0 ? (float)k : 0f, (float)Options.Momentum,
             (float)(1 - Options.Dampening), Options.Nesterov, hasBuffer, first, Options.DecoupledWeightDecay && k != 0 ? (float)(1 - (learningRate * k)) : 1f);
         var buffer = v;
-        // As many threads as libtorch's own (the run's --threads): a large tensor's second half goes to one blocking worker.
+        // As many threads as libtorch's own (the run's --threads): the native walks use its OpenMP threads themselves.
         int threads = get_num_threads();
         MomentKernel.ComputeAndUpdate(() => HostTensors.Writable(q), () => HostTensors.Floats(g), buffer is null ? null : () => HostTensors.Writable(buffer),
             r.Pre, r.Rows, r.Post, r.Destination, update, threads);
