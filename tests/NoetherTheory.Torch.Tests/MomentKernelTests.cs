@@ -221,32 +221,24 @@ public sealed class MomentKernelUpdateTests
             new HeavyBallUpdate(0.05f, 5e-4f, 0.9f, 1f, false, true, true, 1f),
             new HeavyBallUpdate(0.05f, 5e-4f, 0f, 1f, false, false, false, 1f),
         ];
-        try
-        {
-            foreach (var update in updates)
-                foreach (int threads in new[] { 1, 2 })
+        foreach (var update in updates)
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var runs = new List<(double[] Moments, float[] W, float[] V)>();
+                foreach (bool native in new[] { false, true })
                 {
-                    var runs = new List<(double[] Moments, float[] W, float[] V)>();
-                    foreach (bool native in new[] { false, true })
-                    {
-                        NativeMoments.Enabled = native;
-                        var (w1, v1) = ((float[])w.Clone(), (float[])v.Clone());
-                        var moments = new double[rows * MomentKernel.Width];
-                        if (update is { } u)
-                            MomentKernel.ComputeAndUpdate(() => w1, () => g, u.HasBuffer ? () => v1 : null, pre, rows, post, moments, u, threads);
-                        else MomentKernel.Compute(() => w1, () => g, () => v1, pre, rows, post, moments, threads);
-                        runs.Add((moments, w1, v1));
-                    }
-                    string what = $"{update?.ToString() ?? "moments only"}, {threads} thread(s)";
-                    Assert.That(runs[1].Moments, Is.EqualTo(runs[0].Moments), what + ": moments");
-                    Assert.That(runs[1].W, Is.EqualTo(runs[0].W), what + ": updated θ");
-                    Assert.That(runs[1].V, Is.EqualTo(runs[0].V), what + ": updated v");
-                    if (update is not null) Assert.That(runs[1].W, Is.Not.EqualTo(w), what + ": θ moved");
+                    var (w1, v1) = ((float[])w.Clone(), (float[])v.Clone());
+                    var moments = new double[rows * MomentKernel.Width];
+                    if (update is { } u)
+                        MomentKernel.ComputeAndUpdate(() => w1, () => g, u.HasBuffer ? () => v1 : null, pre, rows, post, moments, u, threads, native);
+                    else MomentKernel.Compute(() => w1, () => g, () => v1, pre, rows, post, moments, threads, native: native);
+                    runs.Add((moments, w1, v1));
                 }
-        }
-        finally
-        {
-            NativeMoments.Enabled = true;
-        }
+                string what = $"{update?.ToString() ?? "moments only"}, {threads} thread(s)";
+                Assert.That(runs[1].Moments, Is.EqualTo(runs[0].Moments), what + ": moments");
+                Assert.That(runs[1].W, Is.EqualTo(runs[0].W), what + ": updated θ");
+                Assert.That(runs[1].V, Is.EqualTo(runs[0].V), what + ": updated v");
+                if (update is not null) Assert.That(runs[1].W, Is.Not.EqualTo(w), what + ": θ moved");
+            }
     }
 }

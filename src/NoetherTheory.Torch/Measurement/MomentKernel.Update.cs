@@ -53,12 +53,12 @@ public static partial class MomentKernel
     /// <param name="post">Product of the dimensions after it.</param>
     /// <param name="destination">rows × <see cref="Width"/> values.</param>
     /// <param name="update">The update.</param>
-    /// <param name="threads">As for <see cref="Compute"/>: 2 or more splits a tensor of at least 2¹⁸ elements with the
-    /// worker thread, with the same results.</param>
+    /// <param name="threads">As for <see cref="Compute"/>: 2 or more splits a large tensor, with the same results.</param>
+    /// <param name="native">As for <see cref="Compute"/>.</param>
     /// <exception cref="ArgumentException">The operands' lengths are not pre·rows·post, the buffer is missing or extra, or
     /// the destination is too short.</exception>
     public static void ComputeAndUpdate(FloatTarget weights, FloatSource gradients, FloatTarget? velocity, long pre, long rows, long post,
-        double[] destination, HeavyBallUpdate update, int threads = 1)
+        double[] destination, HeavyBallUpdate update, int threads = 1, bool native = true)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(gradients);
@@ -68,7 +68,7 @@ public static partial class MomentKernel
         if (n == 0) return;
         // Without a buffer, g is read in v's place (its v moments zeroed afterwards) and v is never written.
         FloatTarget v = velocity ?? (() => Writable(gradients()));
-        Drive(weights, gradients, v, pre, rows, post, destination, threads, new HeavyBallStep(update));
+        Drive(weights, gradients, v, pre, rows, post, destination, threads, native, new HeavyBallStep(update));
         if (velocity is null) ZeroVelocity(destination, rows);
     }
 

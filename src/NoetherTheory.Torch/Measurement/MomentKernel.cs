@@ -81,9 +81,11 @@ public static partial class MomentKernel
     /// <param name="exact">Form every product and sum in float64 (exact products of float32 values, float64 sums: what a
     /// float64 reduction of the widened tensors gives, up to summation order) at about twice the arithmetic; for quantities
     /// compared with round-off floors far below the float32 lanes' bound (the per-filter BN-ε residuals). One thread.</param>
+    /// <param name="native">False: the managed walks even where <see cref="NativeMoments"/> would take the shape (tests compare
+    /// the two; the results are the same bits).</param>
     /// <exception cref="ArgumentException">The operands' lengths are not pre·rows·post, or the destination is too short.</exception>
     public static void Compute(FloatSource weights, FloatSource gradients, FloatSource? velocity, long pre, long rows, long post,
-        double[] destination, int threads = 1, bool exact = false)
+        double[] destination, int threads = 1, bool exact = false, bool native = true)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(gradients);
@@ -91,7 +93,7 @@ public static partial class MomentKernel
         if (n == 0) return;
         // Without a buffer, g stands in for v and the v moments are zeroed afterwards (one code path). Nothing is written.
         FloatTarget w = () => Writable(weights()), v = () => Writable((velocity ?? gradients)());
-        if (!exact) Drive(w, gradients, v, pre, rows, post, destination, threads, default(NoUpdate));
+        if (!exact) Drive(w, gradients, v, pre, rows, post, destination, threads, native, default(NoUpdate));
         else if (post >= LongRun) ExactRuns(weights(), gradients(), (velocity ?? gradients)(), pre, rows, post, destination);
         else Elements(weights(), gradients(), (velocity ?? gradients)(), pre, rows, post, destination);
         if (velocity is null) ZeroVelocity(destination, rows);
@@ -155,7 +157,7 @@ public static partial class MomentKernel
     // The two walks: long contiguous runs (post ≥ LongRun) index by index; shorter runs element by element in strips of 8,
     // folded into their indices at the end. Natively on libtorch's OpenMP threads where NativeMoments takes the shape (the
     // same numbers); else split in two halves (the second on the worker thread) for large tensors when threads ≥ 2.
-    private static void Drive<TU>(FloatTarget w, FloatSource g, FloatTarget v, long pre, long rows, long post, double[] destination, int threads, TU u)
+    private static void Drive<TU>(FloatTarget w, FloatSource g, FloatTarget v, long pre, long rows, long post, double[] destination, int threads, bool native, TU u)
         where TU : struct, IElementUpdate
     {
         long n = pre * rows * post;
@@ -163,7 +165,7 @@ public static partial class MomentKernel
         int nativeThreads = threads >= 2 && n >= NativeSplitFrom ? threads : 1;
         if (post >= LongRun)
         {
-            if (NativeMoments.TryRun(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads, destination)) return;
+            if (native && NativeMoments.TryRun(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads, destination)) return;
             if (split && rows >= 2)
                 HostWorker.Both(() => RunRange(w, g, v, pre, rows, post, 0, rows / 2, destination, u),
                     () => RunRange(w, g, v, pre, rows, post, rows / 2, rows, destination, u));
@@ -176,7 +178,7 @@ public static partial class MomentKernel
         if (t_totals is null || t_totals.Length < length * Width) t_totals = new double[length * Width];
         var totals = t_totals;
         Array.Clear(totals, 0, (int)(length * Width));
-        if (NativeMoments.TryRun(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads, totals)) { }
+        if (native && NativeMoments.TryRun(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads, totals)) { }
         else if (split && strips >= 2)
             HostWorker.Both(() => StripRange(w, g, v, pre, length, 0, strips / 2, totals, u),
                 () => StripRange(w, g, v, pre, length, strips / 2, strips, totals, u));

@@ -65,13 +65,10 @@ public static class NativeMoments
     /// <summary>Whether the native walks are loaded (tests compare them with the managed ones where they are).</summary>
     public static bool Available { get; }
 
-    /// <summary>Turns the native walks off (tests run the managed ones beside them); on by default where available.</summary>
-    public static bool Enabled { get; set; } = true;
-
     /// <summary>Whether <see cref="TryRun"/> takes the shape: long runs of a multiple of 8, or a strip walk over a multiple of 8
     /// elements (the managed kernel's scalar tails are left to it).</summary>
     public static bool Takes(long rows, long post) =>
-        Available && Enabled && (post >= MomentKernel.LongRun ? post % 8 == 0 : rows * post % 8 == 0);
+        Available && (post >= MomentKernel.LongRun ? post % 8 == 0 : rows * post % 8 == 0);
 
     /// <summary>The managed Drive's work for <paramref name="update"/> (null: moments only), natively; false where
     /// <see cref="Takes"/> is false (nothing done).</summary>
