@@ -31,6 +31,10 @@ internal static class HostTensors
     /// <summary>The float32 storage of a contiguous CPU tensor, in place.</summary>
     public static ReadOnlySpan<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
+    /// <summary>The float64 storage of a contiguous CPU float64 tensor, in place, for reading and writing (only for tensors no
+    /// graph holds, as the training step's accumulators).</summary>
+    public static Span<double> DoublesInPlace(Tensor t) => MemoryMarshal.Cast<byte, double>(t.bytes);
+
     /// <summary>The float64 storage of a CPU float64 tensor (a contiguous copy first where it is not in order).</summary>
     public static ReadOnlySpan<double> Doubles(Tensor t) => MemoryMarshal.Cast<byte, double>(Contiguous(t).bytes);
 

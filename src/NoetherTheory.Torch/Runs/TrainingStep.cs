@@ -80,10 +80,13 @@ public sealed class TrainingStep : IDisposable
     // int64 [2] on the device: (first step whose loss or gradient was not finite, or −1; 1 loss, 2 gradient, 3 both).
     private readonly Tensor _firstNonFinite;
 
-    // A logged step whose values are still on the device: [Σloss, Σcorrect] and, when measured, the packed measurement; the
-    // groups' measurement and BN-ε prediction when they were formed on the host (then not in Values).
-    private sealed record PendingStep(long Step, long StepsAveraged, long Batch, Tensor Values, bool Measured)
+    // A logged step whose values are still on the device: the header [Σloss, Σcorrect, first non-finite step, its code] and,
+    // when measured, the packed measurement; on the CPU the header is read on the host (HostHeader, then not in Values, which
+    // is null when nothing else is packed), as are the groups' measurement and BN-ε prediction when formed there.
+    private sealed record PendingStep(long Step, long StepsAveraged, long Batch, Tensor? Values, bool Measured)
     {
+        public double[]? HostHeader { get; init; }
+
         public GroupStepMeasurement? HostGroups { get; init; }
 
         public GroupPredictionStep? HostPredictions { get; init; }
@@ -234,10 +237,11 @@ public sealed class TrainingStep : IDisposable
         {
             bool measure = logging == StepLogging.LogAndMeasure;
             if (measure && Measurement is not null) before = Measurement.Snapshot();   // for the angle turned by this step's update
-            var sums = cat([stack([LossSum, CorrectSum]), _firstNonFinite.to(ScalarType.Float64)], 0);
-            var values = sums;                                               // computed before the update below
+            // The header, computed before the update below: read in place on the CPU (no tensor operation), else packed.
+            var hostHeader = HostHeader();
+            Tensor? values = hostHeader is null ? cat([stack([LossSum, CorrectSum]), _firstNonFinite.to(ScalarType.Float64)], 0) : null;
             var filterPack = measure && Measurement is not null ? Measurement.Pack() : null;
-            if (filterPack is not null) values = cat([values, filterPack], 0);
+            if (filterPack is not null) values = values is null ? filterPack : cat([values, filterPack], 0);
             // The groups' values (reusing the convs' Gram matrices) and the BN-ε predictions go after the angles, which only
             // the update gives; with heavy ball on the CPU the groups' largest tables are formed in the update's own pass.
             // Formed on the host (every CPU run), they stay there, unpacked, beside the pending tensor.
@@ -253,13 +257,22 @@ public sealed class TrainingStep : IDisposable
                 hostPredictions = BatchNormPrediction.PredictOnHost(step);
                 if (hostPredictions is null) predictionPack = BatchNormPrediction.Pack();
             }
-            _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values.DetachFromDisposeScope(), measure)
+            _pending.Add(new PendingStep(step, StepsSinceLog, indices.shape[0], values?.DetachFromDisposeScope(), measure)
             {
+                HostHeader = hostHeader,
                 HostGroups = hostGroups,
                 HostPredictions = hostPredictions,
             });
-            LossSum.zero_();
-            CorrectSum.zero_();
+            if (hostHeader is not null)
+            {
+                HostTensors.DoublesInPlace(LossSum)[0] = 0;
+                HostTensors.DoublesInPlace(CorrectSum)[0] = 0;
+            }
+            else
+            {
+                LossSum.zero_();
+                CorrectSum.zero_();
+            }
             StepsSinceLog = 0;
         }
 
@@ -270,12 +283,13 @@ public sealed class TrainingStep : IDisposable
         {
             // [header, filter measurement] then the angles, the groups' values and the BN-ε predictions, as Flush reads them.
             var last = _pending[^1];
-            var parts = new List<Tensor> { last.Values };
+            var parts = new List<Tensor>();
+            if (last.Values is not null) parts.Add(last.Values);
             if (before is not null) parts.Add(Measurement!.AngularUpdate(before));
             if (groupPack is not null) parts.Add(groupPack);
             if (predictionPack is not null) parts.Add(predictionPack);
-            _pending[^1] = last with { Values = cat(parts, 0).DetachFromDisposeScope() };
-            last.Values.Dispose();
+            _pending[^1] = last with { Values = (parts.Count == 1 ? parts[0].alias() : cat(parts, 0)).DetachFromDisposeScope() };
+            last.Values?.Dispose();
         }
         if (logging != StepLogging.None && !DeferTransfers) logged = Flush()[0];
         return logged;
@@ -296,10 +310,12 @@ public sealed class TrainingStep : IDisposable
     public IReadOnlyList<LoggedStep> Flush()
     {
         if (_pending.Count == 0) return [];
-        double[] host;
-        using (var scope = NewDisposeScope())
+        double[] host = [];
+        var packed = _pending.Where(p => p.Values is not null).Select(p => p.Values!).ToArray();
+        if (packed.Length > 0)
         {
-            var all = _pending.Count == 1 ? _pending[0].Values : cat(_pending.Select(p => p.Values).ToArray(), 0);
+            using var scope = NewDisposeScope();
+            var all = packed.Length == 1 ? packed[0] : cat(packed, 0);
             // The one host transfer, then one block copy into a reused array (the tensor accessor's ToArray reads element by
             // element, and a fresh array of this size is a large-object allocation per flush, which brings full collections).
             // Nothing returned keeps it: the unpacking copies what it keeps.
@@ -315,7 +331,9 @@ public sealed class TrainingStep : IDisposable
             StepMeasurement? filters = null;
             GroupStepMeasurement? groups = null;
             GroupPredictionStep? predictions = null;
-            int next = at + Header;
+            // The header read on the host at the step, else the first values of the step's packed block.
+            var header = p.HostHeader ?? host.AsSpan(at, Header).ToArray();
+            int next = p.HostHeader is null ? at + Header : at;
             if (p.Measured && Measurement is not null)
             {
                 filters = Measurement.WithAngles(Measurement.Unpack(p.Step, host, next), host.AsSpan(next + Measurement.PackedLength, Measurement.FilterCount));
@@ -333,10 +351,10 @@ public sealed class TrainingStep : IDisposable
                 predictions = BatchNormPrediction.Unpack(p.Step, host, next);
                 next += BatchNormPrediction.PackedLength;
             }
-            result.Add(new LoggedStep(p.Step, host[at] / p.StepsAveraged, host[at + 1] / (p.StepsAveraged * (double)p.Batch), p.StepsAveraged,
-                filters, Describe((long)host[at + 2], (long)host[at + 3])) { Groups = groups, GroupPredictions = predictions });
+            result.Add(new LoggedStep(p.Step, header[0] / p.StepsAveraged, header[1] / (p.StepsAveraged * (double)p.Batch), p.StepsAveraged,
+                filters, Describe((long)header[2], (long)header[3])) { Groups = groups, GroupPredictions = predictions });
             at = next;
-            p.Values.Dispose();
+            p.Values?.Dispose();
         }
         _pending.Clear();
         return result;
@@ -354,6 +372,15 @@ public sealed class TrainingStep : IDisposable
     private const int Header = 4;
 
     private double[]? _host;
+
+    // On the CPU: Σloss, Σcorrect and the first non-finite step and its code, read from the tensors' storage (the values the
+    // packed header would hold); null on other devices.
+    private double[]? HostHeader()
+    {
+        if (LossSum.device_type != TorchSharp.DeviceType.CPU || _firstNonFinite.device_type != TorchSharp.DeviceType.CPU) return null;
+        var nonFinite = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(_firstNonFinite.bytes);
+        return [HostTensors.DoublesInPlace(LossSum)[0], HostTensors.DoublesInPlace(CorrectSum)[0], nonFinite[0], nonFinite[1]];
+    }
 
     private static NonFiniteValue? Describe(long step, long code) => step < 0 ? null
         : new NonFiniteValue(step, code switch { 1 => "loss", 2 => "gradient", _ => "loss and gradient" });
@@ -379,7 +406,7 @@ public sealed class TrainingStep : IDisposable
     public void Dispose()
     {
         _firstNonFinite.Dispose();
-        foreach (var p in _pending) p.Values.Dispose();
+        foreach (var p in _pending) p.Values?.Dispose();
         _pending.Clear();
         LossSum.Dispose();
         CorrectSum.Dispose();
