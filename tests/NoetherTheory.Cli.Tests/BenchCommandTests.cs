@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NoetherTheory.Testing;
 using NoetherTheory.Torch.Runtime;
 
 namespace NoetherTheory.Cli.Tests;
@@ -175,45 +176,17 @@ public sealed class BenchCommandTests
         return path;
     }
 
-    // A tiny MLP, a declared group that holds (a subgroup of a discovered rescale), one broken by a bias (measured too) and one
-    // refuted (not measured, as in training).
-    private const string TinyMlp = "kind: mlp\ninput_channels: 1\ninput_size: 4\nclasses: 3\nhidden: 6\ndepth: 2\nbias: true\nactivation: relu\n";
-    private const string Declared = """
-        groups:
-          - name: first-two-units
-            action: scale
-            tensors:
-              - parameter: layers.0.weight
-                axis: 0
-                count: 2
-              - parameter: layers.0.bias
-                axis: 0
-                count: 2
-              - parameter: layers.1.weight
-                axis: 1
-                count: 2
-                power: -1
-          - name: rows-without-bias
-            action: scale
-            tensors:
-              - parameter: layers.0.weight
-                axis: 0
-              - parameter: layers.1.weight
-                axis: 1
-                power: -1
-          - name: output-rows
-            action: scale
-            tensors:
-              - parameter: output.weight
-                axis: 0
-        """;
+    // The kept tiny MLP and its declared groups: one that holds (a subgroup of a discovered rescale), one broken by a bias
+    // (measured too) and one refuted (not measured, as in training).
+    private static readonly string TinyMlp = RepositoryPaths.Combine("validation", "models", "mlp-tiny.yaml");
+    private static readonly string Declared = RepositoryPaths.Combine("validation", "models", "declared-mlp.yaml");
 
     [Test, Category("Native")]
     public void Groups_OwnNetworkAndDeclaredGroups_MeasuresEveryGroupNotRefuted()
     {
         if (!TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
         string json = Path.Combine(_root, "bench.json");
-        string model = Write("mlp.yaml", TinyMlp), declared = Write("declared.yaml", Declared);
+        string model = TinyMlp, declared = Declared;
         var run = CliRunner.Run("bench", "--suite", "groups", "--network", model, "--declare", declared, "--batch-sizes", "8",
             "--train-steps", "2", "--rounds", "2", "--warmup", "1", "--out", json);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Error + run.Out);
@@ -225,7 +198,7 @@ public sealed class BenchCommandTests
         Assert.That(symmetries.ExitCode, Is.EqualTo(0), symmetries.Error);
         var found = (NoetherTheory.Core.Documents.SymmetriesDocument)NoetherTheory.Core.Documents.ResultDocuments.Parse(symmetries.Out, "stdout");
         var measured = found.Groups.Where(g => g.Verdict != "refuted").ToList();
-        Assert.That(measured.Select(g => g.Name), Does.Contain("declared:first-two-units").And.Contain("declared:rows-without-bias")
+        Assert.That(measured.Select(g => g.Name), Does.Contain("declared:first-three-units").And.Contain("declared:rows-without-bias")
             .And.Not.Contain("declared:output-rows"));
 
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
@@ -246,7 +219,7 @@ public sealed class BenchCommandTests
     public void Groups_BadInput_ExitsTwo_SayingWhat(string what)
     {
         if (what == "misfit" && !TorchRuntime.TryLoad(out var info)) Assert.Ignore("libtorch unavailable:" + Environment.NewLine + info.Trace);
-        string model = Write("mlp.yaml", TinyMlp), missing = Path.Combine(_root, "nope.yaml");
+        string model = TinyMlp, missing = Path.Combine(_root, "nope.yaml");
         string[] args = what switch
         {
             "network" => ["bench", "--suite", "groups", "--network", missing],
