@@ -173,13 +173,24 @@ void StripRange(const Update& u, const Vectors& k, float* x, const float* y, flo
                     Apply(u, k, a, b, c, x, z, row + e);
                 }
             }
+            // The first block sets the totals (the caller need not clear them; 0 + x is x but for the sign of a zero, which
+            // the fold into the cleared destination makes +0 either way), the later ones add.
             for (long m = 0; m < Width; m++)
                 for (long e = 0; e < count; e += 8)
                 {
                     __m256 lanes = _mm256_loadu_ps(sums + m * te + e);
                     double* t = totals + m * length + j0 + e;
-                    _mm256_storeu_pd(t, _mm256_add_pd(_mm256_loadu_pd(t), _mm256_cvtps_pd(_mm256_castps256_ps128(lanes))));
-                    _mm256_storeu_pd(t + 4, _mm256_add_pd(_mm256_loadu_pd(t + 4), _mm256_cvtps_pd(_mm256_extractf128_ps(lanes, 1))));
+                    __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(lanes)), hi = _mm256_cvtps_pd(_mm256_extractf128_ps(lanes, 1));
+                    if (p0 == 0)
+                    {
+                        _mm256_storeu_pd(t, lo);
+                        _mm256_storeu_pd(t + 4, hi);
+                    }
+                    else
+                    {
+                        _mm256_storeu_pd(t, _mm256_add_pd(_mm256_loadu_pd(t), lo));
+                        _mm256_storeu_pd(t + 4, _mm256_add_pd(_mm256_loadu_pd(t + 4), hi));
+                    }
                 }
         }
     }
@@ -207,18 +218,23 @@ void noether_moments_runs(float* x, const float* y, float* z, long pre, long row
 }
 
 /*
- * Strip walk (rows·post % 8 == 0): totals[m·length + j] += moment m of element j of the [rows·post] blocks over the pre
- * blocks (the caller clears and folds it). threads ≥ 2 splits the tiles over libtorch's OpenMP threads.
+ * Strip walk (rows·post % 8 == 0): totals[m·length + j] = moment m of element j of the [rows·post] blocks over the pre
+ * blocks (set, not added: the caller folds it). threads ≥ 2 splits the tiles over libtorch's OpenMP threads.
  */
 void noether_moments_strips(float* x, const float* y, float* z, long pre, long length, double* totals, const Update* update, int threads)
 {
     const Update u = *update;
     const Vectors k(u);
-    long strips = length / 8, tiles = (strips + TileStrips - 1) / TileStrips;
+    // Tiles of at most TileStrips strips, narrower where there are fewer tiles than threads (a 256 × 256 matrix is one
+    // tile of 32 strips: two threads then take 16 each). Each element is summed over the pre blocks in the same order
+    // whatever the tiles, so the tiling changes no bit.
+    long strips = length / 8, n = threads > 1 ? threads : 1;
+    long per = (strips + n - 1) / n, width = per < TileStrips ? (per > 0 ? per : 1) : TileStrips;
+    long tiles = (strips + width - 1) / width;
 #pragma omp parallel for num_threads(threads > 1 ? threads : 1) schedule(static) if (threads > 1)
     for (long t = 0; t < tiles; t++)
     {
-        long first = t * TileStrips, end = first + TileStrips < strips ? first + TileStrips : strips;
+        long first = t * width, end = first + width < strips ? first + width : strips;
         StripRange(u, k, x, y, z, pre, length, first, end, totals);
     }
 }

@@ -177,12 +177,15 @@ public static partial class MomentKernel
         long length = rows * post, strips = length / 8;
         if (t_totals is null || t_totals.Length < length * Width) t_totals = new double[length * Width];
         var totals = t_totals;
-        Array.Clear(totals, 0, (int)(length * Width));
-        if (native && NativeMoments.TryRun(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads, totals)) { }
-        else if (split && strips >= 2)
-            HostWorker.Both(() => StripRange(w, g, v, pre, length, 0, strips / 2, totals, u),
-                () => StripRange(w, g, v, pre, length, strips / 2, strips, totals, u));
-        else StripRange(w, g, v, pre, length, 0, strips, totals, u);
+        // The native walk sets every total; the managed one adds into cleared ones.
+        if (!(native && NativeMoments.TryRun(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads, totals)))
+        {
+            Array.Clear(totals, 0, (int)(length * Width));
+            if (split && strips >= 2)
+                HostWorker.Both(() => StripRange(w, g, v, pre, length, 0, strips / 2, totals, u),
+                    () => StripRange(w, g, v, pre, length, strips / 2, strips, totals, u));
+            else StripRange(w, g, v, pre, length, 0, strips, totals, u);
+        }
         // The last length mod 8 elements, one by one in float64.
         Span<float> x = w(), z = v();
         ReadOnlySpan<float> y = g();
