@@ -165,7 +165,7 @@ public static partial class MomentKernel
         int nativeThreads = threads >= 2 && n >= NativeSplitFrom ? threads : 1;
         if (post >= LongRun)
         {
-            if (native && NativeMoments.TryRun(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads, destination)) return;
+            if (native && NativeMoments.TryRuns(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads)) return;
             if (split && rows >= 2)
                 HostWorker.Both(() => RunRange(w, g, v, pre, rows, post, 0, rows / 2, destination, u),
                     () => RunRange(w, g, v, pre, rows, post, rows / 2, rows, destination, u));
@@ -178,7 +178,7 @@ public static partial class MomentKernel
         if (t_totals is null || t_totals.Length < length * Width) t_totals = new double[length * Width];
         var totals = t_totals;
         // The native walk sets every total; the managed one adds into cleared ones.
-        if (!(native && NativeMoments.TryRun(w(), g(), v(), pre, rows, post, destination, u.Native, nativeThreads, totals)))
+        if (!(native && NativeMoments.TryStrips(w(), g(), v(), pre, rows, post, totals, u.Native, nativeThreads)))
         {
             Array.Clear(totals, 0, (int)(length * Width));
             if (split && strips >= 2)

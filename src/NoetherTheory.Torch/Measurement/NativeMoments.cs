@@ -65,29 +65,44 @@ public static class NativeMoments
     /// <summary>Whether the native walks are loaded (tests compare them with the managed ones where they are).</summary>
     public static bool Available { get; }
 
-    /// <summary>Whether <see cref="TryRun"/> takes the shape: long runs of a multiple of 8, or a strip walk over a multiple of 8
-    /// elements (the managed kernel's scalar tails are left to it).</summary>
+    /// <summary>Whether the native walks take the shape: long runs of a multiple of 8 (<see cref="TryRuns"/>), or a strip walk
+    /// over a multiple of 8 elements (<see cref="TryStrips"/>); the managed kernel's scalar tails are left to it.</summary>
     public static bool Takes(long rows, long post) =>
         Available && (post >= MomentKernel.LongRun ? post % 8 == 0 : rows * post % 8 == 0);
 
-    /// <summary>The managed Drive's work for <paramref name="update"/> (null: moments only), natively; false where
-    /// <see cref="Takes"/> is false (nothing done).</summary>
-    public static bool TryRun(Span<float> x, ReadOnlySpan<float> y, Span<float> z, long pre, long rows, long post, double[] destination,
-        HeavyBallUpdate? update, int threads, double[] totals)
+    /// <summary>The managed long-run walk natively (post ≥ <see cref="MomentKernel.LongRun"/>): index i's moments added into
+    /// destination[i·9 …] with <paramref name="update"/> applied (null: moments only); false where <see cref="Takes"/> is
+    /// false (nothing done).</summary>
+    internal static bool TryRuns(Span<float> x, ReadOnlySpan<float> y, Span<float> z, long pre, long rows, long post, double[] destination,
+        HeavyBallUpdate? update, int threads)
     {
-        if (!Takes(rows, post)) return false;
-        var args = update is { } u
-            ? new UpdateArgs
-            {
-                Enabled = 1, LearningRate = u.LearningRate, CoupledDecay = u.CoupledDecay, Momentum = u.Momentum, BufferScale = u.BufferScale,
-                Nesterov = u.Nesterov ? 1 : 0, HasBuffer = u.HasBuffer ? 1 : 0, FirstStep = u.FirstStep ? 1 : 0, DecoupledFactor = u.DecoupledFactor,
-            }
-            : default;
-        // The references pin the spans for the call (the natives read and write nothing else).
-        ref float px = ref MemoryMarshal.GetReference(x), pz = ref MemoryMarshal.GetReference(z);
-        ref float py = ref Unsafe.AsRef(in MemoryMarshal.GetReference(y));   // read only on the native side
-        if (post >= MomentKernel.LongRun) s_runs!(ref px, ref py, ref pz, pre, rows, post, ref MemoryMarshal.GetArrayDataReference(destination), ref args, threads);
-        else s_strips!(ref px, ref py, ref pz, pre, rows * post, ref MemoryMarshal.GetArrayDataReference(totals), ref args, threads);
+        if (post < MomentKernel.LongRun || !Takes(rows, post)) return false;
+        var args = Args(update);
+        s_runs!(ref MemoryMarshal.GetReference(x), ref Unsafe.AsRef(in MemoryMarshal.GetReference(y)), ref MemoryMarshal.GetReference(z),
+            pre, rows, post, ref MemoryMarshal.GetArrayDataReference(destination), ref args, threads);
         return true;
     }
+
+    /// <summary>The managed strip walk natively (post &lt; <see cref="MomentKernel.LongRun"/>): totals[m·length + j] set to
+    /// moment m of element j of the [rows·post] blocks over the pre ≥ 1 blocks, with <paramref name="update"/> applied;
+    /// false where <see cref="Takes"/> is false (nothing done).</summary>
+    internal static bool TryStrips(Span<float> x, ReadOnlySpan<float> y, Span<float> z, long pre, long rows, long post, double[] totals,
+        HeavyBallUpdate? update, int threads)
+    {
+        if (post >= MomentKernel.LongRun || !Takes(rows, post)) return false;
+        var args = Args(update);
+        s_strips!(ref MemoryMarshal.GetReference(x), ref Unsafe.AsRef(in MemoryMarshal.GetReference(y)), ref MemoryMarshal.GetReference(z),
+            pre, rows * post, ref MemoryMarshal.GetArrayDataReference(totals), ref args, threads);
+        return true;
+    }
+
+    // The update as the natives read it (disabled: moments only). The references passed pin the spans for the call; y is
+    // read only on the native side.
+    private static UpdateArgs Args(HeavyBallUpdate? update) => update is { } u
+        ? new UpdateArgs
+        {
+            Enabled = 1, LearningRate = u.LearningRate, CoupledDecay = u.CoupledDecay, Momentum = u.Momentum, BufferScale = u.BufferScale,
+            Nesterov = u.Nesterov ? 1 : 0, HasBuffer = u.HasBuffer ? 1 : 0, FirstStep = u.FirstStep ? 1 : 0, DecoupledFactor = u.DecoupledFactor,
+        }
+        : default;
 }

@@ -8,7 +8,6 @@ using static TorchSharp.torch;
 
 namespace NoetherTheory.Torch.Runs;
 
-
 /// <summary>What one training step reports to the host.</summary>
 public enum StepLogging
 {
@@ -288,7 +287,7 @@ public sealed class TrainingStep : IDisposable
             if (before is not null) parts.Add(Measurement!.AngularUpdate(before));
             if (groupPack is not null) parts.Add(groupPack);
             if (predictionPack is not null) parts.Add(predictionPack);
-            _pending[^1] = last with { Values = (parts.Count == 1 ? parts[0].alias() : cat(parts, 0)).DetachFromDisposeScope() };
+            _pending[^1] = last with { Values = (parts.Count == 1 ? parts[0] : cat(parts, 0)).DetachFromDisposeScope() };
             last.Values?.Dispose();
         }
         if (logging != StepLogging.None && !DeferTransfers) logged = Flush()[0];
